@@ -1,0 +1,430 @@
+"""A drill session: the clock, injects, decisions, effects, impact (DESIGN.md § Engine semantics).
+
+The one engine API: the UI, the headless run, scoring and the tests all drive a `Session`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tabletop.engine.events import (
+    ActionState,
+    ActionView,
+    Decision,
+    DecisionRecord,
+    Event,
+    EventKind,
+    Impact,
+    ImpactPoint,
+    NodeView,
+    RunningAction,
+)
+from tabletop.engine.propagation import (
+    COMPROMISED,
+    DEGRADED,
+    DOWN,
+    DepGraph,
+    StatusGraph,
+    initial_own,
+)
+from tabletop.scenario.models import Condition, Effect, Inject, Scenario
+
+#: Receives every event as it happens (the journal writer is one).
+EventSink = Callable[[Event], None]
+
+_MAX_CHANGES_LISTED = 20
+
+# Priorities of work at one instant: injects first, then actions that finish.
+_INJECT = 0
+_FINISH = 1
+
+
+class Session:
+    """One drill of one scenario. Time only moves forward, through `advance`."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        sha256: str = "",
+        team: str = "",
+        mode: str = "training",
+        sink: EventSink | None = None,
+        record_feed: bool = True,
+    ) -> None:
+        self.scenario = scenario
+        self.sha256 = sha256
+        self.team = team
+        self.mode = mode
+        self._sink = sink
+        self._record_feed = record_feed
+        self.feed: list[Event] = []
+        self._seq = 0
+        self.now = 0.0
+        self.ended = False
+        self.end_reason: str | None = None
+        self._actions = scenario.action_index
+        self._injects = {i.id: i for i in scenario.injects}
+        self._inject_pos = {i.id: k for k, i in enumerate(scenario.injects)}
+        self._dep = DepGraph.from_nodes(scenario.nodes)
+        self._dependents = self._dep.dependents()
+        self._nodes = scenario.node_index
+        self.status = StatusGraph(self._dep, initial_own(scenario.nodes))
+        # Agenda of timed work: (t, priority, tiebreak, kind-specific id).
+        self._agenda: list[tuple[float, int, int, str]] = []
+        self._taken_counter = 0
+        self._handled_injects: set[str] = set()
+        self.running: dict[str, RunningAction] = {}
+        self._running_order: dict[str, int] = {}
+        self.started: dict[str, float] = {}
+        self.done: dict[str, float] = {}
+        self.times_taken: dict[str, int] = {}
+        self.decisions: list[DecisionRecord] = []
+        self.notes: list[Event] = []
+        self._affected = 0.0
+        self._at_risk = 0
+        self.customer_minutes = 0.0
+        self.at_risk_minutes = 0.0
+        self.impact_series: list[ImpactPoint] = []
+        self._recount_impact()
+        for inj in scenario.injects:
+            if inj.at is not None:
+                self._schedule(inj.at, _INJECT, self._inject_pos[inj.id], inj.id)
+        self._emit(
+            "start",
+            {
+                "scenario": scenario.id,
+                "sha256": sha256,
+                "team": team,
+                "mode": mode,
+                "duration": scenario.duration,
+            },
+        )
+        self._record_impact_point()
+        self._run_due(0.0)
+
+    # ------------------------------------------------------------------ inputs
+
+    def take(
+        self,
+        action: str,
+        *,
+        by: str | None = None,
+        note: str | None = None,
+        message: str | None = None,
+    ) -> DecisionRecord:
+        """Take an action now; return the record (accepted, or refused with the reason)."""
+        extra = _optional(by=by, note=note, message=message)
+        reason = self.refusal_reason(action)
+        if reason is not None:
+            rec = DecisionRecord(self.now, action, False, reason, None, by, note, message)
+            self.decisions.append(rec)
+            self._emit("refusal", {"action": action, "reason": reason, **extra})
+            return rec
+        act = self._actions[action]
+        done_at = self.now + act.minutes
+        rec = DecisionRecord(self.now, action, True, None, done_at, by, note, message)
+        self.decisions.append(rec)
+        self.started.setdefault(action, self.now)
+        self.times_taken[action] = self.times_taken.get(action, 0) + 1
+        self._taken_counter += 1
+        self.running[action] = RunningAction(action, self.now, done_at)
+        self._running_order[action] = self._taken_counter
+        self._emit(
+            "decision",
+            {
+                "action": action,
+                "label": act.label,
+                "phase": str(act.phase),
+                "done_at": done_at,
+                **extra,
+            },
+        )
+        self._schedule(done_at, _FINISH, self._taken_counter, action)
+        # A zero-minute action lands at once (after the decision, at the same instant).
+        self._run_due(self.now)
+        return rec
+
+    def add_note(self, text: str, *, by: str | None = None) -> Event:
+        """Add an observer note at the current time."""
+        ev = self._emit("note", {"text": text, **_optional(by=by)})
+        self.notes.append(ev)
+        return ev
+
+    def facilitator(self, command: str, **data: Any) -> Event:
+        """Journal a facilitator command that does not change the state (pause, pace ...)."""
+        return self._emit("facilitator", {"command": command, **data})
+
+    def fire_inject(self, inject_id: str) -> bool:
+        """Fire an inject now, ignoring its time and `when` (facilitator). False if unknown/used."""
+        if self.ended or inject_id not in self._injects or inject_id in self._handled_injects:
+            return False
+        self._emit("facilitator", {"command": "fire-inject", "inject": inject_id})
+        self._fire(self._injects[inject_id])
+        self._run_due(self.now)
+        return True
+
+    def advance(self, to: float) -> None:
+        """Move the clock to `to` (clamped to the duration), applying all that comes due."""
+        if self.ended:
+            return
+        to = min(float(to), self.scenario.duration)
+        if to < self.now:
+            raise ValueError(f"the clock never goes back: now {self.now:g}, asked {to:g}")
+        self._run_due(to)
+        self._move_clock(to)
+        if to >= self.scenario.duration:
+            self.end("duration")
+
+    def end(self, reason: str = "facilitator") -> None:
+        """End the drill now."""
+        if self.ended:
+            return
+        self.ended = True
+        self.end_reason = reason
+        self._emit(
+            "end",
+            {
+                "reason": reason,
+                "customer_minutes": self.customer_minutes,
+                "at_risk_minutes": self.at_risk_minutes,
+            },
+        )
+
+    # ----------------------------------------------------------------- queries
+
+    def refusal_reason(self, action: str) -> str | None:
+        """Why the action would be refused now, or None when it can be taken."""
+        if self.ended:
+            return "the drill has ended"
+        act = self._actions.get(action)
+        if act is None:
+            return f"unknown action {action!r}"
+        if action in self.running:
+            return f"already running until T+{self.running[action].done_at:g}"
+        missing = [r for r in act.requires if r not in self.done]
+        if missing:
+            labels = ", ".join(self._actions[r].label for r in missing)
+            return f"first needs done: {labels}"
+        down = [n for n in act.needs if self.status.effective[n] == DOWN]
+        if down:
+            return f"needs {', '.join(self._nodes[n].label for n in down)}, which is down"
+        return None
+
+    def actions(self) -> list[ActionView]:
+        """Every action with whether it can be taken now and, if not, why."""
+        views = []
+        for act in self.scenario.actions:
+            reason = self.refusal_reason(act.id)
+            state: ActionState = (
+                "running" if act.id in self.running else "blocked" if reason else "available"
+            )
+            views.append(
+                ActionView(
+                    act.id,
+                    act.label,
+                    str(act.phase),
+                    act.minutes,
+                    state,
+                    reason,
+                    act.id in self.done,
+                    self.times_taken.get(act.id, 0),
+                )
+            )
+        return views
+
+    def node_view(self, node_id: str) -> NodeView:
+        """One node with its own and effective status and why."""
+        n = self._nodes[node_id]
+        deps = (*n.hard, *n.soft, *(m for g in n.any_of_groups for m in g))
+        return NodeView(
+            n.id,
+            n.label,
+            n.kind,
+            self.status.own[n.id],
+            self.status.effective[n.id],
+            self.status.why(n.id),
+            n.users,
+            n.third_party,
+            n.sensitive,
+            tuple(dict.fromkeys(deps)),
+            tuple(self._dependents.get(n.id, ())),
+        )
+
+    def nodes(self) -> list[NodeView]:
+        """Every node, in file order."""
+        return [self.node_view(n.id) for n in self.scenario.nodes]
+
+    def running_actions(self) -> list[RunningAction]:
+        """Actions started and not yet finished, in the order taken."""
+        return sorted(self.running.values(), key=lambda r: self._running_order[r.action])
+
+    def impact(self) -> Impact:
+        """Users affected and at risk now, and the integrals so far."""
+        return Impact(self._affected, self._at_risk, self.customer_minutes, self.at_risk_minutes)
+
+    def next_due(self) -> float | None:
+        """Time of the next scheduled work (inject or finishing action), if any."""
+        return self._agenda[0][0] if self._agenda else None
+
+    def next_inject(self) -> tuple[float, str] | None:
+        """(time, inject id) of the next inject scheduled to come due, if any."""
+        pending = [(t, i) for t, p, _, i in self._agenda if p == _INJECT]
+        return min(pending) if pending else None
+
+    def pending_injects(self) -> list[str]:
+        """Injects that have neither fired nor been skipped, in file order."""
+        return [i.id for i in self.scenario.injects if i.id not in self._handled_injects]
+
+    def condition_holds(self, cond: Condition) -> bool:
+        """Whether a `when` condition holds now."""
+        eff = self.status.effective
+        return (
+            all(a in self.done for a in cond.done)
+            and not any(a in self.done for a in cond.not_done)
+            and all(eff[n] == DOWN for n in cond.down)
+            and not any(eff[n] == DOWN for n in cond.up)
+        )
+
+    # ---------------------------------------------------------------- internals
+
+    def _schedule(self, t: float, prio: int, tiebreak: int, key: str) -> None:
+        heapq.heappush(self._agenda, (t, prio, tiebreak, key))
+
+    def _run_due(self, to: float) -> None:
+        while self._agenda and self._agenda[0][0] <= to and not self.ended:
+            t, prio, _, key = heapq.heappop(self._agenda)
+            self._move_clock(t)
+            if prio == _INJECT:
+                self._inject_due(self._injects[key])
+            else:
+                self._finish(key)
+
+    def _inject_due(self, inj: Inject) -> None:
+        if inj.id in self._handled_injects:
+            return
+        if inj.when is not None and not self.condition_holds(inj.when):
+            self._handled_injects.add(inj.id)
+            self._emit(
+                "inject-skipped",
+                {"inject": inj.id, "title": inj.title, "reason": "its condition did not hold"},
+            )
+            return
+        self._fire(inj)
+
+    def _fire(self, inj: Inject) -> None:
+        self._handled_injects.add(inj.id)
+        changes = self._apply(inj.effects)
+        self._emit(
+            "inject",
+            {
+                "inject": inj.id,
+                "title": inj.title,
+                **_optional(message=inj.message),
+                "effects": [e.model_dump() for e in inj.effects],
+                **_changes_data(changes),
+            },
+        )
+
+    def _finish(self, action: str) -> None:
+        self.running.pop(action, None)
+        self._running_order.pop(action, None)
+        act = self._actions[action]
+        first = action not in self.done
+        self.done.setdefault(action, self.now)
+        changes = self._apply(act.effects)
+        self._emit(
+            "action-done",
+            {
+                "action": action,
+                "label": act.label,
+                **_optional(reveals=act.reveals),
+                "effects": [e.model_dump() for e in act.effects],
+                **_changes_data(changes),
+            },
+        )
+        if first:
+            for inj in self.scenario.injects:
+                if inj.after is not None and inj.after.action == action:
+                    due = self.now + inj.after.minutes
+                    self._schedule(due, _INJECT, self._inject_pos[inj.id], inj.id)
+
+    def _apply(self, effects: Iterable[Effect]) -> list[tuple[str, str, str]]:
+        changes: list[tuple[str, str, str]] = []
+        for e in effects:
+            if self.status.own[e.node] != e.status:
+                changes.extend(self.status.set_own(e.node, e.status))
+        if changes:
+            self._recount_impact()
+            self._record_impact_point()
+        return changes
+
+    def _recount_impact(self) -> None:
+        # Recounting is O(nodes); the engine issue makes it follow the change list instead.
+        weight = self.scenario.degraded_weight
+        affected = 0.0
+        at_risk = 0
+        for n in self.scenario.nodes:
+            eff = self.status.effective[n.id]
+            if eff == DOWN:
+                affected += n.users
+            else:
+                if eff == DEGRADED:
+                    affected += weight * n.users
+                if self.status.own[n.id] == COMPROMISED:
+                    at_risk += n.users
+        self._affected = affected
+        self._at_risk = at_risk
+
+    def _record_impact_point(self) -> None:
+        point = ImpactPoint(self.now, self._affected, self._at_risk)
+        if self.impact_series and self.impact_series[-1].t == self.now:
+            self.impact_series[-1] = point
+        else:
+            self.impact_series.append(point)
+
+    def _move_clock(self, t: float) -> None:
+        if t > self.now:
+            dt = t - self.now
+            self.customer_minutes += self._affected * dt
+            self.at_risk_minutes += self._at_risk * dt
+            self.now = t
+
+    def _emit(self, kind: EventKind, data: dict[str, Any]) -> Event:
+        self._seq += 1
+        ev = Event(self._seq, self.now, kind, data)
+        if self._record_feed:
+            self.feed.append(ev)
+        if self._sink is not None:
+            self._sink(ev)
+        return ev
+
+
+def _optional(**values: str | None) -> dict[str, str]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _changes_data(changes: list[tuple[str, str, str]]) -> dict[str, Any]:
+    listed = [list(c) for c in changes[:_MAX_CHANGES_LISTED]]
+    return {"changes": listed, "changed": len(changes)}
+
+
+def simulate(
+    scenario: Scenario,
+    decisions: Iterable[Decision],
+    *,
+    until: float | None = None,
+    record_feed: bool = True,
+) -> Session:
+    """Run decisions (sorted by time, stable) headlessly and end the drill; return the session."""
+    session = Session(scenario, record_feed=record_feed)
+    for d in sorted(decisions, key=lambda d: d.at):
+        session.advance(d.at)
+        if session.ended:
+            break
+        session.take(d.action, by=d.by, note=d.note, message=d.message)
+    session.advance(scenario.duration if until is None else until)
+    session.end("facilitator" if until is not None and until < scenario.duration else "duration")
+    return session

@@ -1,0 +1,39 @@
+"""Finding scenarios: the built-in library and folders a user names."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Overrides where the built-in scenarios are looked up (tests, packaged installs).
+BUILTIN_ENV = "TABLETOP_SCENARIOS"
+
+
+def builtin_dir() -> Path:
+    """The folder of built-in scenarios (`scenarios/` beside the package in a checkout)."""
+    override = os.environ.get(BUILTIN_ENV)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def scenario_files(folders: list[Path] | None = None) -> list[Path]:
+    """Every `*.yaml`/`*.yml` scenario file in the built-in folder and the given ones, sorted."""
+    found: list[Path] = []
+    for folder in [builtin_dir(), *(folders or [])]:
+        if folder.is_file():
+            found.append(folder)
+        elif folder.is_dir():
+            found.extend(sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]))
+    return list(dict.fromkeys(found))
+
+
+def resolve_scenario(name: str) -> Path:
+    """A path as given, or the built-in scenario with this id; FileNotFoundError if neither."""
+    p = Path(name)
+    if p.exists():
+        return p
+    for candidate in (builtin_dir() / f"{name}.yaml", builtin_dir() / f"{name}.yml"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"{name}: no such file and no built-in scenario with that id")

@@ -1,0 +1,245 @@
+"""Typed models of the `tabletop/v1` scenario format (DESIGN.md § Scenario file format).
+
+Every model forbids unknown keys: a misspelt key is the most common authoring mistake, so it
+must be an error rather than silently ignored. Cross-reference checks (dangling ids, cycles)
+live in `tabletop.scenario.validate`; these models check shape, types and ranges only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Minutes = Annotated[float, Field(ge=0)]
+
+
+class Phase(StrEnum):
+    """The eight phases of the recommended response, in canonical order."""
+
+    ASSESS = "assess"
+    ESCALATE = "escalate"
+    COMMUNICATE = "communicate"
+    WORKAROUND = "workaround"
+    FIX = "fix"
+    VERIFY = "verify"
+    PREVENT = "prevent"
+    FOLLOW_UP = "follow-up"
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+#: Phases whose actions carry a public message that the disclosure check reads.
+MESSAGE_PHASES: frozenset[Phase] = frozenset({Phase.COMMUNICATE, Phase.FOLLOW_UP})
+
+
+class Status(StrEnum):
+    """A node's status. `standby` only exists as a start state."""
+
+    UP = "up"
+    DEGRADED = "degraded"
+    DOWN = "down"
+    COMPROMISED = "compromised"
+    STANDBY = "standby"
+
+
+EffectStatus = Literal["up", "degraded", "down", "compromised"]
+ScenarioKind = Literal["power", "attack", "third-party", "network", "other"]
+Difficulty = Literal["intro", "standard", "hard"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class AnyOfDependency(_Strict):
+    """Redundancy group: the node needs at least one member effectively up."""
+
+    any_of: list[Id] = Field(min_length=1)
+
+
+class SoftDependency(_Strict):
+    """The node is only degraded while this dependency is down or degraded."""
+
+    soft: Id
+
+
+Dependency = Id | AnyOfDependency | SoftDependency
+
+
+class Node(_Strict):
+    """One system, site, vendor or group of people in the dependency graph."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    kind: str = "service"
+    third_party: bool = False
+    standby: bool = False
+    users: int = Field(default=0, ge=0)
+    sensitive: bool = False
+    depends_on: list[Dependency] = Field(default_factory=list)
+
+    @property
+    def hard(self) -> list[str]:
+        """Ids of hard dependencies."""
+        return [d for d in self.depends_on if isinstance(d, str)]
+
+    @property
+    def soft(self) -> list[str]:
+        """Ids of soft dependencies."""
+        return [d.soft for d in self.depends_on if isinstance(d, SoftDependency)]
+
+    @property
+    def any_of_groups(self) -> list[list[str]]:
+        """Redundancy groups, each a list of node ids."""
+        return [list(d.any_of) for d in self.depends_on if isinstance(d, AnyOfDependency)]
+
+
+class Effect(_Strict):
+    """Sets a node's own status when it lands."""
+
+    node: Id
+    status: EffectStatus
+
+
+class Condition(_Strict):
+    """An inject's `when`: holds when every listed key holds."""
+
+    done: list[Id] = Field(default_factory=list)
+    not_done: list[Id] = Field(default_factory=list)
+    down: list[Id] = Field(default_factory=list)
+    up: list[Id] = Field(default_factory=list)
+
+
+class Action(_Strict):
+    """A decision the team can take."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    phase: Phase
+    minutes: Minutes = 0
+    reveals: str | None = None
+    requires: list[Id] = Field(default_factory=list)
+    needs: list[Id] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class InjectAfter(_Strict):
+    """An inject that comes due a number of minutes after an action is first done."""
+
+    action: Id
+    minutes: Minutes = 0
+
+
+class Inject(_Strict):
+    """A scripted event of the scenario."""
+
+    id: Id
+    at: Minutes | None = None
+    after: InjectAfter | None = None
+    when: Condition | None = None
+    title: str = Field(min_length=1)
+    message: str | None = None
+    effects: list[Effect] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _exactly_one_trigger(self) -> Inject:
+        if (self.at is None) == (self.after is None):
+            raise ValueError("an inject needs exactly one of `at` or `after`")
+        return self
+
+
+class PlaybookStep(_Strict):
+    """One step of the recommended response."""
+
+    id: Id
+    phase: Phase
+    title: str = Field(min_length=1)
+    any_of: list[Id] = Field(min_length=1)
+    by: Minutes | None = None
+    #: None means "the step above it"; [] means "in parallel with all".
+    after: list[Id] | None = None
+
+
+class Avoid(_Strict):
+    """An action that costs points, with the reason."""
+
+    action: Id
+    penalty: float = Field(ge=0, le=100)
+    why: str = Field(min_length=1)
+
+
+class ReferenceDecision(_Strict):
+    """One decision of the model answer."""
+
+    at: Minutes
+    action: Id
+    message: str | None = None
+
+
+class ScoringWeights(_Strict):
+    """Weights of the four components; they sum to 100."""
+
+    order: float = Field(default=35, ge=0, le=100)
+    coverage: float = Field(default=20, ge=0, le=100)
+    timeliness: float = Field(default=15, ge=0, le=100)
+    outcome: float = Field(default=30, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _sum_to_100(self) -> ScoringWeights:
+        total = self.order + self.coverage + self.timeliness + self.outcome
+        if abs(total - 100) > 1e-9:
+            raise ValueError(f"scoring weights must sum to 100, got {total:g}")
+        return self
+
+
+class Scenario(_Strict):
+    """A whole `tabletop/v1` scenario."""
+
+    format: Literal["tabletop/v1"]
+    id: Id
+    title: str = Field(min_length=1)
+    kind: ScenarioKind
+    summary: str = Field(min_length=1)
+    difficulty: Difficulty | None = None
+    tags: list[str] = Field(default_factory=list)
+    duration: float = Field(gt=0)
+    degraded_weight: float = Field(default=0.5, ge=0, le=1)
+    disclosure_penalty: float = Field(default=5, ge=0, le=100)
+    nodes: list[Node] = Field(min_length=1)
+    actions: list[Action] = Field(min_length=1)
+    injects: list[Inject] = Field(default_factory=list)
+    playbook: list[PlaybookStep] = Field(min_length=1)
+    avoid: list[Avoid] = Field(default_factory=list)
+    reference: list[ReferenceDecision] | None = None
+    scoring: ScoringWeights = Field(default_factory=ScoringWeights)
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError when absent)."""
+        return self.node_index[node_id]
+
+    def action(self, action_id: str) -> Action:
+        """The action with this id (KeyError when absent)."""
+        return self.action_index[action_id]
+
+    @cached_property
+    def node_index(self) -> dict[str, Node]:
+        """Nodes by id."""
+        return {n.id: n for n in self.nodes}
+
+    @cached_property
+    def action_index(self) -> dict[str, Action]:
+        """Actions by id."""
+        return {a.id: a for a in self.actions}
+
+    def step_after(self, index: int) -> list[str]:
+        """The effective `after` list of playbook step `index` (default: the step above)."""
+        step = self.playbook[index]
+        if step.after is not None:
+            return list(step.after)
+        return [self.playbook[index - 1].id] if index > 0 else []
