@@ -1,0 +1,1 @@
+"""Repeatable benchmarks; `python -m benchmarks [NAME...]` runs them and prints their figures."""
