@@ -1,0 +1,1 @@
+"""The Textual drill UI: picker, briefing, drill and debrief screens over the engine API."""

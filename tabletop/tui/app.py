@@ -1,0 +1,150 @@
+"""The Textual application: picker → briefing → drill → debrief.
+
+The app is a client of the engine (`Session`) and scoring APIs; it re-implements neither.
+With a session it opens straight on the drill screen (`play SCENARIO`, `resume`, tests).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tabletop.engine.events import Event
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.provider import ScreenCommands
+from tabletop.tui.screens.briefing import BriefingScreen
+from tabletop.tui.screens.debrief import DebriefScreen
+from tabletop.tui.screens.drill import DrillScreen
+from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.picker import PickerScreen
+from tabletop.tui.view import nearest_pace_index
+from tabletop.tui.widgets.actions import ActionList, ActionsPanel
+from tabletop.tui.widgets.depmap import DependencyMap
+
+Sink = Callable[[Event], None]
+
+
+def open_journal(path: Path) -> Sink | None:
+    """The engine's journal writer for `path`, or None while the journal module is absent."""
+    try:
+        journal = importlib.import_module("tabletop.engine.journal")
+    except ImportError:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer: Sink = journal.JournalWriter(path)
+    return writer
+
+
+class TabletopApp(App[None]):
+    """The drill UI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tabletop"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1", "help", "Help", show=False)]
+
+    def __init__(
+        self,
+        session: Session | None = None,
+        *,
+        scenario_folders: Iterable[Path] = (),
+        loaded: LoadedScenario | None = None,
+        team: str = "",
+        mode: str = "training",
+        pace: float = 5.0,
+        journal_path: Path | None = None,
+        journal_dir: Path | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self._initial = session
+        self.scenario_folders = tuple(Path(f) for f in scenario_folders)
+        self.loaded = loaded
+        self.team = team
+        self.mode = mode
+        self.pace_index = nearest_pace_index(pace)
+        self.journal_path = journal_path
+        self.journal_dir = journal_dir
+        self.export_dir = export_dir
+        self.session: Session | None = session
+        self._sinks: list[Any] = []
+
+    def on_mount(self) -> None:
+        if self._initial is not None:
+            self.push_screen(DrillScreen(self._initial, pace_index=self.pace_index))
+        else:
+            self.push_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
+
+    # -------------------------------------------------------------- flow
+
+    def on_picker_screen_picked(self, event: PickerScreen.Picked) -> None:
+        self.push_screen(BriefingScreen(event.loaded, event.team, event.mode))
+
+    def action_start_drill(self) -> None:
+        """From the briefing: start a new session and open the drill screen."""
+        screen = self.screen
+        if not isinstance(screen, BriefingScreen):
+            return
+        self.loaded = screen.loaded
+        self.session = self.new_session(screen.loaded, screen.team, screen.mode)
+        self.switch_screen(DrillScreen(self.session, pace_index=self.pace_index))
+
+    def new_session(self, loaded: LoadedScenario, team: str, mode: str) -> Session:
+        """A session journalled to `journal_path`, or a new file in `journal_dir`."""
+        path = self.journal_path
+        if path is None and self.journal_dir is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = self.journal_dir / f"{loaded.scenario.id}-{stamp}.jsonl"
+        sink = open_journal(path) if path is not None else None
+        if path is not None and sink is None:
+            self.notify("The journal module is not available: this drill is not journalled.")
+            path = None
+        self.journal_path = path
+        if sink is not None:
+            self._sinks.append(sink)
+        return Session(loaded.scenario, sha256=loaded.sha256, team=team, mode=mode, sink=sink)
+
+    def on_drill_screen_ended(self, event: DrillScreen.Ended) -> None:
+        self.switch_screen(
+            DebriefScreen(
+                event.session,
+                loaded=self.loaded,
+                export_dir=self.export_dir,
+                journal_path=self.journal_path,
+            )
+        )
+
+    def action_new_drill(self) -> None:
+        """From the debrief: back to the picker for another drill."""
+        self.journal_path = None if self.journal_dir is not None else self.journal_path
+        if any(isinstance(s, PickerScreen) for s in self.screen_stack):
+            self.pop_screen()
+        else:
+            self.switch_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
+
+    def action_help(self) -> None:
+        """Every key of every screen."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, list[BindingType]]] = [
+            ("drill (facilitator and team)", list(DrillScreen.BINDINGS)),
+            ("actions list", [*ActionList.BINDINGS, *ActionsPanel.BINDINGS]),
+            ("dependency map", list(DependencyMap.BINDINGS)),
+            ("picker", list(PickerScreen.BINDINGS)),
+            ("briefing", list(BriefingScreen.BINDINGS)),
+            ("debrief", list(DebriefScreen.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def on_unmount(self) -> None:
+        for sink in self._sinks:
+            close = getattr(sink, "close", None)
+            if callable(close):
+                close()

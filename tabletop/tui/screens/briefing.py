@@ -1,0 +1,71 @@
+"""The briefing: the scenario's summary and what the team knows at T+0 (never the playbook)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tabletop.scenario.loader import LoadedScenario
+
+
+def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
+    """Everything the briefing shows, as one text."""
+    s = loaded.scenario
+    text = Text(s.title, style="bold")
+    text.append(f"\n{s.kind} scenario · {s.duration:g} exercise minutes", style="dim")
+    if s.difficulty:
+        text.append(f" · {s.difficulty}", style="dim")
+    text.append(f"\nTeam {team} · {mode} mode", style="dim")
+    if mode == "exam":
+        text.append(" (no feedback or score until the debrief)", style="dim")
+    else:
+        text.append(" (feedback after each decision)", style="dim")
+    text.append("\n\nSituation\n", style="bold underline")
+    text.append(s.summary)
+    first = [i for i in s.injects if i.at == 0]
+    if first:
+        text.append("\n\nAt T+0\n", style="bold underline")
+        for inj in first:
+            text.append(f"⚡ {inj.title}", style="bold")
+            if inj.message:
+                text.append(f" — {inj.message}")
+            text.append("\n")
+    kinds = Counter(n.kind for n in s.nodes)
+    users = sum(n.users for n in s.nodes)
+    text.append("\nYour estate\n", style="bold underline")
+    text.append(f"{len(s.nodes)} components (")
+    text.append(", ".join(f"{k} {c}" for k, c in kinds.most_common()))
+    text.append(f"), {users:,} users served, {len(s.actions)} possible actions.")
+    text.append(
+        "\n\nThe clock starts paused: press space in the drill to run it, ? for every key.",
+        style="italic",
+    )
+    return text
+
+
+class BriefingScreen(Screen[None]):
+    """Enter starts the drill, Escape goes back to the picker."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,s", "app.start_drill", "Start the drill"),
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("question_mark,f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, loaded: LoadedScenario, team: str, mode: str) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.team = team
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="briefing"):
+            yield Static(briefing_text(self.loaded, self.team, self.mode), id="briefing-text")
+        yield Footer()

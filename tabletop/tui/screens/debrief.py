@@ -1,0 +1,264 @@
+"""The debrief: score breakdown, findings, the team's timeline beside the recommended one,
+counterfactuals (computed in a worker) and export of the report."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.scoring.model import Counterfactual, Score
+from tabletop.tui.view import format_minutes
+
+
+def components_table(score: Score) -> Table:
+    """Each component with its value, weight and points, then penalties and the total."""
+    table = Table(box=None, padding=(0, 1), show_edge=False)
+    table.add_column("component", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("weight", justify="right")
+    table.add_column("points", justify="right")
+    comps = dataclasses.asdict(score.components)
+    for name, value in comps.items():
+        weight = score.weights.get(name, 0.0)
+        table.add_row(name, f"{value:.0%}", f"{weight:g}", f"{weight * value:.1f}")
+    table.add_row("penalties", "", "", Text(f"−{score.penalties:.1f}", style="red"))
+    table.add_row(Text("total", style="bold"), "", "", Text(f"{score.total:.1f}", style="bold"))
+    return table
+
+
+def findings_text(score: Score) -> Text:
+    """Strengths first, then what cost points, each with its points."""
+    text = Text()
+    strengths = [f for f in score.findings if f.kind == "strength"]
+    improve = [f for f in score.findings if f.kind != "strength"]
+    if strengths:
+        text.append("Strengths\n", style="bold green")
+        for f in strengths:
+            text.append(f"  ✓ {f.text}\n", style="green")
+    text.append("To improve\n", style="bold yellow")
+    if not improve:
+        text.append("  nothing: every point earned\n", style="dim")
+    for f in improve:
+        text.append(f"  {f.points:+.1f} ", style="red")
+        text.append(f"[{f.component}] {f.text}\n")
+        if f.quote:
+            text.append(f"      “{f.quote}”\n", style="italic dim")
+    return text
+
+
+def counterfactuals_text(items: list[Counterfactual]) -> Text:
+    """What each late or missing step would have saved."""
+    if not items:
+        return Text("No late or missing step would have saved customer-minutes.", style="dim")
+    text = Text()
+    for cf in sorted(items, key=lambda c: -c.customer_minutes_saved):
+        text.append(f"{cf.customer_minutes_saved:,.0f} customer-min ", style="bold")
+        text.append(f"{cf.text}\n")
+    return text
+
+
+class DebriefScreen(Screen[None]):
+    """Shows the score of an ended session; x exports the report."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export report"),
+        Binding("n", "app.new_drill", "New drill"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark,f1", "app.help", "Help"),
+    ]
+
+    @dataclass
+    class ScoreReady(Message):
+        """The score (without counterfactuals) is computed."""
+
+        score: Score
+
+    @dataclass
+    class CounterfactualsReady(Message):
+        """The counterfactuals are computed."""
+
+        items: list[Counterfactual]
+
+    @dataclass
+    class Failed(Message):
+        """Scoring or export failed; the text says why."""
+
+        text: str
+
+    @dataclass
+    class Exported(Message):
+        """The report was written to these files."""
+
+        paths: list[Path]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        loaded: LoadedScenario | None = None,
+        export_dir: Path | None = None,
+        journal_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.loaded = loaded
+        self.export_dir = export_dir or Path.cwd()
+        self.journal_path = journal_path
+        self.score: Score | None = None
+        self.counterfactuals: list[Counterfactual] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Scoring the drill…", id="score-head")
+        with Horizontal(id="debrief-body"):
+            with Vertical(id="debrief-left"):
+                yield Static("", id="components")
+                with VerticalScroll(id="findings-box"):
+                    yield Static("", id="findings")
+            with Vertical(id="debrief-right"):
+                yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
+                with VerticalScroll(id="cf-box"):
+                    yield Static("Computing counterfactuals…", id="counterfactuals")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "#debrief-left": "Score breakdown and findings",
+            "#timeline": "Timeline: team vs recommended",
+            "#cf-box": "Counterfactuals: had it been on time",
+        }
+        for sel, title in titles.items():
+            self.query_one(sel).border_title = title
+        table: DataTable[Text | str] = self.query_one("#timeline", DataTable)
+        table.add_columns("step", "target", "team", "recommended")
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="score")
+    def compute(self) -> None:
+        """Score, then counterfactuals, off the UI thread; results come back as messages."""
+        try:
+            from tabletop.scoring import counterfactuals, score
+        except ImportError as exc:  # the scoring package lands separately
+            self.post_message(self.Failed(f"scoring is not available: {exc}"))
+            return
+        scenario, s = self.session.scenario, self.session
+        try:
+            result = score(scenario, s, team=s.team or None, counterfactuals=False)
+            self.post_message(self.ScoreReady(result))
+            self.post_message(self.CounterfactualsReady(counterfactuals(scenario, s)))
+        except Exception as exc:  # shown on screen: a debrief must not crash the drill
+            self.post_message(self.Failed(f"scoring failed: {type(exc).__name__}: {exc}"))
+
+    @on(ScoreReady)
+    def _score_ready(self, event: ScoreReady) -> None:
+        self.score = event.score
+        sc = event.score
+        head = Text(f" {sc.total:.1f} / 100  grade {sc.grade} ", style="bold reverse")
+        head.append(f"  {self.session.scenario.title} · team {sc.team or 'team'}")
+        imp = sc.impact
+        head.append(
+            f"\n customer-minutes: yours {imp.customer_minutes:,.0f} · doing nothing "
+            f"{imp.baseline_customer_minutes:,.0f} · recommended "
+            f"{imp.reference_customer_minutes:,.0f}"
+        )
+        if self.journal_path:
+            head.append(f"\n journal: {self.journal_path}", style="dim")
+        self.query_one("#score-head", Static).update(head)
+        self.query_one("#components", Static).update(components_table(sc))
+        self.query_one("#findings", Static).update(findings_text(sc))
+        table: DataTable[Text | str] = self.query_one("#timeline", DataTable)
+        table.clear()
+        for e in sc.timeline:
+            team = _span(e.team_started, e.team_done)
+            late = e.by is not None and (e.team_done is None or e.team_done > e.by)
+            table.add_row(
+                e.title,
+                format_minutes(e.by),
+                Text(team, style="yellow" if late else "green"),
+                _span(e.reference_started, e.reference_done),
+            )
+
+    @on(CounterfactualsReady)
+    def _cf_ready(self, event: CounterfactualsReady) -> None:
+        self.counterfactuals = event.items
+        self.query_one("#counterfactuals", Static).update(counterfactuals_text(event.items))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.notify(event.text, severity="error", timeout=10)
+        if self.score is None:
+            self.query_one("#score-head", Static).update(Text(event.text, style="red"))
+        if self.counterfactuals is None:
+            self.query_one("#counterfactuals", Static).update(Text("not available", style="dim"))
+
+    def action_export(self) -> None:
+        """Write the report (JSON, plus Markdown/HTML when the reports package exists)."""
+        if self.score is None:
+            self.notify("The score is not ready yet.")
+            return
+        sc = self.score
+        if self.counterfactuals is not None:
+            sc = dataclasses.replace(sc, counterfactuals=self.counterfactuals)
+        self.export(sc)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, sc: Score) -> None:
+        """Write the files off the UI thread; post `Exported` or `Failed`."""
+        try:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            team = "".join(c if c.isalnum() or c in "-_" else "-" for c in (sc.team or "team"))
+            base = self.export_dir / f"{sc.scenario}-{team}-{stamp}"
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            json_path = base.with_suffix(".json")
+            json_path.write_text(json.dumps(sc.to_json(), indent=2) + "\n", encoding="utf-8")
+            paths = [json_path, *_render_reports(self.session, sc, base)]
+            self.post_message(self.Exported(paths))
+        except OSError as exc:
+            self.post_message(self.Failed(f"export failed: {exc}"))
+
+    @on(Exported)
+    def _exported(self, event: Exported) -> None:
+        self.notify("Report written: " + ", ".join(str(p) for p in event.paths), timeout=10)
+
+
+def _span(started: float | None, done: float | None) -> str:
+    if started is None:
+        return "not started"
+    if done is None:
+        return f"T+{started:g} → not done"
+    return f"T+{started:g} → T+{done:g}"
+
+
+def _render_reports(session: Session, sc: Score, base: Path) -> list[Path]:
+    """Markdown and HTML through `tabletop.reports`, when it offers them."""
+    try:
+        from tabletop import reports
+    except ImportError:
+        return []
+    build = getattr(reports, "build_report", None)
+    out: list[Path] = []
+    if build is None:
+        return out
+    report = build(session.scenario, session, sc)
+    for suffix, name in ((".md", "render_markdown"), (".html", "render_html")):
+        render = getattr(reports, name, None)
+        if render is not None:
+            path = base.with_suffix(suffix)
+            path.write_text(render(report), encoding="utf-8")
+            out.append(path)
+    return out

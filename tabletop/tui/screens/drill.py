@@ -1,0 +1,384 @@
+"""The live drill: clock, dependency map, incident feed, impact, actions and decision log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from tabletop.engine.session import Session
+from tabletop.scenario.models import MESSAGE_PHASES
+from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
+from tabletop.tui.view import (
+    PACE_LEVELS,
+    STATUS_STYLE,
+    STATUS_SYMBOL,
+    decision_feedback,
+    display_status,
+    format_clock,
+    format_pace,
+    layers,
+)
+from tabletop.tui.widgets.actions import ActionsPanel
+from tabletop.tui.widgets.decisions import DecisionLog
+from tabletop.tui.widgets.depmap import DependencyMap, MapNode
+from tabletop.tui.widgets.feed import IncidentFeed
+from tabletop.tui.widgets.impact import ImpactPanel
+from tabletop.tui.widgets.nodeinfo import NodeDetail
+
+#: The map legend: every status by symbol and colour.
+LEGEND = Text.assemble(
+    *(
+        (f"{STATUS_SYMBOL[k]} {k}  ", STATUS_STYLE[k])
+        for k in ("up", "degraded", "down", "compromised", "standby")
+    )
+)
+
+#: Real seconds between clock ticks while running.
+TICK_SECONDS = 0.25
+
+#: A palette entry: title, help text, what it does.
+PaletteCommand = tuple[str, str, Callable[[], object]]
+
+
+class DrillScreen(Screen[None]):
+    """One running session; facilitator keys drive the clock, the team takes actions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_clock", "Run/pause"),
+        Binding("plus,equals_sign", "pace(-1)", "Faster"),
+        Binding("minus", "pace(1)", "Slower"),
+        Binding("full_stop", "step", "+1 min"),
+        Binding("j", "jump", "Next inject"),
+        Binding("i", "fire_inject", "Fire inject"),
+        Binding("o", "note", "Note"),
+        Binding("e", "end_drill", "End drill"),
+        Binding("slash", "filter", "Filter", show=False),
+        Binding("p", "cycle_phase", "Phase filter", show=False),
+        Binding("a", "focus_actions", "Actions", show=False),
+        Binding("m", "focus_map", "Map", show=False),
+        Binding("question_mark,f1", "app.help", "Help"),
+    ]
+
+    running: reactive[bool] = reactive(False)
+    pace_index: reactive[int] = reactive(4)
+
+    @dataclass
+    class Ended(Message):
+        """The drill ended (by the clock or the facilitator)."""
+
+        session: Session
+
+    def __init__(self, session: Session, *, pace_index: int = 4) -> None:
+        super().__init__()
+        self.session = session
+        self.set_reactive(DrillScreen.pace_index, pace_index)
+        scenario = session.scenario
+        self._labels = {n.id: n.label for n in scenario.nodes}
+        self._action_labels = {a.id: a.label for a in scenario.actions}
+        self._layer_nodes = [
+            [MapNode(i, self._labels[i]) for i in layer] for layer in layers(scenario)
+        ]
+        self._timer: Timer | None = None
+        self._ended_posted = False
+        self._feed_len = -1
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="clock")
+        with Horizontal(id="drill-body"):
+            with Vertical(id="map-col"):
+                yield Static(LEGEND, id="legend")
+                yield DependencyMap(self._layer_nodes, id="map")
+                yield NodeDetail("", id="node-detail")
+            yield ActionsPanel(id="actions")
+            with Vertical(id="info-col"):
+                total = sum(n.users for n in self.session.scenario.nodes)
+                yield ImpactPanel(total, id="impact")
+                yield IncidentFeed(self._action_labels, id="feed")
+                yield DecisionLog(self._action_labels, id="decisions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "#map-col": "Dependency map",
+            "#actions": "Actions",
+            "#impact": "Impact",
+            "#feed": "Incident feed",
+            "#decisions": "Decision log",
+        }
+        for sel, title in titles.items():
+            self.query_one(sel).border_title = title
+        self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
+        self.sync()
+        self.query_one(ActionsPanel).option_list.focus()
+        if self.session.ended:
+            self._finish()
+
+    # ------------------------------------------------------------------- sync
+
+    def sync(self) -> None:
+        """Bring every panel up to date with the session (cheap when nothing happened)."""
+        s = self.session
+        self._show_clock()
+        feed = self.query_one(IncidentFeed)
+        changed = feed.sync(s.feed) or self._feed_len < 0
+        self._feed_len = len(s.feed)
+        if changed:
+            own, eff = s.status.own, s.status.effective
+            self.query_one(DependencyMap).set_statuses(
+                {n: display_status(own[n], eff[n]) for n in eff}
+            )
+            self._show_node(self.query_one(DependencyMap).selected)
+            self.query_one(ActionsPanel).set_views(s.actions())
+        self.query_one(DecisionLog).sync(s.decisions, s.done, s.now)
+        self.query_one(ImpactPanel).show(s.impact(), s.impact_series, s.now)
+        if s.ended:
+            self._finish()
+
+    def _show_clock(self) -> None:
+        s = self.session
+        text = Text(f" {format_clock(s.now)} ", style="bold reverse")
+        text.append(f" of {s.scenario.duration:g} min  ")
+        if s.ended:
+            text.append("■ ended", style="bold red")
+        elif self.running:
+            text.append("▶ running", style="bold green")
+        else:
+            text.append("⏸ paused (space runs)", style="bold yellow")
+        text.append(f"  pace {format_pace(PACE_LEVELS[self.pace_index])}")
+        running = len(s.running)
+        if running:
+            text.append(f"  · {running} action{'s' if running > 1 else ''} running", style="cyan")
+        text.append(f"  · {s.team or 'team'} · {s.mode}", style="dim")
+        self.query_one("#clock", Static).update(text)
+
+    def _show_node(self, node_id: str | None) -> None:
+        if node_id is None:
+            return
+        s = self.session
+        own, eff = s.status.own, s.status.effective
+        self.query_one(NodeDetail).show(
+            s.node_view(node_id),
+            lambda n: display_status(own[n], eff[n]),
+            lambda n: self._labels.get(n, n),
+        )
+
+    @on(DependencyMap.NodeSelected)
+    def _node_selected(self, event: DependencyMap.NodeSelected) -> None:
+        self._show_node(event.node_id)
+
+    # ------------------------------------------------------------------- time
+
+    def watch_running(self, running: bool) -> None:
+        if self._timer is not None:
+            if running:
+                self._timer.resume()
+            else:
+                self._timer.pause()
+        if self.is_mounted:
+            self._show_clock()
+
+    def watch_pace_index(self) -> None:
+        if self.is_mounted:
+            self._show_clock()
+
+    def _tick(self) -> None:
+        s = self.session
+        if not self.running or s.ended:
+            return
+        s.advance(s.now + TICK_SECONDS / PACE_LEVELS[self.pace_index])
+        self.sync()
+
+    def action_toggle_clock(self) -> None:
+        """Pause or run the exercise clock (journalled)."""
+        if self.session.ended:
+            return
+        self.running = not self.running
+        self.session.facilitator("resume" if self.running else "pause")
+        self._show_clock()
+
+    def action_pace(self, delta: int) -> None:
+        """Faster (-1) or slower (+1) pace (journalled)."""
+        new = min(max(self.pace_index + delta, 0), len(PACE_LEVELS) - 1)
+        if new != self.pace_index and not self.session.ended:
+            self.pace_index = new
+            self.session.facilitator("pace", seconds_per_minute=PACE_LEVELS[new])
+
+    def action_step(self) -> None:
+        """Advance the clock to the next whole exercise minute."""
+        s = self.session
+        if not s.ended:
+            s.advance(int(s.now) + 1)
+            self.sync()
+
+    def action_jump(self) -> None:
+        """Jump the clock to the next scheduled inject."""
+        s = self.session
+        nxt = s.next_inject()
+        if s.ended:
+            return
+        if nxt is None:
+            self.notify("No more scheduled injects: end the drill with e.")
+            return
+        s.facilitator("jump", to=nxt[0])
+        s.advance(nxt[0])
+        self.sync()
+
+    # ----------------------------------------------------------- facilitator
+
+    def action_fire_inject(self) -> None:
+        """Choose a pending inject and fire it now."""
+        s = self.session
+        titles = {i.id: i.title for i in s.scenario.injects}
+        pending = [(i, titles[i]) for i in s.pending_injects()]
+        if s.ended or not pending:
+            self.notify("No inject left to fire.")
+            return
+        self.app.push_screen(ChooseOne("Fire which inject now?", pending), self.fire_inject)
+
+    def fire_inject(self, inject_id: str | None) -> None:
+        """Fire an inject now (facilitator); None does nothing."""
+        if inject_id and self.session.fire_inject(inject_id):
+            self.sync()
+
+    def action_note(self) -> None:
+        """Ask for an observer note."""
+        if not self.session.ended:
+            self.app.push_screen(
+                TextPrompt("Observer note", "Journalled with the time; shown in the feed."),
+                self.add_note,
+            )
+
+    def add_note(self, text: str | None) -> None:
+        """Add an observer note; empty or None does nothing."""
+        if text and text.strip():
+            self.session.add_note(text.strip(), by="observer")
+            self.sync()
+
+    def action_end_drill(self) -> None:
+        """Ask, then end the drill."""
+        if self.session.ended:
+            self._finish()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.end_drill()
+
+        self.app.push_screen(Confirm("End the drill now and go to the debrief?"), answered)
+
+    def end_drill(self) -> None:
+        """End the drill now (facilitator) and go to the debrief."""
+        self.running = False
+        self.session.end("facilitator")
+        self.sync()
+
+    def _finish(self) -> None:
+        self.running = False
+        if not self._ended_posted:
+            self._ended_posted = True
+            self.post_message(self.Ended(self.session))
+
+    # ----------------------------------------------------------------- team
+
+    @on(ActionsPanel.Chosen)
+    def _chosen(self, event: ActionsPanel.Chosen) -> None:
+        self.take_action(event.action_id)
+
+    def take_action(self, action_id: str) -> None:
+        """Take an action; communicate and follow-up actions first ask for the message."""
+        s = self.session
+        if s.ended:
+            return
+        act = s.scenario.action_index.get(action_id)
+        if act is not None and act.phase in MESSAGE_PHASES and s.refusal_reason(action_id) is None:
+            self.app.push_screen(
+                TextPrompt(
+                    f"Message for: {act.label}",
+                    "What do you tell them? Say what you will do; not which part is weak.",
+                    "your message (may be empty)",
+                ),
+                partial(self._take_with_message, action_id),
+            )
+            return
+        self.take(action_id, None)
+
+    def _take_with_message(self, action_id: str, message: str | None) -> None:
+        if message is None:  # cancelled
+            return
+        self.take(action_id, message.strip() or None)
+
+    def take(self, action_id: str, message: str | None) -> None:
+        """Take the action now with this message, show the result and training feedback."""
+        s = self.session
+        rec = s.take(action_id, by=s.team or None, message=message)
+        label = self._action_labels.get(action_id, action_id)
+        if not rec.accepted:
+            self.notify(f"Refused: {rec.reason}", title=label, severity="warning")
+        self.sync()
+        if rec.accepted and s.mode == "training":
+            fb = decision_feedback(s.scenario, s.started, action_id, rec.t, rec.done_at or rec.t)
+            self.query_one(IncidentFeed).feedback(fb)
+            worst = next((f for f in fb if not f.good), None)
+            self.notify(
+                (worst or fb[0]).text if fb else "taken",
+                title=label,
+                severity="warning" if worst else "information",
+            )
+
+    # ------------------------------------------------------------- focus keys
+
+    def action_filter(self) -> None:
+        self.query_one("#action-filter").focus()
+
+    def action_cycle_phase(self) -> None:
+        self.query_one(ActionsPanel).cycle_phase()
+
+    def action_focus_actions(self) -> None:
+        self.query_one(ActionsPanel).option_list.focus()
+
+    def action_focus_map(self) -> None:
+        self.query_one(DependencyMap).focus()
+
+    # ---------------------------------------------------------------- palette
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """Every action and facilitator command, for the command palette."""
+        s = self.session
+        cmds: list[PaletteCommand] = [
+            (
+                f"Take: {v.label}",
+                f"{v.phase}, {v.minutes:g} min, {v.state}",
+                partial(self.take_action, v.id),
+            )
+            for v in s.actions()
+        ]
+        cmds += [
+            ("Clock: run / pause", "space", self.action_toggle_clock),
+            ("Clock: faster", "+", partial(self.action_pace, -1)),
+            ("Clock: slower", "-", partial(self.action_pace, 1)),
+            ("Clock: step one minute", ".", self.action_step),
+            ("Jump to the next inject", "j", self.action_jump),
+            ("Add an observer note", "o", self.action_note),
+            ("End the drill", "e", self.action_end_drill),
+        ]
+        titles = {i.id: i.title for i in s.scenario.injects}
+        cmds += [
+            (f"Fire inject: {titles[i]}", "facilitator: fire it now", partial(self.fire_inject, i))
+            for i in s.pending_injects()
+        ]
+        return cmds

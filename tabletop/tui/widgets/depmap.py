@@ -1,0 +1,183 @@
+"""The dependency map: every node with its status symbol and colour, grouped by layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL
+
+_CELL = 22  # width of one node cell: symbol, space, label, padding
+
+
+@dataclass(frozen=True)
+class MapNode:
+    """What the map needs of one node."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One rendered line: a layer header, or a row of node indexes."""
+
+    header: str | None
+    cells: tuple[int, ...] = ()
+
+
+class DependencyMap(ScrollView, can_focus=True):
+    """Nodes by layer; arrows move the selection, which is announced with `NodeSelected`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(0, -1)", "Prev node", show=False),
+        Binding("right", "move(0, 1)", "Next node", show=False),
+        Binding("up", "move(-1, 0)", "Up", show=False),
+        Binding("down", "move(1, 0)", "Down", show=False),
+        Binding("home", "jump(0)", "First node", show=False),
+        Binding("end", "jump(-1)", "Last node", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    @dataclass
+    class NodeSelected(Message):
+        """The highlighted node changed."""
+
+        node_id: str
+
+    def __init__(self, layer_nodes: list[list[MapNode]], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._layers = layer_nodes
+        self._flat: list[MapNode] = [n for layer in layer_nodes for n in layer]
+        self._index = {n.id: i for i, n in enumerate(self._flat)}
+        self._status: dict[str, str] = {}
+        self._lines: list[_Line] = []
+        self._row_of: dict[int, int] = {}
+        self._layout_width = -1
+
+    # ------------------------------------------------------------------ data
+
+    def set_statuses(self, statuses: dict[str, str]) -> None:
+        """Show these displayed statuses (node id → up/degraded/down/compromised/standby)."""
+        if statuses != self._status:
+            self._status = dict(statuses)
+            self.refresh()
+
+    @property
+    def selected(self) -> str | None:
+        """Id of the highlighted node."""
+        return self._flat[self.cursor].id if self._flat else None
+
+    def select(self, node_id: str) -> None:
+        """Highlight a node by id."""
+        if node_id in self._index:
+            self.cursor = self._index[node_id]
+
+    # ---------------------------------------------------------------- layout
+
+    def _relayout(self, width: int) -> None:
+        per_row = max(1, width // _CELL)
+        lines: list[_Line] = []
+        row_of: dict[int, int] = {}
+        start = 0
+        for depth, layer in enumerate(self._layers):
+            title = "sources" if depth == 0 else f"layer {depth}"
+            lines.append(_Line(f"─ {title} · {len(layer)}"))
+            for k in range(0, len(layer), per_row):
+                idx = tuple(range(start + k, start + min(k + per_row, len(layer))))
+                for i in idx:
+                    row_of[i] = len(lines)
+                lines.append(_Line(None, idx))
+            start += len(layer)
+        self._lines, self._row_of, self._layout_width = lines, row_of, width
+        self.virtual_size = Size(width, len(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout(self.scrollable_content_region.width)
+
+    def on_mount(self) -> None:
+        self._relayout(max(self.scrollable_content_region.width, _CELL))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._layout_width:
+            self._relayout(width)
+        n = y + self.scroll_offset.y
+        base = self.rich_style
+        if n >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[n]
+        if line.header is not None:
+            return Strip(
+                [Segment(line.header, base + Style(dim=True, bold=True))]
+            ).adjust_cell_length(width, base)
+        segs: list[Segment] = []
+        for i in line.cells:
+            node = self._flat[i]
+            shown = self._status.get(node.id, "up")
+            label = node.label[: _CELL - 3].ljust(_CELL - 3)
+            style = base + Style.parse(STATUS_STYLE.get(shown, ""))
+            if i == self.cursor:
+                style += Style(reverse=True, bold=self.has_focus)
+            segs.append(Segment(STATUS_SYMBOL.get(shown, "?") + " ", style))
+            segs.append(Segment(label, base + Style(reverse=i == self.cursor)))
+            segs.append(Segment(" ", base))
+        return Strip(segs).adjust_cell_length(width, base)
+
+    # -------------------------------------------------------------- movement
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        row = self._row_of.get(new)
+        if row is not None:
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False, force=True)
+        self.refresh()
+        if self._flat:
+            self.post_message(self.NodeSelected(self._flat[new].id))
+
+    def action_move(self, rows: int, cols: int) -> None:
+        if not self._flat:
+            return
+        if cols:
+            self.cursor = (self.cursor + cols) % len(self._flat)
+            return
+        row = self._row_of.get(self.cursor, 0)
+        line = self._lines[row]
+        col = line.cells.index(self.cursor)
+        step = 1 if rows > 0 else -1
+        r = row + step
+        while 0 <= r < len(self._lines):
+            cells = self._lines[r].cells
+            if cells:
+                self.cursor = cells[min(col, len(cells) - 1)]
+                return
+            r += step
+
+    def action_jump(self, index: int) -> None:
+        if self._flat:
+            self.cursor = index % len(self._flat)
+
+    def on_click(self, event: events.Click) -> None:
+        n = event.y + self.scroll_offset.y
+        if 0 <= n < len(self._lines):
+            cells = self._lines[n].cells
+            k = event.x // _CELL
+            if 0 <= k < len(cells):
+                self.cursor = cells[k]
+                self.focus()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -1,0 +1,86 @@
+"""The incident feed: injects, action results with what they reveal, refusals, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from tabletop.engine.events import Event
+from tabletop.tui.view import Feedback, format_clock
+
+
+def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
+    """The feed line of one event, or None for events the team does not see."""
+    d = ev.data
+    head = Text(f"{format_clock(ev.t)} ", style="dim")
+    if ev.kind == "inject":
+        head.append("⚡ ", style="bold yellow")
+        head.append(str(d.get("title", d.get("inject"))), style="bold")
+        if d.get("message"):
+            head.append(f"\n  {d['message']}")
+        if d.get("changed"):
+            head.append(f"\n  {d['changed']} node(s) changed status", style="dim")
+    elif ev.kind == "inject-skipped":
+        head.append("· skipped: ", style="dim")
+        head.append(f"{d.get('title', d.get('inject'))} ({d.get('reason', '')})", style="dim")
+    elif ev.kind == "decision":
+        head.append("→ ", style="cyan")
+        head.append(f"started {d.get('label', d.get('action'))}")
+        head.append(f" (done at {format_clock(float(d.get('done_at', ev.t)))})", style="dim")
+        if d.get("message"):
+            head.append(f"\n  message: “{d['message']}”", style="italic")
+    elif ev.kind == "refusal":
+        action = str(d.get("action"))
+        head.append("✖ refused ", style="bold red")
+        head.append(labels.get(action, action))
+        head.append(f": {d.get('reason')}", style="red")
+    elif ev.kind == "action-done":
+        head.append("✓ ", style="green")
+        head.append(f"done: {d.get('label', d.get('action'))}")
+        if d.get("reveals"):
+            head.append(f"\n  {d['reveals']}", style="italic")
+        if d.get("changed"):
+            head.append(f"\n  {d['changed']} node(s) changed status", style="dim")
+    elif ev.kind == "note":
+        head.append("✎ note: ", style="magenta")
+        head.append(str(d.get("text", "")))
+    elif ev.kind == "facilitator":
+        cmd = d.get("command")
+        if cmd != "fire-inject":
+            return None
+        head.append("facilitator fired an inject", style="dim")
+    elif ev.kind == "end":
+        head.append(f"■ drill ended ({d.get('reason')})", style="bold")
+    else:
+        return None
+    return head
+
+
+class IncidentFeed(RichLog):
+    """Appends the session's new events on each `sync`."""
+
+    def __init__(self, labels: dict[str, str], **kwargs: object) -> None:
+        super().__init__(wrap=True, markup=False, auto_scroll=True, min_width=20, **kwargs)  # type: ignore[arg-type]
+        self._labels = labels
+        self._seen = 0
+
+    def sync(self, feed: Sequence[Event]) -> bool:
+        """Write events not shown yet; True when something was written."""
+        new = feed[self._seen :]
+        self._seen = len(feed)
+        for ev in new:
+            line = event_text(ev, self._labels)
+            if line is not None:
+                self.write(line)
+        return bool(new)
+
+    def feedback(self, lines: Sequence[Feedback]) -> None:
+        """Write training-mode feedback on the last decision."""
+        for fb in lines:
+            self.write(
+                Text(
+                    f"  {'✓' if fb.good else '!'} {fb.text}", style="green" if fb.good else "yellow"
+                )
+            )
