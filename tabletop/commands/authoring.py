@@ -1,9 +1,163 @@
-"""Sub-commands (to be filled by their issue)."""
+"""Authoring commands: validate, schema, list, new, graph (DESIGN.md § Command line)."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import click
+
+from tabletop.scenario.catalog import builtin_dir, resolve_scenario, scenario_files
+from tabletop.scenario.graph_render import FORMATS, render
+from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scenario.models import ID_PATTERN
+from tabletop.scenario.problems import InputError
+from tabletop.scenario.schema import scenario_json_schema
+from tabletop.scenario.starter import KINDS, starter_text
+
+
+class _Failed(click.ClickException):
+    """One line for the user, exit 1 (like `tabletop.cli.UserError`, without importing cli)."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"tabletop: {self.format_message()}", err=True)
+
+
+def _load(name: str) -> LoadedScenario:
+    """A scenario by path or built-in id; problems propagate as `InputError`."""
+    try:
+        path = resolve_scenario(name)
+    except FileNotFoundError as exc:
+        raise _Failed(str(exc)) from None
+    return load_scenario(path)
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True)
+def validate_command(files: tuple[str, ...]) -> None:
+    """Check scenario FILES (paths or built-in ids): every problem as FILE:LINE:COL: message."""
+    failed = False
+    for name in files:
+        try:
+            loaded = _load(name)
+        except _Failed as exc:
+            click.echo(f"{exc.format_message()}")
+            failed = True
+            continue
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem))
+            failed = True
+            continue
+        s = loaded.scenario
+        click.echo(
+            f"{loaded.path}: ok ({len(s.nodes)} nodes, {len(s.actions)} actions, "
+            f"{len(s.injects)} injects)"
+        )
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("schema")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
+def schema_command(output: Path | None) -> None:
+    """Print the JSON Schema of the tabletop/v1 format (for editor completion)."""
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _Failed(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+def _row(path: Path) -> list[str] | str:
+    """Columns of one scenario for `list`, or the one line saying it is invalid."""
+    try:
+        s = load_scenario(path).scenario
+    except InputError as exc:
+        n = len(exc.problems)
+        return f"{path}: invalid ({n} problem{'s' if n != 1 else ''}; see tabletop validate {path})"
+    return [s.id, s.kind, s.title, str(len(s.nodes)), f"{s.duration:g}", s.difficulty or "-"]
+
+
+@click.command("list")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+def list_command(folders: tuple[Path, ...]) -> None:
+    """List the built-in scenarios and those in FOLDERS: id, kind, title, nodes, duration."""
+    missing = [f for f in folders if not f.exists()]
+    if missing:
+        raise _Failed(f"{missing[0]}: no such file or folder")
+    files = scenario_files(list(folders))
+    if not files:
+        click.echo(f"no scenarios found (built-in folder: {builtin_dir()})")
+        return
+    header = ["ID", "KIND", "TITLE", "NODES", "DURATION", "DIFFICULTY"]
+    rows = [_row(p) for p in files]
+    table = [header, *(r for r in rows if isinstance(r, list))]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+    for row in rows:
+        if isinstance(row, str):
+            click.echo(row)
+
+
+def _check_id(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not re.match(ID_PATTERN, value):
+        raise click.BadParameter(
+            f"{value!r}: use lowercase letters, digits and '-', starting with a letter or digit"
+        )
+    return value
+
+
+@click.command("new")
+@click.argument("scenario_id", metavar="ID", callback=_check_id)
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="Kind of outage.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: ID.yaml here).",
+)
+def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
+    """Write a commented starter scenario ID of KIND that validates; never overwrites."""
+    path = output or Path(f"{scenario_id}.yaml")
+    try:
+        with path.open("x", encoding="utf-8") as fh:
+            fh.write(starter_text(scenario_id, kind))
+    except FileExistsError:
+        raise _Failed(f"{path}: already exists; not overwriting it") from None
+    except OSError as exc:
+        raise _Failed(f"{path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}; check it with: tabletop validate {path}")
+
+
+@click.command("graph")
+@click.argument("file")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def graph_command(file: str, fmt: str) -> None:
+    """Print the dependency graph of scenario FILE as text, Mermaid or Graphviz DOT."""
+    loaded = _load(file)
+    click.echo(render(loaded.scenario, fmt), nl=False)  # type: ignore[arg-type]
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
+    for command in (validate_command, schema_command, list_command, new_command, graph_command):
+        group.add_command(command)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -69,7 +69,32 @@ class SoftDependency(_Strict):
     soft: Id
 
 
-Dependency = Id | AnyOfDependency | SoftDependency
+def _dependency_shape(value: Any) -> str | None:
+    """Which form of dependency `value` is, so that errors speak of that form only."""
+    if isinstance(value, str):
+        return "id"
+    if isinstance(value, AnyOfDependency) or (isinstance(value, dict) and "any_of" in value):
+        return "any_of"
+    if isinstance(value, SoftDependency) or (isinstance(value, dict) and "soft" in value):
+        return "soft"
+    return None
+
+
+#: Union tags appear in validation error locations; the loader drops them.
+DEPENDENCY_TAGS: frozenset[str] = frozenset({"id", "any_of", "soft"})
+
+#: A hard dependency (a node id), a redundancy group or a soft dependency. The union is
+#: discriminated by shape so that a mistake in one form is not reported against all three.
+Dependency = Annotated[
+    Annotated[Id, Tag("id")]
+    | Annotated[AnyOfDependency, Tag("any_of")]
+    | Annotated[SoftDependency, Tag("soft")],
+    Discriminator(
+        _dependency_shape,
+        custom_error_type="dependency_shape",
+        custom_error_message="a dependency is a node id, {any_of: [ids]} or {soft: id}",
+    ),
+]
 
 
 class Node(_Strict):

@@ -1,0 +1,143 @@
+"""The commented starter file `tabletop new` writes: small, valid, a guide to the format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class _Flavour:
+    """What changes with the scenario kind: the failing node and the first inject."""
+
+    title: str
+    cause_id: str
+    cause_label: str
+    cause_kind: str
+    third_party: bool
+    inject_title: str
+
+
+FLAVOURS: dict[str, _Flavour] = {
+    "power": _Flavour(
+        "Power loss", "utility", "Utility power feed", "power", True, "Utility power lost"
+    ),
+    "attack": _Flavour(
+        "Attack on the network",
+        "edge",
+        "Edge firewall",
+        "network",
+        False,
+        "Alerts of unusual traffic from the edge",
+    ),
+    "third-party": _Flavour(
+        "Third-party outage",
+        "provider",
+        "Payment provider",
+        "vendor",
+        True,
+        "The provider's API stops answering",
+    ),
+    "network": _Flavour(
+        "Network outage", "uplink", "Internet uplink", "network", True, "The uplink goes dark"
+    ),
+    "other": _Flavour(
+        "Outage", "cause", "The failing component", "service", False, "Something fails"
+    ),
+}
+
+KINDS: tuple[str, ...] = tuple(FLAVOURS)
+
+_TEMPLATE = """\
+# A tabletop/v1 scenario. Check it with:  tabletop validate {id}.yaml
+# See the dependency graph with:          tabletop graph {id}.yaml --format text
+# Editor completion: run `tabletop schema -o tabletop-v1.schema.json`, then make the first
+# line of this file:  # yaml-language-server: $schema=./tabletop-v1.schema.json
+format: tabletop/v1
+id: {id}
+title: {title}
+kind: {kind}                # power | attack | third-party | network | other
+summary: >-
+  Describe what the team sees at minute 0, in a few sentences. This is the briefing.
+difficulty: standard        # intro | standard | hard
+tags: [{kind}]
+duration: 120               # the drill ends at this exercise minute
+
+nodes:                      # the dependency graph: systems, sites, vendors, people
+  - id: {cause_id}
+    label: {cause_label}
+    kind: {cause_kind}
+    third_party: {third_party}
+  - id: backup
+    label: Fallback path
+    kind: {cause_kind}
+    standby: true           # down until an action brings it up
+  - id: app
+    label: Customer application
+    kind: service
+    users: 1000             # people served directly; impact is counted from these
+    depends_on:
+      - any_of: [{cause_id}, backup]   # needs at least one of these up
+
+actions:                    # the decisions a team can take
+  - id: assess-impact
+    label: Assess scope and severity from monitoring
+    phase: assess           # assess | escalate | communicate | workaround | fix | verify
+                            # | prevent | follow-up
+    minutes: 10             # effects land and `reveals` shows when it finishes
+    reveals: The application is down for about 1,000 customers.
+  - id: post-status
+    label: Post an update on the status page
+    phase: communicate
+    minutes: 5
+  - id: bring-up-backup
+    label: Switch to the fallback path
+    phase: fix
+    minutes: 15
+    requires: [assess-impact]   # refused until these are done
+    effects:
+      - {{node: backup, status: up}}
+
+injects:                    # the scripted events
+  - id: failure
+    at: 0
+    title: {inject_title}
+    effects: [{{node: {cause_id}, status: down}}]
+  - id: customers-ask
+    at: 20
+    when: {{not_done: [post-status]}}   # skipped if the team already posted
+    title: Customers ask on social media what is going on
+
+playbook:                   # the recommended response, in order (scored)
+  - id: assess
+    phase: assess
+    title: Establish what failed and who is affected
+    any_of: [assess-impact]
+    by: 15                  # target minute
+  - id: communicate
+    phase: communicate
+    title: Tell customers what is known
+    any_of: [post-status]
+    by: 30
+  - id: fix
+    phase: fix
+    title: Restore service
+    any_of: [bring-up-backup]
+    by: 45
+
+avoid: []                   # actions that cost points: {{action: ID, penalty: N, why: TEXT}}
+"""
+
+
+def starter_text(scenario_id: str, kind: str) -> str:
+    """The starter file for a new scenario `scenario_id` of `kind` (one of `KINDS`)."""
+    flavour = FLAVOURS[kind]
+    return _TEMPLATE.format(
+        id=scenario_id,
+        kind=kind,
+        title=flavour.title,
+        cause_id=flavour.cause_id,
+        cause_label=flavour.cause_label,
+        cause_kind=flavour.cause_kind,
+        third_party="true" if flavour.third_party else "false",
+        inject_title=flavour.inject_title,
+    )
