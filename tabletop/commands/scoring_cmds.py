@@ -1,9 +1,47 @@
-"""Sub-commands (to be filled by their issue)."""
+"""`tabletop solve`: the reference run and its score, for scenario authors."""
 
 from __future__ import annotations
 
+import json
+
 import click
+
+from tabletop.scenario.catalog import resolve_scenario
+from tabletop.scenario.loader import load_scenario
+from tabletop.scoring.render import render_solve_text
+from tabletop.scoring.solve import solve
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
+    group.add_command(solve_command)
+
+
+@click.command("solve")
+@click.argument("scenario")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when there is a warning (reference < 90, nothing > 15)."
+)
+def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
+    """Play the reference decisions and doing nothing, and score both.
+
+    SCENARIO is a file or the id of a built-in scenario. Warns when the reference scores
+    below 90 or doing nothing above 15: the scenario is then not winnable or not fair.
+    """
+    from tabletop.cli import UserError
+
+    try:
+        path = resolve_scenario(scenario)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    loaded = load_scenario(path)
+    result = solve(loaded.scenario)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_solve_text(result))
+    for warning in result.warnings if as_json else ():
+        click.echo(f"tabletop: warning: {warning}", err=True)
+    if strict and result.warnings:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,143 @@
+"""The counterfactual debrief: what each late or missing step would have saved.
+
+For each playbook step the team did late (after its `by` target) or never, the team's own
+decisions are re-run (refused ones included: with the step taken earlier they may now be
+accepted) with that step's first `any_of` action taken at its `by` target, or, for a step
+without a target, when the reference run started it. Prerequisites (`requires`) the team had
+not done by then are taken just before it, one after another, so that the action can start
+on time (or as soon as they allow, when they take longer than the target leaves).
+
+The saving is measured against the team's decisions re-run the same way over the same
+horizon, so only the moved step makes the difference. Only positive savings are reported,
+largest first (ties in playbook order). Everything is deterministic: same session, same list.
+
+Cost: one simulation per late or missing step, plus one for the team's own re-run (and one
+for the reference when no reference times are given); see benchmarks/bench_counterfactuals.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from tabletop.engine.events import Decision
+from tabletop.engine.session import Session, simulate
+from tabletop.scenario.models import PlaybookStep, Scenario
+from tabletop.scoring import wording
+from tabletop.scoring.components import step_times
+from tabletop.scoring.model import Counterfactual
+from tabletop.scoring.reference import reference_decisions
+
+#: Savings below this many customer-minutes are float noise, not a finding.
+_NOISE = 1e-6
+
+
+def team_decisions(session: Session) -> list[Decision]:
+    """The team's decisions with their times, refused ones included, in the order taken."""
+    return [Decision(r.t, r.action, r.by, r.note, r.message) for r in session.decisions]
+
+
+def counterfactuals(
+    scenario: Scenario,
+    session: Session,
+    reference_started: Mapping[str, float] | None = None,
+) -> list[Counterfactual]:
+    """Customer-minutes each late or missing step would have saved, largest first.
+
+    `reference_started` (step id -> minute the reference run started it) is computed from the
+    reference run when not given; `score` passes the one it already has.
+    """
+    horizon = session.now
+    until = None if horizon >= scenario.duration else horizon
+    if reference_started is None:
+        ref = simulate(scenario, reference_decisions(scenario), until=until, record_feed=False)
+        reference_started = step_times(scenario, ref.started, ref.done).started
+    team = team_decisions(session)
+    times = step_times(scenario, session.started, session.done)
+    base: float | None = None
+    found: list[tuple[float, int, Counterfactual]] = []
+    for pos, step in enumerate(scenario.playbook):
+        target = _target(step, times.done.get(step.id), reference_started)
+        if target is None or target >= horizon:
+            continue
+        team_at = times.started.get(step.id)
+        if team_at is not None and team_at <= target:
+            continue  # started in time but slow to finish: taking it later cannot help
+        moved = _moved_chain(scenario, step.any_of[0], session.done, target)
+        if not moved:
+            continue
+        if base is None:
+            base = simulate(scenario, team, until=until, record_feed=False).customer_minutes
+        alt = simulate(scenario, _rewrite(team, moved), until=until, record_feed=False)
+        saved = base - alt.customer_minutes
+        if saved <= _NOISE:
+            continue
+        action_at = moved[-1].at
+        label = scenario.action_index[step.any_of[0]].label
+        was = wording.t(team_at) if team_at is not None else "never"
+        text = (
+            f"Had you taken “{label}” at {wording.t(action_at)} instead of {was}, "
+            f"{wording.customer_minutes(saved)} customer-minutes fewer."
+        )
+        cf = Counterfactual(step.id, step.any_of[0], action_at, team_at, saved, text)
+        found.append((-saved, pos, cf))
+    return [cf for _, _, cf in sorted(found, key=lambda x: (x[0], x[1]))]
+
+
+def _target(
+    step: PlaybookStep, done_at: float | None, reference_started: Mapping[str, float]
+) -> float | None:
+    """When the step should have been taken, or None when it was not late or missing."""
+    if step.by is not None:
+        return None if done_at is not None and done_at <= step.by else step.by
+    if done_at is not None:
+        return None
+    return reference_started.get(step.id)
+
+
+def _moved_chain(
+    scenario: Scenario, action: str, team_done: Mapping[str, float], target: float
+) -> list[Decision]:
+    """The action and its missing prerequisites, timed so that the action starts at `target`.
+
+    A prerequisite is missing when the team had not done it by `target`. They run one after
+    another, ending when the action starts; if that would start before minute 0, the whole
+    chain starts at 0 and the action as soon as its prerequisites are done.
+    """
+    actions = scenario.action_index
+    chain: list[str] = []
+
+    def add(aid: str, path: frozenset[str]) -> None:
+        if aid in chain or aid in path or aid not in actions:
+            return
+        for req in actions[aid].requires:
+            if team_done.get(req, float("inf")) > target:
+                add(req, path | {aid})
+        chain.append(aid)
+
+    add(action, frozenset())
+    if action not in chain:
+        return []
+    lead = sum(actions[a].minutes for a in chain[:-1])
+    at = max(0.0, target - lead)
+    out = []
+    for aid in chain:
+        out.append(Decision(at, aid))
+        at += actions[aid].minutes
+    return out
+
+
+def _rewrite(team: list[Decision], moved: list[Decision]) -> list[Decision]:
+    """The team's decisions with `moved` inserted and each moved action's next take removed.
+
+    The team's first take of a moved action after its new time is the one being moved: keeping
+    it would take the action twice. Later takes (e.g. a re-fix after a relapse) stay.
+    """
+    drop: set[int] = set()
+    for m in moved:
+        for k, d in enumerate(team):
+            if k not in drop and d.action == m.action and d.at >= m.at:
+                drop.add(k)
+                break
+    kept = [d for k, d in enumerate(team) if k not in drop]
+    # simulate() sorts stably by time: at equal times the moved decisions go first.
+    return [*moved, *kept]
