@@ -1,9 +1,384 @@
-"""Sub-commands (to be filled by their issue)."""
+"""`tabletop report`, `history`, `export` and `compare`: what a manager runs.
+
+A drill is named either by its journal file or by its id in the history database.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
 import click
+
+from tabletop.engine.events import Event
+from tabletop.engine.session import Session
+from tabletop.reports import FORMATS, build_comparison, build_report, render
+from tabletop.reports.model import Report
+from tabletop.scenario.catalog import resolve_scenario
+from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scenario.problems import InputError, Problem
+from tabletop.scoring.model import Score
+from tabletop.store import (
+    StoreError,
+    default_db_path,
+    export_csv,
+    list_sessions,
+    load_session,
+    trends,
+)
+from tabletop.store.sessions import SessionRow, parse_since, replay_events
+
+_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def _user_error(message: str) -> click.ClickException:
+    # Imported here: tabletop.cli imports this module at start-up.
+    from tabletop.cli import UserError
+
+    return UserError(message)
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A drill ready for a report."""
+
+    loaded: LoadedScenario
+    session: Session
+    score: Score
+    date: str | None
+    session_id: int | None
+
+    def report(self) -> Report:
+        """Its after-action report."""
+        return build_report(
+            self.loaded, self.session, self.score, date=self.date, session_id=self.session_id
+        )
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _db(db: str | None) -> Path:
+    return Path(db).expanduser() if db else default_db_path()
+
+
+def _session_id(source: str) -> int | None:
+    text = source.removeprefix("#")
+    return int(text) if text.isdigit() else None
+
+
+def load_drill(
+    source: str, *, scenario: str | None, db: Path, counterfactuals: bool = True
+) -> Drill:
+    """A journal file, or a stored session id, as a drill ready for a report."""
+    path = Path(source)
+    if path.is_file():
+        return _drill_from_journal(path, scenario, counterfactuals)
+    sid = _session_id(source)
+    if sid is None:
+        raise _user_error(f"{source}: no such journal file, and not a stored session id")
+    try:
+        stored = load_session(db, sid)
+    except KeyError:
+        raise _user_error(f"{db}: no stored session #{sid} (see `tabletop history`)") from None
+    except StoreError as exc:
+        raise _user_error(str(exc)) from None
+    return Drill(stored.loaded, stored.session, stored.score, stored.ended_at, sid)
+
+
+def _read_events(path: Path) -> list[Event]:
+    try:
+        from tabletop.engine.journal import read_journal
+    except ImportError:  # the journal module is another issue's; read plain JSON Lines meanwhile
+        return _read_events_plain(path)
+    read = read_journal(path)
+    for warning in read.warnings:
+        click.echo(f"tabletop: warning: {warning}", err=True)
+    return list(read.events)
+
+
+def _read_events_plain(path: Path) -> list[Event]:
+    events = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for k, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            events.append(Event.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as exc:
+            if k == len(lines):  # a torn last line: the drill was interrupted mid-write
+                click.echo(f"tabletop: warning: {path}:{k}: torn last line ignored", err=True)
+                break
+            raise InputError([Problem(str(path), k, 1, f"not a journal event: {exc}")]) from None
+    return events
+
+
+def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool) -> Drill:
+    events = _read_events(path)
+    start = next((e for e in events if e.kind == "start"), None)
+    if start is None:
+        raise InputError([Problem(str(path), 1, 1, "not a tabletop journal (no start event)")])
+    scenario_id = str(start.data.get("scenario", ""))
+    try:
+        scenario_path = Path(scenario) if scenario else resolve_scenario(scenario_id)
+    except FileNotFoundError:
+        raise _user_error(
+            f"{path}: the journal's scenario {scenario_id!r} is not built in; "
+            "name its file with --scenario PATH"
+        ) from None
+    loaded = load_scenario(scenario_path)
+    journal_sha = str(start.data.get("sha256", ""))
+    team = str(start.data.get("team", ""))
+    session = _replay(loaded, events, journal_sha, team, str(start.data.get("mode", "training")))
+    from tabletop.scoring import score as score_drill
+
+    result = score_drill(
+        loaded.scenario, session, team=team or None, counterfactuals=counterfactuals
+    )
+    date = start.data.get("started_at") or start.data.get("wall")
+    return Drill(loaded, session, result, str(date) if date else None, None)
+
+
+def _replay(
+    loaded: LoadedScenario, events: list[Event], journal_sha: str, team: str, mode: str
+) -> Session:
+    try:
+        from tabletop.engine.journal import replay
+    except ImportError:
+        if journal_sha and loaded.sha256 != journal_sha:
+            raise InputError(
+                [
+                    Problem(
+                        str(loaded.path),
+                        1,
+                        1,
+                        f"differs from the scenario the journal was recorded with "
+                        f"(SHA-256 {journal_sha[:12]}…, this file {loaded.sha256[:12]}…)",
+                    )
+                ]
+            ) from None
+        return replay_events(loaded.scenario, events, sha256=loaded.sha256, team=team, mode=mode)
+    session = replay(loaded.scenario, events, sha256=loaded.sha256)
+    if not session.ended:
+        session.end("facilitator")
+    return session
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    if output and output != "-":
+        return _SUFFIX_FORMAT.get(Path(output).suffix.lower(), "md")
+    return "md"
+
+
+def _write(text: str, output: str | None) -> None:
+    if not output or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    target = Path(output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename, so a reader never sees half a report.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise _user_error(f"{target}: cannot write ({exc.strerror or exc})") from None
+    click.echo(f"wrote {target}", err=True)
+
+
+def _rows(db: Path, team: str | None, scenario: str | None, since: str | None) -> list[SessionRow]:
+    try:
+        since_iso = parse_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    try:
+        return list_sessions(db, team=team, scenario=scenario, since=since_iso)
+    except StoreError as exc:
+        raise _user_error(str(exc)) from None
+
+
+_db_option = click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    help="History database (default: $TABLETOP_DB or the user data directory).",
+)
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o's suffix, else md."
+)
+_output_option = click.option(
+    "-o", "--output", metavar="PATH", help="Write here instead of standard output."
+)
+_filters = [
+    click.option("--team", metavar="TEAM", help="Only this team's drills."),
+    click.option("--scenario", "scenario_id", metavar="ID", help="Only drills of this scenario."),
+    click.option("--since", metavar="DATE", help="Only drills ended since (YYYY-MM-DD, or 30d)."),
+]
+
+
+def _with_filters(fn: Any) -> Any:
+    for option in reversed(_filters):
+        fn = option(fn)
+    return fn
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@click.command("report")
+@click.argument("source", metavar="JOURNAL|SESSION_ID")
+@_format_option
+@_output_option
+@click.option(
+    "--scenario", metavar="PATH", help="Scenario file of the journal (default: built-in)."
+)
+@click.option("--no-counterfactuals", is_flag=True, help="Skip the (slower) what-if analysis.")
+@_db_option
+def report_command(
+    source: str,
+    fmt: str | None,
+    output: str | None,
+    scenario: str | None,
+    no_counterfactuals: bool,
+    db: str | None,
+) -> None:
+    """After-action report of one drill, from its journal or its stored session id."""
+    drill = load_drill(
+        source, scenario=scenario, db=_db(db), counterfactuals=not no_counterfactuals
+    )
+    _write(render(drill.report(), _format(fmt, output)), output)
+
+
+@click.command("history")
+@_with_filters
+@click.option("--trend", is_flag=True, help="Per team and component, how scores move over time.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_db_option
+def history_command(
+    team: str | None,
+    scenario_id: str | None,
+    since: str | None,
+    trend: bool,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """List stored drills (oldest first), or their trends with --trend."""
+    path = _db(db)
+    rows = _rows(path, team, scenario_id, since)
+    if trend:
+        found = trends(rows)
+        if as_json:
+            click.echo(json.dumps([asdict(t) | {"change": t.change} for t in found], indent=2))
+        else:
+            _print_trends(found, path, rows)
+        return
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(
+            f"No drills stored in {path} match." if path.exists() else f"No history yet ({path})."
+        )
+        return
+    header = (
+        f"{'id':>5}  {'ended (UTC)':<16}  {'team':<20}  {'scenario':<22}  {'total':>5}  grade  "
+        f"{'ord':>4} {'cov':>4} {'time':>4} {'out':>4}"
+    )
+    click.echo(header)
+    for r in rows:
+        click.echo(
+            f"{r.id:>5}  {r.ended_at[:16].replace('T', ' '):<16}  {_cut(r.team, 20):<20}  "
+            f"{_cut(r.scenario_id, 22):<22}  {r.total:>5.1f}  {r.grade:^5}  "
+            f"{_pct(r.order):>4} {_pct(r.coverage):>4} {_pct(r.timeliness):>4} {_pct(r.outcome):>4}"
+        )
+    click.echo(f"{len(rows)} drill(s) in {path}")
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split()) or "—"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
+    if not found:
+        click.echo(f"No drills stored in {path} match.")
+        return
+    click.echo(
+        f"{'team':<20}  {'measure':<10}  {'drills':>6}  {'first':>5}  {'last':>5}  "
+        f"{'change':>6}  trend"
+    )
+    last_team = None
+    for t in found:
+        team = _cut(t.team, 20) if t.team != last_team else ""
+        last_team = t.team
+        click.echo(
+            f"{team:<20}  {t.measure:<10}  {len(t.values):>6}  {t.values[0]:>5.0f}  "
+            f"{t.values[-1]:>5.0f}  {t.change:>+6.0f}  {t.sparkline}"
+        )
+    click.echo(f"{len(rows)} drill(s) in {path}; components in %, trend on a 0-100 scale")
+
+
+@click.command("export")
+@click.option(
+    "--csv", "csv_path", required=True, metavar="PATH", help="CSV file to write (- for stdout)."
+)
+@_with_filters
+@_db_option
+def export_command(
+    csv_path: str, team: str | None, scenario_id: str | None, since: str | None, db: str | None
+) -> None:
+    """Export stored drills as CSV for spreadsheets (one row per drill)."""
+    rows = _rows(_db(db), team, scenario_id, since)
+    _write(export_csv(rows), csv_path)
+
+
+@click.command("compare")
+@click.argument("sources", nargs=-1, metavar="[JOURNAL|SESSION_ID]...")
+@_with_filters
+@_format_option
+@_output_option
+@_db_option
+def compare_command(
+    sources: tuple[str, ...],
+    team: str | None,
+    scenario_id: str | None,
+    since: str | None,
+    fmt: str | None,
+    output: str | None,
+    db: str | None,
+) -> None:
+    """Set several drills side by side: components, timelines, findings that repeat.
+
+    Name the drills, or select stored ones with --team / --scenario / --since.
+    """
+    path = _db(db)
+    names = list(sources)
+    if team or scenario_id or since:
+        names += [str(r.id) for r in _rows(path, team, scenario_id, since)]
+    elif not names:
+        raise click.UsageError("name at least two drills, or select them with --team/--scenario")
+    names = list(dict.fromkeys(names))
+    if len(names) < 2:
+        raise _user_error(f"compare needs at least two drills; found {len(names)}")
+    reports = [load_drill(n, scenario=None, db=path).report() for n in names]
+    _write(render(build_comparison(reports), _format(fmt, output)), output)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
+    for command in (report_command, history_command, export_command, compare_command):
+        group.add_command(command)

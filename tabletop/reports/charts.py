@@ -1,0 +1,239 @@
+"""Geometry of the report charts, for inline SVG.
+
+Only numbers are computed here; the HTML template draws them and escapes every piece of text,
+so no scenario text is ever pasted into markup by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tabletop.reports.model import Report, TimelineRow, fmt_minutes, fmt_number
+
+_LEFT = 64
+_RIGHT = 30
+_TOP = 28
+_MARKER_ROW = 18.0
+_BOTTOM = 34
+
+
+@dataclass(frozen=True)
+class Tick:
+    """An axis tick: position in px and its label."""
+
+    pos: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartMarker:
+    """A decision or inject marker on the impact chart."""
+
+    x: float
+    y: float
+    number: int
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ImpactChart:
+    """A step chart of users affected (and at risk) over the drill."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    affected_path: str
+    affected_area: str
+    at_risk_path: str
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    markers: list[ChartMarker]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A horizontal bar from x (px) over w (px); `open` when the step was never finished."""
+
+    x: float
+    w: float
+    open: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class TimelineLane:
+    """One playbook step: the team's bar above the recommended one."""
+
+    y: float
+    label: str
+    phase: str
+    verdict: str
+    team: Bar | None
+    reference: Bar | None
+    target_x: float | None
+    missing_x: float
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """Team vs recommended timeline, one lane per playbook step."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    lane_height: float
+    lanes: list[TimelineLane]
+    x_ticks: list[Tick]
+
+
+def nice_ticks(hi: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `hi` (1-2-5 steps)."""
+    if hi <= 0:
+        return [0.0, 1.0]
+    raw = hi / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    n = math.ceil(hi / step - 1e-9)
+    return [i * step for i in range(n + 1)]
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def impact_chart(report: Report, width: int = 760, height: int = 260) -> ImpactChart:
+    """The impact-over-time step chart with numbered decision markers."""
+    series = report.impact_series
+    end = max(report.summary.minutes_played, max((p.t for p in series), default=0.0), 1.0)
+    x_vals = nice_ticks(end)
+    x_max = x_vals[-1]
+    peak = max([p.affected for p in series] + [p.at_risk for p in series] + [0.0])
+    y_vals = nice_ticks(peak, 4)
+    y_max = y_vals[-1]
+    left, right = _LEFT, width - _RIGHT
+    xs = [left + (right - left) * m.t / x_max for m in report.markers if m.kind == "decision"]
+    rows = marker_rows(xs)
+    # Decisions close in time get stacked circles; the plot starts below the deepest row.
+    top = _TOP + _MARKER_ROW * max(rows, default=0)
+    height += int(top - _TOP)
+    bottom = height - _BOTTOM
+
+    def sx(t: float) -> float:
+        return left + (right - left) * t / x_max
+
+    def sy(v: float) -> float:
+        return bottom - (bottom - top) * v / y_max
+
+    def step_path(values: list[tuple[float, float]]) -> str:
+        if not values:
+            return ""
+        parts = [f"M{_f(sx(values[0][0]))} {_f(sy(values[0][1]))}"]
+        for t, v in values[1:]:
+            parts.append(f"H{_f(sx(t))}V{_f(sy(v))}")
+        parts.append(f"H{_f(sx(end))}")
+        return "".join(parts)
+
+    affected = [(p.t, p.affected) for p in series]
+    line = step_path(affected)
+    area = f"{line}V{_f(bottom)}H{_f(sx(affected[0][0]))}Z" if affected else ""
+    at_risk = [(p.t, p.at_risk) for p in series]
+    risk_line = step_path(at_risk) if any(v for _, v in at_risk) else ""
+    row_of = iter(rows)
+    markers = [
+        ChartMarker(
+            sx(m.t),
+            (_TOP - 9 + _MARKER_ROW * next(row_of)) if m.kind == "decision" else bottom,
+            m.number,
+            m.kind,
+            f"{fmt_minutes(m.t)} {m.label}",
+        )
+        for m in report.markers
+    ]
+    return ImpactChart(
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
+        line,
+        area,
+        risk_line,
+        [Tick(sx(v), fmt_minutes(v)) for v in x_vals],
+        [Tick(sy(v), fmt_number(v)) for v in y_vals],
+        markers,
+    )
+
+
+def marker_rows(xs: list[float], gap: float = 17.0) -> list[int]:
+    """Row of each marker (0 = top) so that circles `gap` px wide never overlap."""
+    last_x: list[float] = []  # right-most x placed in each row
+    rows = []
+    for x in xs:
+        row = next((k for k, lx in enumerate(last_x) if x - lx >= gap), len(last_x))
+        if row == len(last_x):
+            last_x.append(x)
+        else:
+            last_x[row] = x
+        rows.append(row)
+    return rows
+
+
+def timeline_chart(rows: list[TimelineRow], end: float, width: int = 760) -> TimelineChart:
+    """One lane per playbook step: team bar, recommended bar, target tick."""
+    lane_h = 34.0
+    label_w = 262.0
+    top, left, right = _TOP, label_w, width - _RIGHT
+    height = int(top + lane_h * max(len(rows), 1) + _BOTTOM)
+    times = [
+        t
+        for r in rows
+        for t in (r.by, r.team_done, r.reference_done, r.team_started, r.reference_started)
+        if t is not None
+    ]
+    # Scale to the steps (not the whole drill) so early steps stay readable; a step never
+    # finished runs to the right edge.
+    span = max(times) * 1.15 if times else end
+    x_vals = nice_ticks(max(min(span, end) if times else end, 1.0))
+    x_max = x_vals[-1]
+
+    def sx(t: float) -> float:
+        return left + (right - left) * t / x_max
+
+    def bar(start: float | None, done: float | None, who: str) -> Bar | None:
+        if start is None and done is None:
+            return None
+        s = start if start is not None else done
+        assert s is not None
+        e = done if done is not None else x_max
+        x0, x1 = sx(min(s, x_max)), sx(min(e, x_max))
+        title = (
+            f"{who}: started {fmt_minutes(start)}, done {fmt_minutes(done)}"
+            if done is not None
+            else f"{who}: started {fmt_minutes(start)}, never done"
+        )
+        return Bar(x0, max(x1 - x0, 3.0), done is None, title)
+
+    lanes = [
+        TimelineLane(
+            top + k * lane_h,
+            r.title,
+            r.phase,
+            r.verdict,
+            bar(r.team_started, r.team_done, "Team"),
+            bar(r.reference_started, r.reference_done, "Recommended"),
+            sx(r.by) if r.by is not None else None,
+            sx(0),
+        )
+        for k, r in enumerate(rows)
+    ]
+    ticks = [Tick(sx(v), fmt_minutes(v)) for v in x_vals]
+    return TimelineChart(width, height, left, right, top, height - _BOTTOM, lane_h, lanes, ticks)

@@ -1,0 +1,289 @@
+"""Markdown rendering of the report: readable as plain text and on a repository host.
+
+Every piece of scenario or team text goes through `md_text` (inline) or `md_cell` (tables), so
+a title such as `<script>` or `[x](javascript:...)` renders as the literal characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tabletop.reports.model import (
+    Comparison,
+    GraphEdge,
+    GraphNode,
+    Report,
+    fmt_minutes,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+)
+
+# Characters with a meaning anywhere in a line (CommonMark/GFM inline syntax); `(`, `!` and
+# the like only matter after `]`, which is escaped, so they stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MERMAID_ENTITY = {
+    '"': "#quot;",
+    "#": "#35;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "`": "#96;",
+    "|": "#124;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "(": "#40;",
+    ")": "#41;",
+    ";": "#59;",
+}
+_STATUS_CLASS = {"down": "down", "degraded": "degraded", "compromised": "compromised"}
+
+
+def md_text(s: str | None) -> str:
+    """Inline Markdown text: HTML and Markdown syntax neutralised, one line."""
+    if not s:
+        return ""
+    s = " ".join(s.split())
+    # `&` only matters when it would start an entity; elsewhere it stays readable.
+    s = re.sub(r"&(?=#?\w+;)", "&amp;", s).replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    # A line starting like a list item or numbered item would change the block structure.
+    s = re.sub(r"^([-+#=])", r"\\\1", s)
+    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
+
+
+def md_cell(s: str | None) -> str:
+    """A table cell: like `md_text`, never empty (so the table keeps its shape)."""
+    return md_text(s) or "—"
+
+
+def mermaid_id(node_id: str) -> str:
+    """A Mermaid-safe node id (ids match `^[a-z0-9][a-z0-9-]*$`; `_` never occurs in them)."""
+    return "n_" + node_id.replace("-", "_")
+
+
+def mermaid_label(s: str) -> str:
+    """Text inside a quoted Mermaid label, with every syntax character as an entity code."""
+    s = " ".join(s.split())
+    return "".join(_MERMAID_ENTITY.get(ch, ch) for ch in s)
+
+
+def mermaid_graph(nodes: list[GraphNode], edges: list[GraphEdge]) -> list[str]:
+    """The dependency graph as Mermaid flowchart lines (without the fence)."""
+    lines = ["flowchart TD"]
+    for n in nodes:
+        extra = f" · {n.users:,} users" if n.users else ""
+        third = " · third party" if n.third_party else ""
+        label = mermaid_label(f"{n.label}{extra}{third}")
+        lines.append(f'  {mermaid_id(n.id)}["{label}"]')
+    for e in edges:
+        arrow = {"hard": "-->", "soft": "-.->|soft|", "any-of": "-->|any of|"}[e.kind]
+        lines.append(f"  {mermaid_id(e.source)} {arrow} {mermaid_id(e.target)}")
+    lines += [
+        "  classDef down fill:#f8d0d0,stroke:#a40000",
+        "  classDef degraded fill:#fbe7c0,stroke:#8a5a00",
+        "  classDef compromised fill:#e6d3f5,stroke:#5b2a86",
+    ]
+    for n in nodes:
+        cls = _STATUS_CLASS.get(n.status)
+        if cls:
+            lines.append(f"  class {mermaid_id(n.id)} {cls}")
+    return lines
+
+
+def _minus(points: float) -> str:
+    return f"−{fmt_points(points)}" if points else "0"
+
+
+def _table(header: list[str], rows: list[list[str]], align: str | None = None) -> list[str]:
+    sep = align.split(",") if align else ["---"] * len(header)
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown."""
+    s = report.summary
+    sc = s.scenario
+    out: list[str] = [f"# After-action report: {md_text(sc.title)}", ""]
+    facts = [
+        ("Scenario", f"{md_text(sc.title)} (`{sc.id}`, {md_text(sc.kind)})"),
+        ("Team", md_cell(s.team)),
+        ("Date", md_cell(s.date)),
+        ("Mode", md_cell(s.mode)),
+        (
+            "Duration",
+            f"{fmt_minutes(s.minutes_played)} of {fmt_minutes(sc.duration)} exercise minutes"
+            + (f" (ended: {md_text(s.end_reason)})" if s.end_reason else ""),
+        ),
+        ("Score", f"**{fmt_points(s.total)} / 100 — grade {s.grade}**"),
+    ]
+    if s.session_id is not None:
+        facts.append(("Session", f"#{s.session_id}"))
+    out += [f"- **{k}:** {v}" for k, v in facts]
+    out += ["", "## Summary", "", md_text(sc.summary), ""]
+    out += _table(["Figure", "Value"], [[f.label, md_text(f.text)] for f in s.headline])
+    out += ["", "## Strengths", ""]
+    out += [f"- {md_text(p.text)}" for p in report.strengths] or ["- None recorded."]
+    out += ["", "## Areas for improvement", ""]
+    out += [
+        f"- {md_text(p.text)} _({fmt_points(p.points)} points, {p.component})_"
+        + (f"  \n  > {md_text(p.quote)}" if p.quote else "")
+        for p in report.improvements
+    ] or ["- None: every point was earned."]
+    out += ["", "## Recommended actions", ""]
+    out += [
+        f"{k}. **{md_text(r.text)}** {md_text(r.why)}"
+        for k, r in enumerate(report.recommendations, 1)
+    ] or ["None."]
+    out += ["", "## Score breakdown", ""]
+    rows = [
+        [
+            c.title,
+            fmt_points(c.weight),
+            fmt_percent(c.value),
+            fmt_points(c.points),
+            md_cell(c.meaning),
+        ]
+        for c in report.components
+    ]
+    rows.append(["Penalties", "", "", _minus(report.penalties), "avoid actions, disclosure"])
+    rows.append(["**Total**", "100", "", f"**{fmt_points(s.total)}**", f"grade {s.grade}"])
+    out += _table(
+        ["Component", "Weight", "Value", "Points", "Measures"], rows, "---,--:,--:,--:,---"
+    )
+    out += ["", "## Timeline: team and recommended", ""]
+    out += _table(
+        ["Step", "Phase", "Target", "Team started", "Team done", "Recommended done", "Verdict"],
+        [
+            [
+                md_cell(r.title),
+                md_cell(r.phase),
+                fmt_minutes(r.by),
+                fmt_minutes(r.team_started),
+                fmt_minutes(r.team_done),
+                fmt_minutes(r.reference_done),
+                r.verdict,
+            ]
+            for r in report.timeline
+        ],
+    )
+    out += ["", "## Impact over time", ""]
+    imp = report.impact
+    out.append(
+        f"Customer-impact minutes: {fmt_number(imp['customer_minutes'])} "
+        f"(doing nothing: {fmt_number(imp['baseline_customer_minutes'])}, "
+        f"recommended: {fmt_number(imp['reference_customer_minutes'])}); "
+        f"at-risk minutes: {fmt_number(imp['at_risk_minutes'])}."
+    )
+    out.append("")
+    out += _table(
+        ["From", "Users affected", "Users at risk"],
+        [
+            [fmt_minutes(p.t), fmt_number(p.affected), fmt_number(p.at_risk)]
+            for p in report.impact_series
+        ],
+        "---,--:,--:",
+    )
+    if report.counterfactuals:
+        out += ["", "### What earlier action would have saved", ""]
+        out += _table(
+            ["Step", "Action", "On time at", "Team at", "Customer-minutes saved"],
+            [
+                [
+                    md_cell(c.step_title),
+                    md_cell(c.action_label),
+                    fmt_minutes(c.at),
+                    fmt_minutes(c.team_at),
+                    fmt_number(c.customer_minutes_saved),
+                ]
+                for c in report.counterfactuals
+            ],
+        )
+    out += ["", "## Decisions", ""]
+    out += (
+        _table(
+            ["#", "At", "Action", "Phase", "Outcome", "By", "Note", "Message"],
+            [
+                [
+                    str(d.number),
+                    fmt_minutes(d.t),
+                    md_cell(d.label),
+                    md_cell(d.phase),
+                    f"done {fmt_minutes(d.done_at)}"
+                    if d.accepted
+                    else f"refused: {md_text(d.reason)}",
+                    md_cell(d.by),
+                    md_cell(d.note),
+                    md_cell(d.message),
+                ]
+                for d in report.decisions
+            ],
+        )
+        if report.decisions
+        else ["No decisions were taken."]
+    )
+    out += ["", "## Injects", ""]
+    out += [
+        f"- {fmt_minutes(i.t)} {md_text(i.title)}" + ("" if i.fired else " _(skipped)_")
+        for i in report.injects
+    ] or ["- None."]
+    out += ["", "## Observer notes", ""]
+    out += [
+        f"- {fmt_minutes(n.t)} {md_text(n.text)}" + (f" — {md_text(n.by)}" if n.by else "")
+        for n in report.notes
+    ] or ["- None."]
+    out += ["", "## Dependency graph", "", "Status when the drill ended.", "", "```mermaid"]
+    out += mermaid_graph(report.graph_nodes, report.graph_edges)
+    out += [
+        "```",
+        "",
+        f"<sub>Scenario SHA-256 `{sc.sha256 or 'unknown'}` · report version {report.version}</sub>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def render_comparison_markdown(cmp: Comparison) -> str:
+    """Several drills side by side as Markdown."""
+    labels = [md_text(d.label) for d in cmp.drills]
+    out = [f"# Comparison of {len(cmp.drills)} drills", ""]
+    out += _table(
+        ["", *labels],
+        [
+            ["Scenario", *[md_cell(d.summary.scenario.title) for d in cmp.drills]],
+            ["Team", *[md_cell(d.summary.team) for d in cmp.drills]],
+            ["Date", *[md_cell(d.summary.date) for d in cmp.drills]],
+            [
+                "**Total**",
+                *[f"**{fmt_points(d.summary.total)}** ({d.summary.grade})" for d in cmp.drills],
+            ],
+        ],
+    )
+    out += ["", "## Components", ""]
+    names = [(c.name, c.title) for c in cmp.drills[0].components] if cmp.drills else []
+    rows = []
+    for k, (_, title) in enumerate(names):
+        rows.append([title, *[fmt_percent(d.components[k].value) for d in cmp.drills]])
+    rows.append(["Penalties", *[_minus(d.penalties) for d in cmp.drills]])
+    out += _table(["Component", *labels], rows)
+    out += ["", "## Timelines (step done at)", ""]
+    rows = []
+    for step, title in cmp.steps:
+        cells = []
+        for d in cmp.drills:
+            row = next((r for r in d.timeline if r.step == step), None)
+            cells.append("—" if row is None else f"{fmt_minutes(row.team_done)} ({row.verdict})")
+        rows.append([md_cell(title), *cells])
+    out += _table(["Step", *labels], rows)
+    out += ["", "## Findings that repeat", ""]
+    out += [
+        f"- {md_text(f.text)} _({f.component}; in {len(f.drills)} drills: "
+        f"{', '.join(md_text(x) for x in f.drills)})_"
+        for f in cmp.repeated
+    ] or ["- None: no area for improvement appears in more than one drill."]
+    out += ["", f"<sub>report version {cmp.version}</sub>", ""]
+    return "\n".join(out)

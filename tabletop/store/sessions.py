@@ -1,0 +1,457 @@
+"""Saving finished drills and reading them back: listing, trends, CSV export, reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from tabletop.engine.events import INPUT_KINDS, Event
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.models import Scenario
+from tabletop.scoring.model import (
+    Component,
+    Components,
+    Counterfactual,
+    Finding,
+    FindingKind,
+    ImpactFigures,
+    Score,
+    TimelineEntry,
+)
+from tabletop.store.db import StoreError, connect, write
+
+COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("order", "order_score"),
+    ("coverage", "coverage_score"),
+    ("timeliness", "timeliness_score"),
+    ("outcome", "outcome_score"),
+)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One stored drill, as `history` lists it and `export` writes it."""
+
+    id: int
+    scenario_id: str
+    scenario_sha256: str
+    title: str
+    team: str
+    mode: str
+    started_at: str
+    ended_at: str
+    duration: float
+    end_reason: str | None
+    total: float
+    grade: str
+    order: float
+    coverage: float
+    timeliness: float
+    outcome: float
+    penalties: float
+    customer_minutes: float
+    baseline_customer_minutes: float
+    reference_customer_minutes: float
+    at_risk_minutes: float
+    decisions_taken: int
+    decisions_refused: int
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A stored drill rebuilt for a report: scenario, replayed session, score, when."""
+
+    id: int
+    loaded: LoadedScenario
+    session: Session
+    score: Score
+    ended_at: str
+
+
+_ROW_COLUMNS = (
+    "id, scenario_id, scenario_sha256, title, team, mode, started_at, ended_at, duration, "
+    "end_reason, total, grade, order_score, coverage_score, timeliness_score, outcome_score, "
+    "penalties, customer_minutes, baseline_customer_minutes, reference_customer_minutes, "
+    "at_risk_minutes, decisions_taken, decisions_refused"
+)
+
+
+# ----------------------------------------------------------------------------- time
+
+
+def iso_utc(moment: datetime) -> str:
+    """`2026-11-27T10:04:05Z` (naive datetimes are taken as UTC). Sorts as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_since(text: str) -> str:
+    """A `--since` value (`2026-11-01`, an ISO date-time, or `7d` for 7 days ago) as ISO UTC."""
+    text = text.strip()
+    if text.endswith("d") and text[:-1].isdigit():
+        return iso_utc(datetime.now(UTC) - timedelta(days=int(text[:-1])))
+    try:
+        if len(text) == 10:
+            return iso_utc(datetime.combine(date.fromisoformat(text), datetime.min.time()))
+        return iso_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date: use YYYY-MM-DD, an ISO date-time or Nd (N days ago)"
+        ) from None
+
+
+# ----------------------------------------------------------------------------- saving
+
+
+def save_session(
+    db_path: Path | str,
+    loaded: LoadedScenario,
+    session: Session,
+    score: Score,
+    *,
+    recorded_at: datetime | None = None,
+    started_at: datetime | None = None,
+) -> int:
+    """Store one finished drill (scenario, decisions, score, findings, journal); return its id.
+
+    `recorded_at` (default: now) is when the drill ended; `started_at` defaults to the start
+    time the journal recorded, else to `recorded_at`. Passing both makes tests deterministic.
+    Raises `StoreError` (one line) when the database cannot be used; it is never overwritten.
+    """
+    path = Path(db_path)
+    ended = iso_utc(recorded_at or datetime.now(UTC))
+    started = iso_utc(started_at) if started_at else (_journal_start(session) or ended)
+    sc = loaded.scenario
+    sha = loaded.sha256 or session.sha256
+    document = json.dumps(sc.model_dump(mode="json", exclude_unset=True), sort_keys=True)
+    journal = "\n".join(json.dumps(e.to_json(), sort_keys=True) for e in _events_of(session))
+    score_doc = json.dumps(score.to_json(), sort_keys=True)
+    refused = sum(1 for d in session.decisions if not d.accepted)
+    comp = score.components
+    imp = score.impact
+    session_values = (
+        sc.id,
+        sha,
+        sc.title,
+        score.team or session.team,
+        session.mode,
+        started,
+        ended,
+        session.now,
+        session.end_reason,
+        score.total,
+        score.grade,
+        comp.order,
+        comp.coverage,
+        comp.timeliness,
+        comp.outcome,
+        score.penalties,
+        imp.customer_minutes,
+        imp.baseline_customer_minutes,
+        imp.reference_customer_minutes,
+        imp.at_risk_minutes,
+        len(session.decisions) - refused,
+        refused,
+        score_doc,
+        journal,
+    )
+
+    conn = connect(path, create=True)
+    try:
+
+        def insert() -> int:
+            conn.execute(
+                "INSERT OR IGNORE INTO scenarios (sha256, id, title, document) VALUES (?,?,?,?)",
+                (sha, sc.id, sc.title, document),
+            )
+            cur = conn.execute(
+                "INSERT INTO sessions (scenario_id, scenario_sha256, title, team, mode, "
+                "started_at, ended_at, duration, end_reason, total, grade, order_score, "
+                "coverage_score, timeliness_score, outcome_score, penalties, customer_minutes, "
+                "baseline_customer_minutes, reference_customer_minutes, at_risk_minutes, "
+                "decisions_taken, decisions_refused, score_json, journal) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                session_values,
+            )
+            sid = cur.lastrowid
+            assert sid is not None
+            conn.executemany(
+                "INSERT INTO components (session_id, component, weight, value, points) "
+                "VALUES (?,?,?,?,?)",
+                [(sid, name, *_weighted(score, name)) for name, _ in COMPONENT_COLUMNS],
+            )
+            conn.executemany(
+                "INSERT INTO decisions (session_id, seq, t, action, accepted, reason, done_at, "
+                "by, note, message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        sid,
+                        k,
+                        d.t,
+                        d.action,
+                        int(d.accepted),
+                        d.reason,
+                        d.done_at,
+                        d.by,
+                        d.note,
+                        d.message,
+                    )
+                    for k, d in enumerate(session.decisions, 1)
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO findings (session_id, seq, kind, component, points, text, t, step, "
+                "action, quote) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (sid, k, f.kind, f.component, f.points, f.text, f.t, f.step, f.action, f.quote)
+                    for k, f in enumerate(score.findings, 1)
+                ],
+            )
+            return int(sid)
+
+        return write(path, conn, "saving the drill", insert)
+    finally:
+        conn.close()
+
+
+def _weighted(score: Score, name: str) -> tuple[float, float, float]:
+    weight = float(score.weights.get(name, 0.0))
+    value = float(getattr(score.components, name))
+    return weight, value, weight * value
+
+
+def _journal_start(session: Session) -> str | None:
+    for e in session.feed[:1]:
+        for key in ("started_at", "wall", "wall_time"):
+            v = e.data.get(key)
+            if isinstance(v, str) and v:
+                return v
+    return None
+
+
+def _events_of(session: Session) -> list[Event]:
+    """The session's events; rebuilt from its decisions and notes when it kept no feed."""
+    if session.feed:
+        return list(session.feed)
+    events: list[Event] = []
+    for d in session.decisions:
+        extra = {k: v for k, v in (("by", d.by), ("note", d.note), ("message", d.message)) if v}
+        if d.accepted:
+            events.append(Event(len(events) + 1, d.t, "decision", {"action": d.action, **extra}))
+        else:
+            events.append(
+                Event(
+                    len(events) + 1,
+                    d.t,
+                    "refusal",
+                    {"action": d.action, "reason": d.reason, **extra},
+                )
+            )
+    for n in session.notes:
+        events.append(Event(len(events) + 1, n.t, "note", dict(n.data)))
+    events.sort(key=lambda e: (e.t, e.seq))
+    if session.ended:
+        events.append(
+            Event(len(events) + 1, session.now, "end", {"reason": session.end_reason or "duration"})
+        )
+    return events
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _open_for_reading(db_path: Path | str) -> sqlite3.Connection | None:
+    try:
+        return connect(Path(db_path), create=False)
+    except FileNotFoundError:
+        return None
+
+
+def list_sessions(
+    db_path: Path | str,
+    *,
+    team: str | None = None,
+    scenario: str | None = None,
+    since: str | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[SessionRow]:
+    """Stored drills, oldest first, filtered by team, scenario id, end time (ISO) or ids."""
+    conn = _open_for_reading(db_path)
+    if conn is None:
+        return []
+    where: list[str] = []
+    args: list[Any] = []
+    if team is not None:
+        where.append("team = ?")
+        args.append(team)
+    if scenario is not None:
+        where.append("scenario_id = ?")
+        args.append(scenario)
+    if since is not None:
+        where.append("ended_at >= ?")
+        args.append(since)
+    if ids is not None:
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        args.extend(ids)
+    sql = f"SELECT {_ROW_COLUMNS} FROM sessions"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY ended_at, id"
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+    finally:
+        conn.close()
+    return [SessionRow(*r) for r in rows]
+
+
+def load_session(db_path: Path | str, session_id: int) -> StoredSession:
+    """A stored drill rebuilt for a report. `KeyError` when there is no such session."""
+    conn = _open_for_reading(db_path)
+    if conn is None:
+        raise KeyError(session_id)
+    try:
+        row = conn.execute(
+            "SELECT s.scenario_sha256, s.team, s.mode, s.ended_at, s.score_json, s.journal, "
+            "c.document FROM sessions s JOIN scenarios c ON c.sha256 = s.scenario_sha256 "
+            "WHERE s.id = ?",
+            (session_id,),
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+    finally:
+        conn.close()
+    if row is None:
+        raise KeyError(session_id)
+    sha, team, mode, ended_at, score_doc, journal, document = row
+    scenario = Scenario.model_validate(json.loads(document))
+    loaded = LoadedScenario(scenario, Path(f"{db_path}#session-{session_id}"), sha)
+    events = [Event.from_json(json.loads(line)) for line in journal.splitlines() if line]
+    session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
+    return StoredSession(
+        session_id, loaded, session, score_from_json(json.loads(score_doc)), ended_at
+    )
+
+
+def replay_events(
+    scenario: Scenario, events: Iterable[Event], *, sha256: str, team: str, mode: str
+) -> Session:
+    """Rebuild a session from its journalled inputs (decisions, refusals, notes, facilitator)."""
+    s = Session(scenario, sha256=sha256, team=team, mode=mode)
+    for e in events:
+        if e.kind not in INPUT_KINDS:
+            continue
+        s.advance(max(e.t, s.now))
+        data = e.data
+        if e.kind in ("decision", "refusal"):
+            s.take(
+                str(data["action"]),
+                by=data.get("by"),
+                note=data.get("note"),
+                message=data.get("message"),
+            )
+        elif e.kind == "note":
+            s.add_note(str(data.get("text", "")), by=data.get("by"))
+        elif e.kind == "facilitator":
+            rest = {k: v for k, v in data.items() if k != "command"}
+            if data.get("command") == "fire-inject":
+                s.fire_inject(str(data.get("inject")))
+            else:
+                s.facilitator(str(data.get("command")), **rest)
+        elif e.kind == "end":
+            s.end(str(data.get("reason", "facilitator")))
+    if not s.ended:
+        s.end("facilitator")
+    return s
+
+
+def score_from_json(doc: dict[str, Any]) -> Score:
+    """A `Score` back from `Score.to_json()` (either the rounded or the plain document)."""
+    reader = getattr(Score, "from_json", None)
+    if callable(reader):
+        return cast(Score, reader(doc))
+    imp = doc["impact"]
+    return Score(
+        scenario=doc["scenario"],
+        team=doc["team"],
+        total=float(doc["total"]),
+        grade=doc["grade"],
+        components=Components(**{k: float(doc["components"][k]) for k, _ in COMPONENT_COLUMNS}),
+        weights={k: float(v) for k, v in doc.get("weights", {}).items()},
+        penalties=float(doc["penalties"]),
+        impact=ImpactFigures(
+            float(imp["customer_minutes"]),
+            float(imp["baseline_customer_minutes"]),
+            float(imp["reference_customer_minutes"]),
+            float(imp["at_risk_minutes"]),
+        ),
+        findings=[
+            Finding(
+                cast(FindingKind, f["kind"]),
+                cast(Component, f["component"]),
+                float(f["points"]),
+                f["text"],
+                f.get("t"),
+                f.get("step"),
+                f.get("action"),
+                f.get("quote"),
+            )
+            for f in doc.get("findings", [])
+        ],
+        counterfactuals=[Counterfactual(**c) for c in doc.get("counterfactuals", [])],
+        timeline=[TimelineEntry(**e) for e in doc.get("timeline", [])],
+    )
+
+
+def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[str, str, int]]:
+    """(component, text, drills) of improvement findings found in more than one of `ids`."""
+    conn = _open_for_reading(db_path)
+    if conn is None or not ids:
+        return []
+    try:
+        return [
+            (str(c), str(t), int(n))
+            for c, t, n in conn.execute(
+                "SELECT component, text, COUNT(DISTINCT session_id) AS n FROM findings "
+                f"WHERE kind = 'improvement' AND session_id IN ({','.join('?' * len(ids))}) "
+                "GROUP BY component, text HAVING n > 1 ORDER BY n DESC, component, text",
+                list(ids),
+            )
+        ]
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------- export
+
+
+#: Leading characters a spreadsheet would read as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS: tuple[str, ...] = tuple(SessionRow.__dataclass_fields__)
+
+
+def _csv_value(v: Any) -> Any:
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def export_csv(rows: Iterable[SessionRow]) -> str:
+    """The rows as CSV text (header first); text that a spreadsheet would run is defused."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for r in rows:
+        w.writerow([_csv_value(getattr(r, c)) for c in CSV_COLUMNS])
+    return out.getvalue()
