@@ -44,4 +44,6 @@ def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
     for warning in result.warnings if as_json else ():
         click.echo(f"tabletop: warning: {warning}", err=True)
     if strict and result.warnings:
-        raise click.exceptions.Exit(1)
+        raise UserError(
+            f"{len(result.warnings)} warning(s) with --strict: the scenario fails the check"
+        )

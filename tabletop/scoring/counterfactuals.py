@@ -11,8 +11,11 @@ The saving is measured against the team's decisions re-run the same way over the
 horizon, so only the moved step makes the difference. Only positive savings are reported,
 largest first (ties in playbook order). Everything is deterministic: same session, same list.
 
-Cost: one simulation per late or missing step, plus one for the team's own re-run (and one
-for the reference when no reference times are given); see benchmarks/bench_counterfactuals.py.
+Cost: one simulation per late or missing step whose moved actions can change the impact at
+all (actions with effects, that injects wait for or test, or that others require; the rest
+save exactly nothing and are skipped without a run), plus one for the team's own re-run (and
+one for the reference when no reference times are given); see
+benchmarks/bench_counterfactuals.py.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tabletop.engine.events import Decision
-from tabletop.engine.session import Session, simulate
+from tabletop.engine.session import Session
 from tabletop.scenario.models import PlaybookStep, Scenario
 from tabletop.scoring import wording
 from tabletop.scoring.components import step_times
 from tabletop.scoring.model import Counterfactual
-from tabletop.scoring.reference import reference_decisions
+from tabletop.scoring.reference import reference_decisions, run_until
 
 #: Savings below this many customer-minutes are float noise, not a finding.
 _NOISE = 1e-6
@@ -47,11 +50,11 @@ def counterfactuals(
     reference run when not given; `score` passes the one it already has.
     """
     horizon = session.now
-    until = None if horizon >= scenario.duration else horizon
     if reference_started is None:
-        ref = simulate(scenario, reference_decisions(scenario), until=until, record_feed=False)
+        ref = run_until(scenario, reference_decisions(scenario), horizon)
         reference_started = step_times(scenario, ref.started, ref.done).started
     team = team_decisions(session)
+    relevant = impact_relevant_actions(scenario)
     times = step_times(scenario, session.started, session.done)
     base: float | None = None
     found: list[tuple[float, int, Counterfactual]] = []
@@ -63,11 +66,11 @@ def counterfactuals(
         if team_at is not None and team_at <= target:
             continue  # started in time but slow to finish: taking it later cannot help
         moved = _moved_chain(scenario, step.any_of[0], session.done, target)
-        if not moved:
-            continue
+        if not moved or not any(m.action in relevant for m in moved):
+            continue  # nothing moved can change the impact: saves exactly 0, skip the run
         if base is None:
-            base = simulate(scenario, team, until=until, record_feed=False).customer_minutes
-        alt = simulate(scenario, _rewrite(team, moved), until=until, record_feed=False)
+            base = run_until(scenario, team, horizon).customer_minutes
+        alt = run_until(scenario, _rewrite(team, moved), horizon)
         saved = base - alt.customer_minutes
         if saved <= _NOISE:
             continue
@@ -81,6 +84,24 @@ def counterfactuals(
         cf = Counterfactual(step.id, step.any_of[0], action_at, team_at, saved, text)
         found.append((-saved, pos, cf))
     return [cf for _, _, cf in sorted(found, key=lambda x: (x[0], x[1]))]
+
+
+def impact_relevant_actions(scenario: Scenario) -> frozenset[str]:
+    """Actions whose timing can change the impact: those with effects, those an inject
+    waits for or tests, and those other actions require (an earlier prerequisite can turn a
+    refused decision into an accepted one). Moving any other action saves exactly nothing."""
+    found: set[str] = set()
+    for act in scenario.actions:
+        if act.effects:
+            found.add(act.id)
+        found.update(act.requires)
+    for inj in scenario.injects:
+        if inj.after is not None:
+            found.add(inj.after.action)
+        if inj.when is not None:
+            found.update(inj.when.done)
+            found.update(inj.when.not_done)
+    return frozenset(found)
 
 
 def _target(

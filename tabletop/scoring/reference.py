@@ -53,6 +53,18 @@ def reference_decisions(scenario: Scenario) -> list[Decision]:
     return derived_reference(scenario)
 
 
+def run_until(scenario: Scenario, decisions: list[Decision], horizon: float | None) -> Session:
+    """`simulate` without a journal feed, ending at `horizon` (None or >= duration: the end).
+
+    Decisions after the horizon are left out: they were never taken in a drill that ended
+    then (and `simulate` would otherwise move the clock past the horizon).
+    """
+    if horizon is None or horizon >= scenario.duration:
+        return simulate(scenario, decisions, record_feed=False)
+    kept = [d for d in decisions if d.at <= horizon]
+    return simulate(scenario, kept, until=horizon, record_feed=False)
+
+
 @dataclass(frozen=True)
 class Runs:
     """The reference and baseline sessions over the same horizon as the team's drill."""
@@ -67,8 +79,7 @@ def comparison_runs(scenario: Scenario, horizon: float | None = None) -> Runs:
     Comparing like with like matters: a drill the facilitator ends at T+60 is measured
     against doing nothing for 60 minutes, not for the whole duration.
     """
-    until = None if horizon is None or horizon >= scenario.duration else horizon
     return Runs(
-        reference=simulate(scenario, reference_decisions(scenario), until=until, record_feed=False),
-        baseline=simulate(scenario, [], until=until, record_feed=False),
+        reference=run_until(scenario, reference_decisions(scenario), horizon),
+        baseline=run_until(scenario, [], horizon),
     )

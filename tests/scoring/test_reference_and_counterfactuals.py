@@ -1,0 +1,140 @@
+"""Reference derivation, solve, and the counterfactual debrief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tabletop.engine.events import Decision as D
+from tabletop.engine.session import simulate
+from tabletop.scenario.models import Scenario
+from tabletop.scoring import counterfactuals, reference_decisions, score, solve
+
+
+def test_derived_reference_follows_the_playbook_and_requires(mini: Scenario) -> None:
+    # Each step's first action, after its missing requires, each when the previous finishes:
+    # assess 10 min, call 5, post 5, generator 15, feed 40, verify 10, plan 20, email 5.
+    assert [(d.at, d.action) for d in reference_decisions(mini)] == [
+        (0, "assess-impact"),
+        (10, "call-utility"),
+        (15, "post-status"),
+        (20, "start-generator"),
+        (35, "restore-feed"),
+        (75, "verify-service"),
+        (85, "plan-upgrade"),
+        (105, "email-customers"),
+    ]
+
+
+def test_derived_reference_takes_requires_first_and_skips_covered_steps(
+    mini_data: dict[str, Any], build: Any
+) -> None:
+    # The first step now needs the fix, whose `requires` chain is call-utility <- assess-impact;
+    # the escalate and assess steps are then covered already and add nothing.
+    mini_data["playbook"][0]["any_of"] = ["restore-feed"]
+    refs = reference_decisions(build(mini_data))
+    assert [d.action for d in refs[:3]] == ["assess-impact", "call-utility", "restore-feed"]
+    assert [d.at for d in refs[:3]] == [0, 10, 15]
+    assert [d.action for d in refs].count("call-utility") == 1
+
+
+def test_scenario_reference_wins(mini_data: dict[str, Any], build: Any) -> None:
+    mini_data["reference"] = [
+        {"at": 0, "action": "assess-impact"},
+        {"at": 12, "action": "post-status", "message": "hi"},
+    ]
+    refs = reference_decisions(build(mini_data))
+    assert refs == [D(0, "assess-impact"), D(12, "post-status", message="hi")]
+
+
+def test_solve_warns_when_the_scenario_is_not_winnable_or_not_fair(
+    mini_data: dict[str, Any], build: Any
+) -> None:
+    # A reference that does only the assessment, late, and a refused decision.
+    mini_data["reference"] = [
+        {"at": 0, "action": "post-status"},
+        {"at": 50, "action": "assess-impact"},
+    ]
+    result = solve(build(mini_data))
+    assert result.reference.total < 90
+    assert [r.action for r in result.refused] == ["post-status"]
+    assert any("refused" in w for w in result.warnings)
+    assert any("below 90" in w for w in result.warnings)
+    doc = result.to_json()
+    assert list(doc) == [
+        "scenario",
+        "derived",
+        "decisions",
+        "reference",
+        "baseline",
+        "refused",
+        "warnings",
+    ]
+
+
+def test_solve_warns_when_nothing_scores_high(flat_data: dict[str, Any], build: Any) -> None:
+    # Nothing to avoid (no inject): outcome is 1 for everyone, so doing nothing earns 30.
+    flat_data["injects"] = []
+    result = solve(build(flat_data))
+    assert result.baseline.total == pytest.approx(30)
+    assert any("doing nothing scores 30.0" in w for w in result.warnings)
+
+
+# ------------------------------------------------------------------- counterfactuals
+
+
+def test_counterfactuals_largest_first(mini: Scenario) -> None:
+    # Team: assess 0-10, call 10-15, restore-feed at 100 (done 140, target 90); never the
+    # generator (target 45). Web + API (1,500) down until 140, office (200) until 140.
+    s = simulate(mini, [D(0, "assess-impact"), D(10, "call-utility"), D(100, "restore-feed")])
+    cfs = score(mini, s).counterfactuals
+    assert [c.step for c in cfs] == ["workaround", "fix"]
+    gen, fix = cfs
+    # Generator at 45 -> up at 60: web + api back 80 minutes sooner = 1,500 x 80 = 120,000.
+    assert gen.at == 45 and gen.team_at is None
+    assert gen.customer_minutes_saved == pytest.approx(120_000)
+    assert "instead of never" in gen.text and "120,000 customer-minutes fewer" in gen.text
+    # Feed at 90 instead of 100: everyone (1,700) back 10 minutes sooner = 17,000.
+    assert fix.at == 90 and fix.team_at == 100
+    assert fix.customer_minutes_saved == pytest.approx(17_000)
+    assert counterfactuals(mini, s) == cfs  # the public function gives the same list
+
+
+def test_counterfactual_adds_missing_requires_and_replays_refused_decisions(
+    mini: Scenario,
+) -> None:
+    # The team never assessed: its generator start at 30 was refused (requires assess).
+    s = simulate(mini, [D(30, "start-generator")])
+    assert not s.decisions[0].accepted
+    by_step = {c.step: c for c in counterfactuals(mini, s)}
+    # Assess at its target 15 -> done 25: the refused start at 30 is now accepted, generator
+    # up at 45: web + api back, 1,500 x (240 - 45) = 292,500, but the API is then degraded by
+    # the CDN until 60 (0.5 x 500 x 15 = 3,750): 288,750 saved.
+    assert by_step["assess"].customer_minutes_saved == pytest.approx(288_750)
+    # Workaround at 45 with assess-impact first (35-45): up at 60: 1,500 x 180 = 270,000.
+    assert by_step["workaround"].at == 45
+    assert by_step["workaround"].customer_minutes_saved == pytest.approx(270_000)
+
+
+def test_counterfactuals_skip_steps_on_time_and_steps_that_save_nothing(mini: Scenario) -> None:
+    # The reference itself: every step on time; nothing to gain.
+    s = simulate(mini, reference_decisions(mini))
+    assert counterfactuals(mini, s) == []
+    # A late communicate step saves no customer-minutes: not listed.
+    late_talk = simulate(
+        mini, [D(0, "assess-impact"), D(20, "start-generator"), D(100, "post-status")]
+    )
+    assert "communicate" not in {c.step for c in counterfactuals(mini, late_talk)}
+
+
+def test_counterfactuals_respect_an_early_end(mini: Scenario) -> None:
+    # Ended by the facilitator at 50: nothing after 50 counts, for the team or the what-ifs.
+    s = simulate(mini, [D(0, "assess-impact")], until=50)
+    assert s.now == 50
+    cfs = counterfactuals(mini, s)
+    # Generator at 45 -> up at 60 > 50: saves nothing within the drill; feed target 90 > 50.
+    assert cfs == []
+    sc = score(mini, s)
+    # Doing nothing for 50 minutes: 1,700 x 50 = 85,000.
+    assert sc.impact.baseline_customer_minutes == pytest.approx(85_000)
