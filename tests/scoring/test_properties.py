@@ -172,3 +172,20 @@ def test_swapping_two_steps_end_to_end(flat: Scenario) -> None:
             log[j] = Decision(ref[i].at, ref[j].action)
             swapped = score(flat, simulate(flat, log), counterfactuals=False)
             assert swapped.components.order < base.components.order, (i, j)
+
+
+@pytest.mark.parametrize("path", builtin_scenarios())
+def test_points_add_up_on_the_builtins(path: Any) -> None:
+    scenario = load_scenario(path).scenario
+
+    @settings(max_examples=15, deadline=None)
+    @given(log=decision_logs(scenario))
+    def check(log: list[Decision]) -> None:
+        sc = score(scenario, simulate(scenario, log))
+        assert sc.unclipped_total is not None
+        lost = -sum(f.points for f in sc.improvements)
+        assert math.isclose(lost, 100 - sc.unclipped_total, abs_tol=1e-9)
+        saved = [c.customer_minutes_saved for c in sc.counterfactuals]
+        assert saved == sorted(saved, reverse=True) and all(x > 0 for x in saved)
+
+    check()
