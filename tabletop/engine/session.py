@@ -6,8 +6,10 @@ The one engine API: the UI, the headless run, scoring and the tests all drive a 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+import numpy as np
 
 from tabletop.engine.events import (
     ActionState,
@@ -22,9 +24,12 @@ from tabletop.engine.events import (
     RunningAction,
 )
 from tabletop.engine.propagation import (
-    COMPROMISED,
-    DEGRADED,
+    C_COMPROMISED,
+    C_DEGRADED,
+    C_DOWN,
+    CODES,
     DOWN,
+    Changes,
     DepGraph,
     StatusGraph,
     initial_own,
@@ -69,9 +74,11 @@ class Session:
         self._injects = {i.id: i for i in scenario.injects}
         self._inject_pos = {i.id: k for k, i in enumerate(scenario.injects)}
         self._dep = DepGraph.from_nodes(scenario.nodes)
-        self._dependents = self._dep.dependents()
         self._nodes = scenario.node_index
         self.status = StatusGraph(self._dep, initial_own(scenario.nodes))
+        self._users = np.fromiter(
+            (n.users for n in scenario.nodes), dtype=np.int64, count=len(scenario.nodes)
+        )
         # Agenda of timed work: (t, priority, tiebreak, kind-specific id).
         self._agenda: list[tuple[float, int, int, str]] = []
         self._taken_counter = 0
@@ -83,7 +90,10 @@ class Session:
         self.times_taken: dict[str, int] = {}
         self.decisions: list[DecisionRecord] = []
         self.notes: list[Event] = []
-        self._affected = 0.0
+        # Impact is kept as integer user counts (exact, so the same whatever the order of
+        # updates); affected = down users + degraded_weight x degraded users.
+        self._down_users = 0
+        self._degraded_users = 0
         self._at_risk = 0
         self.customer_minutes = 0.0
         self.at_risk_minutes = 0.0
@@ -250,7 +260,7 @@ class Session:
             n.third_party,
             n.sensitive,
             tuple(dict.fromkeys(deps)),
-            tuple(self._dependents.get(n.id, ())),
+            tuple(self.status.dependents(n.id)),
         )
 
     def nodes(self) -> list[NodeView]:
@@ -351,32 +361,51 @@ class Session:
                     due = self.now + inj.after.minutes
                     self._schedule(due, _INJECT, self._inject_pos[inj.id], inj.id)
 
-    def _apply(self, effects: Iterable[Effect]) -> list[tuple[str, str, str]]:
-        changes: list[tuple[str, str, str]] = []
+    @property
+    def _affected(self) -> float:
+        return self._down_users + self.scenario.degraded_weight * self._degraded_users
+
+    def _apply(self, effects: Iterable[Effect]) -> list[Changes]:
+        changes: list[Changes] = []
         for e in effects:
-            if self.status.own[e.node] != e.status:
-                changes.extend(self.status.set_own(e.node, e.status))
+            old_own = self.status.own[e.node]
+            if old_own != e.status:
+                c = self.status.set_own(e.node, e.status)
+                self._account(c, self.status.index[e.node], CODES[old_own])
+                if len(c):
+                    changes.append(c)
         if changes:
-            self._recount_impact()
             self._record_impact_point()
         return changes
 
     def _recount_impact(self) -> None:
-        # Recounting is O(nodes); the engine issue makes it follow the change list instead.
-        weight = self.scenario.degraded_weight
-        affected = 0.0
-        at_risk = 0
-        for n in self.scenario.nodes:
-            eff = self.status.effective[n.id]
-            if eff == DOWN:
-                affected += n.users
-            else:
-                if eff == DEGRADED:
-                    affected += weight * n.users
-                if self.status.own[n.id] == COMPROMISED:
-                    at_risk += n.users
-        self._affected = affected
-        self._at_risk = at_risk
+        """Impact from scratch (vectorised): at the start, and as a check in tests."""
+        codes = self.status.codes
+        users = self._users
+        self._down_users = int(users[codes == C_DOWN].sum())
+        self._degraded_users = int(users[codes == C_DEGRADED].sum())
+        at_risk = (self.status.own_codes == C_COMPROMISED) & (codes != C_DOWN)
+        self._at_risk = int(users[at_risk].sum())
+
+    def _account(self, changes: Changes, v: int, old_own: int) -> None:
+        """Update the impact counts from one update's change list (node v's own status went
+        from `old_own` to its current one): work in proportion to the changes."""
+        idx, old, new = changes.indices, changes.old_codes, changes.new_codes
+        users = self._users
+        u = users[idx]
+        self._down_users += int(u[new == C_DOWN].sum() - u[old == C_DOWN].sum())
+        self._degraded_users += int(u[new == C_DEGRADED].sum() - u[old == C_DEGRADED].sum())
+        # At risk: own status compromised and not effectively down. Only v's own status
+        # changed; every other node's at-risk share changes only with its down status.
+        own = self.status.own_codes
+        others = (own[idx] == C_COMPROMISED) & (idx != v)
+        self._at_risk += int(u[others & (new != C_DOWN)].sum() - u[others & (old != C_DOWN)].sum())
+        at_v = np.flatnonzero(idx == v)
+        eff_now = int(self.status.codes[v])
+        eff_before = int(old[at_v[0]]) if at_v.size else eff_now
+        before = old_own == C_COMPROMISED and eff_before != C_DOWN
+        after = int(own[v]) == C_COMPROMISED and eff_now != C_DOWN
+        self._at_risk += int(users[v]) * (int(after) - int(before))
 
     def _record_impact_point(self) -> None:
         point = ImpactPoint(self.now, self._affected, self._at_risk)
@@ -406,9 +435,11 @@ def _optional(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _changes_data(changes: list[tuple[str, str, str]]) -> dict[str, Any]:
-    listed = [list(c) for c in changes[:_MAX_CHANGES_LISTED]]
-    return {"changes": listed, "changed": len(changes)}
+def _changes_data(changes: Sequence[Changes]) -> dict[str, Any]:
+    listed: list[list[str]] = []
+    for c in changes:
+        listed.extend(list(x) for x in c[: _MAX_CHANGES_LISTED - len(listed)])
+    return {"changes": listed, "changed": sum(len(c) for c in changes)}
 
 
 def simulate(
