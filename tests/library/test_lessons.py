@@ -201,3 +201,10 @@ def test_cascade_one_fix_restores_everything(lib: Library) -> None:
     )
     scenario = lib.loaded("cert-expiry-cascade").scenario
     assert all(_eff(s, n.id) == "up" for n in scenario.nodes if n.users > 0)
+
+
+def test_ransomware_puts_customers_at_risk_until_contained(lib: Library) -> None:
+    late = _at(lib, "ransomware-attack", [(0, "assess-scope"), (30, "contain-intrusion")], until=60)
+    assert late.node_view("customer-portal").own == "compromised"
+    assert late.at_risk_minutes > 0
+    assert _reference(lib, "ransomware-attack").at_risk_minutes == 0
