@@ -26,6 +26,18 @@ class _Failed(click.ClickException):
         click.echo(f"tabletop: {self.format_message()}", err=True)
 
 
+class _Invalid(click.ClickException):
+    """Exit 1 after the command has already printed why (e.g. validate's problems)."""
+
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: object = None) -> None:
+        """Nothing more to say: the problems are printed."""
+
+
 def _load(name: str) -> LoadedScenario:
     """A scenario by path or built-in id; problems propagate as `InputError`."""
     try:
@@ -58,7 +70,9 @@ def validate_command(files: tuple[str, ...]) -> None:
             f"{len(s.injects)} injects)"
         )
     if failed:
-        raise click.exceptions.Exit(1)
+        # Not ctx.exit(1): tabletop.cli.main runs click in non-standalone mode, where click
+        # returns an Exit's code instead of raising it, and the code would be lost.
+        raise _Invalid()
 
 
 @click.command("schema")

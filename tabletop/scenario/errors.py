@@ -93,7 +93,8 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
     ctx = error.get("ctx")
     if kind in ("extra_forbidden", "invalid_key"):
         where, model = _context(contexts, loc[:-1])
-        key = loc[-1]
+        # pydantic puts a non-string key in `input` (its `loc` shows True as 1)
+        key = value if kind == "invalid_key" else loc[-1]
         models = model if isinstance(model, tuple) else (model,) if model else ()
         allowed = sorted({name for m in models for name in m.model_fields})
         hint = did_you_mean(str(key), allowed) if isinstance(key, str) else ""
@@ -110,7 +111,8 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
         if kind in ("model_type", "dict_type", "model_attributes_type"):
             where, _ = _context(contexts, loc)
             return f"{where} should be a mapping of keys, got {describe(value)}", "value"
-        return f"{_subject(loc)} should be {expected}, got {describe(value)}", "value"
+        hint = " (quote it to make it text)" if kind == "string_type" and _is_number(value) else ""
+        return f"{_subject(loc)} should be {expected}, got {describe(value)}{hint}", "value"
     if kind == "string_pattern_mismatch":
         return (
             f"invalid id {value!r}: use lowercase letters, digits and '-', "
@@ -142,6 +144,10 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
     if kind == "dependency_shape":
         return f"{_subject(loc)}: {error['msg']}, got {describe(value)}", "value"
     return f"{_subject(loc)}: {error['msg']}", "value"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _show_key(key: Any) -> str:

@@ -7,12 +7,16 @@ Anything of the wrong shape is skipped here; the models report it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from tabletop.scenario.errors import did_you_mean
+from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.yaml_safe import Loc, Located
+
+_ID = re.compile(ID_PATTERN)
 
 #: Gives the line of a location, for messages such as "first at line 12".
 LineOf = Callable[[Loc], int]
@@ -75,7 +79,8 @@ class _Checker:
 
     def ref(self, loc: Loc, value: Any, known: dict[str, int], what: str, where: str) -> None:
         """Report `value` at `loc` when it is a string naming no known `what`."""
-        if isinstance(value, str) and value not in known:
+        # A malformed id is the model's to report; "unknown" on top of it would be noise.
+        if isinstance(value, str) and value not in known and _ID.match(value):
             hint = did_you_mean(value, known)
             self.add(loc, f"unknown {what} {value!r} in {where}{hint}")
 

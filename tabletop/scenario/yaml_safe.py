@@ -19,6 +19,7 @@ location (a path of keys and indexes, as pydantic reports it) back to a mark wit
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -156,7 +157,7 @@ class _Loader(_BaseLoader):
         # flatten_mapping puts merged (`<<`) pairs first; the file's own keys may override them.
         merged = len(node.value) - own_keys
         mapping: dict[Any, Any] = {}
-        first: dict[Any, Node] = {}
+        first: dict[Any, tuple[int, Node]] = {}
         for index, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
             try:
@@ -166,14 +167,13 @@ class _Loader(_BaseLoader):
                     (key_node, "a key must be a plain value, not a list or mapping")
                 )
                 continue
-            if seen is not None and index >= merged:
+            if seen is None:
+                first[key] = (index, key_node)
+            elif seen[0] >= merged:  # overriding a merged key is what `<<` is for
+                line = seen[1].start_mark.line + 1
                 self.key_problems.append(
-                    (
-                        key_node,
-                        f"duplicate key {_show(key)} (first at line {seen.start_mark.line + 1})",
-                    )
+                    (key_node, f"duplicate key {_show(key)} (first at line {line})")
                 )
-            first.setdefault(key, key_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -182,28 +182,50 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-# Library messages rewritten into what an author needs to do about them.
-_HINTS = {
-    "found character '\\t' that cannot start any token": (
-        "tab character: YAML indentation must use spaces"
-    ),
-    "mapping values are not allowed here": (
-        "unexpected ':' — a value containing ': ' must be quoted"
-    ),
-    "exceeded maximum nesting depth": "nesting too deep",
+# Library messages (C and pure-Python loaders word them differently) rewritten into what an
+# author needs to do about them: (substring of the library's problem, our message).
+_REWRITES: tuple[tuple[str, str], ...] = (
+    ("tab character", "tab character: YAML indentation must use spaces"),
+    ("found character '\\t'", "tab character: YAML indentation must use spaces"),
+    ("mapping values are not allowed", "unexpected ':' (a value containing ': ' must be quoted)"),
+    ("exceeded maximum nesting depth", "nesting too deep"),
+    ("found undefined alias", "undefined alias {alias}: no anchor &{name} above it"),
+    ("could not determine a constructor", "unsupported tag {tag}: use plain YAML values only"),
+    ("found another document", "a second YAML document: a scenario file holds exactly one"),
+)
+
+_CONTEXTS = {
+    "while parsing a flow sequence": "in the [ ] list opened at line {line}",
+    "while parsing a flow mapping": "in the {{ }} mapping opened at line {line}",
+    "while parsing a block mapping": "in the mapping that starts at line {line}",
+    "while parsing a block collection": "in the list that starts at line {line}",
+    "while scanning a quoted scalar": "in the quoted text that starts at line {line}",
 }
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
-    """One problem from a PyYAML error, at its mark."""
-    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        mark = exc.problem_mark
-        text = (exc.problem or "invalid YAML").strip()
-        text = _HINTS.get(text, text)
-        if exc.context and exc.context_mark is not None and text != _HINTS.get(exc.problem or ""):
-            text = f"{text} ({exc.context} at line {exc.context_mark.line + 1})"
-        return Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {text}")
-    return Problem(file, 1, 1, f"YAML syntax: {exc}")
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
+    """One problem from a PyYAML error, at its mark, in an author's words."""
+    if not (isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None):
+        return Problem(file, 1, 1, f"YAML syntax: {exc}")
+    mark = exc.problem_mark
+    problem = (exc.problem or "invalid YAML").strip()
+    for needle, rewrite in _REWRITES:
+        if needle in problem:
+            at = text[mark.index : mark.index + 80] if text else ""
+            alias = re.match(r"\*([^\s,\]}]+)", at)
+            tag = re.search(r"'([^']*)'", problem)
+            message = rewrite.format(
+                alias=f"*{alias.group(1)}" if alias else "",
+                name=alias.group(1) if alias else "",
+                tag=repr(tag.group(1).replace("tag:yaml.org,2002:", "!!")) if tag else "",
+            )
+            return Problem(file, mark.line + 1, mark.column + 1, message)
+    context = (exc.context or "").strip()
+    if context and exc.context_mark is not None:
+        line = exc.context_mark.line + 1
+        where = _CONTEXTS.get(context, context + " at line {line}").format(line=line)
+        problem = f"{problem} ({where})"
+    return Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {problem}")
 
 
 def _decode(file: str, raw: bytes) -> str:
@@ -333,7 +355,7 @@ def parse_yaml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> YamlDo
         try:
             root = loader.get_single_node()
         except yaml.YAMLError as exc:
-            raise InputError([_yaml_problem(file, exc)]) from None
+            raise InputError([_yaml_problem(file, exc, text)]) from None
         except RecursionError:  # pure-Python fallback on very deep input
             raise InputError([Problem(file, 1, 1, "nesting too deep")]) from None
         if root is None:
@@ -344,7 +366,7 @@ def parse_yaml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> YamlDo
         try:
             data = loader.construct_document(root)
         except yaml.YAMLError as exc:
-            raise InputError([_yaml_problem(file, exc)]) from None
+            raise InputError([_yaml_problem(file, exc, text)]) from None
     finally:
         loader.dispose()
     problems = [
