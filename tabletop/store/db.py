@@ -244,7 +244,9 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def write(path: Path, conn: sqlite3.Connection, what: str, fn: Callable[[], T]) -> T:
+def write(
+    path: Path, conn: sqlite3.Connection, what: str, fn: Callable[[], T], wait: float = DEFAULT_WAIT
+) -> T:
     """Run `fn` inside one `BEGIN IMMEDIATE` transaction, retried while the database is busy."""
 
     def attempt() -> T:
@@ -258,4 +260,4 @@ def write(path: Path, conn: sqlite3.Connection, what: str, fn: Callable[[], T]) 
             raise
         return result
 
-    return with_retry(path, what, attempt)
+    return with_retry(path, what, attempt, wait)

@@ -26,7 +26,7 @@ from tabletop.scoring.model import (
     Score,
     TimelineEntry,
 )
-from tabletop.store.db import StoreError, connect, write
+from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
 
 COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("order", "order_score"),
@@ -120,12 +120,14 @@ def save_session(
     *,
     recorded_at: datetime | None = None,
     started_at: datetime | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> int:
     """Store one finished drill (scenario, decisions, score, findings, journal); return its id.
 
     `recorded_at` (default: now) is when the drill ended; `started_at` defaults to the start
     time the journal recorded, else to `recorded_at`. Passing both makes tests deterministic.
-    Raises `StoreError` (one line) when the database cannot be used; it is never overwritten.
+    Raises `StoreError` (one line) when the database cannot be used, or stays locked for
+    `wait` seconds; an unreadable file is never overwritten.
     """
     path = Path(db_path)
     ended = iso_utc(recorded_at or datetime.now(UTC))
@@ -165,7 +167,7 @@ def save_session(
         journal,
     )
 
-    conn = connect(path, create=True)
+    conn = connect(path, create=True, wait=wait)
     try:
 
         def insert() -> int:
@@ -218,7 +220,7 @@ def save_session(
             )
             return int(sid)
 
-        return write(path, conn, "saving the drill", insert)
+        return write(path, conn, "saving the drill", insert, wait=wait)
     finally:
         conn.close()
 

@@ -1,0 +1,155 @@
+"""End to end: `tabletop report/history/export/compare` as a manager runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tabletop.engine.session import Session
+from tabletop.store import save_session
+
+
+def tabletop(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tabletop.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def write_journal(session: Session, path: Path) -> Path:
+    """The session's events as a JSON Lines journal."""
+    path.write_text("".join(json.dumps(e.to_json()) + "\n" for e in session.feed), "utf-8")
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, make_drill) -> Path:
+    """A history with three drills: Blue twice, Red once."""
+    path = tmp_path / "history.sqlite3"
+    for day, team, total in [(1, "Blue", 60.0), (2, "Red", 70.0), (3, "Blue", 85.0)]:
+        loaded, session, score = make_drill(team=team, total=total)
+        save_session(path, loaded, session, score, recorded_at=datetime(2026, 11, day, tzinfo=UTC))
+    return path
+
+
+def test_report_from_a_journal_in_three_formats(tmp_path: Path, kit) -> None:
+    sc = kit.mini_scenario()
+    loaded = kit.loaded_for(sc, tmp_path)
+    session = Session(sc, sha256=loaded.sha256, team="Ops <b>")
+    session.take("assess", by="Ana")
+    session.advance(6)
+    session.take("start-gen")
+    session.add_note("calm")
+    session.advance(sc.duration)
+    journal = write_journal(session, tmp_path / "drill.jsonl")
+    html = tmp_path / "out" / "report.html"
+    r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(html))
+    assert r.returncode == 0, r.stderr
+    text = html.read_text()
+    assert "<svg" in text and "Ops &lt;b&gt;" in text and "calm" in text
+    r = tabletop("report", str(journal), "--scenario", str(loaded.path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["team"] == "Ops <b>" and doc["version"] == 1
+    assert [d["action"] for d in doc["decisions"]] == ["assess", "start-gen"]
+    md = tmp_path / "r.md"
+    r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(md))
+    assert r.returncode == 0 and md.read_text().startswith("# After-action report: Mini outage")
+
+
+def test_report_from_a_journal_of_a_builtin_scenario(tmp_path: Path) -> None:
+    from tabletop.engine.session import simulate
+    from tabletop.scenario.catalog import resolve_scenario
+    from tabletop.scenario.decision_log import load_decision_log
+    from tabletop.scenario.loader import load_scenario
+
+    loaded = load_scenario(resolve_scenario("dc-power-loss"))
+    log_path = Path(__file__).parents[1] / "library" / "logs" / "dc-power-loss-talk-first.yaml"
+    if not log_path.exists():
+        pytest.skip("library decision log not present")
+    log = load_decision_log(log_path, loaded.scenario)
+    session = Session(loaded.scenario, sha256=loaded.sha256, team=log.team or "t")
+    for d in log.decisions:
+        session.advance(d.at)
+        session.take(d.action, by=d.by, note=d.note, message=d.message)
+    session.advance(loaded.scenario.duration)
+    assert simulate(loaded.scenario, log.decisions).customer_minutes == session.customer_minutes
+    journal = write_journal(session, tmp_path / "j.jsonl")
+    r = tabletop("report", str(journal), "--format", "md")
+    assert r.returncode == 0, r.stderr
+    assert "## Recommended actions" in r.stdout and "```mermaid" in r.stdout
+
+
+def test_report_from_a_stored_session(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    r = tabletop("report", "3", "--db", str(db), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "#3" in out.read_text() and "2026-11-03" in out.read_text()
+    r = tabletop("report", "#2", "--format", "json", env={"TABLETOP_DB": str(db)})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["summary"]["team"] == "Red"
+
+
+def test_report_errors_are_one_line(db: Path, tmp_path: Path) -> None:
+    r = tabletop("report", "42", "--db", str(db))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "no stored session #42" in r.stderr
+    r = tabletop("report", "no-such-file.jsonl", "--db", str(db))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not sqlite" * 50)
+    r = tabletop("history", "--db", str(bad))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "left untouched" in r.stderr
+    assert bad.read_bytes() == b"not sqlite" * 50
+    r = tabletop("history", "--db", str(db), "--since", "someday")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_history_lists_filters_and_trends(db: Path, tmp_path: Path) -> None:
+    r = tabletop("history", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:4] == ["id", "ended", "(UTC)", "team"]
+    assert [line.split()[0] for line in lines[1:4]] == ["1", "2", "3"]
+    r = tabletop("history", "--db", str(db), "--team", "Blue", "--json")
+    assert [row["id"] for row in json.loads(r.stdout)] == [1, 3]
+    r = tabletop("history", "--db", str(db), "--trend")
+    assert r.returncode == 0, r.stderr
+    blue_total = next(line for line in r.stdout.splitlines() if line.startswith("Blue"))
+    assert blue_total.split()[1:6] == ["total", "2", "60", "85", "+25"]
+    r = tabletop("history", "--db", str(tmp_path / "empty.sqlite3"))
+    assert r.returncode == 0 and "No history yet" in r.stdout
+
+
+def test_export_csv(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "h.csv"
+    r = tabletop("export", "--csv", str(out), "--db", str(db), "--since", "2026-11-02")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [(row["id"], row["team"], row["grade"]) for row in rows] == [
+        ("2", "Red", "C"),
+        ("3", "Blue", "B"),
+    ]
+
+
+def test_compare(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cmp.html"
+    r = tabletop("compare", "1", "2", "3", "--db", str(db), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    html = out.read_text()
+    assert html.count('class="chart"') == 3 and "Findings that repeat" in html
+    r = tabletop("compare", "--team", "Blue", "--db", str(db), "--format", "md")
+    assert r.returncode == 0, r.stderr
+    assert "# Comparison of 2 drills" in r.stdout and "#3 Blue" in r.stdout
+    r = tabletop("compare", "1", "--db", str(db))
+    assert r.returncode == 1 and "at least two drills" in r.stderr
