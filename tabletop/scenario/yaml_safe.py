@@ -209,6 +209,8 @@ def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
         return Problem(file, 1, 1, f"YAML syntax: {exc}")
     mark = exc.problem_mark
     problem = (exc.problem or "invalid YAML").strip()
+    if text[mark.index : mark.index + 1] == "\t":  # libyaml words tab errors several ways
+        problem = "tab character"
     for needle, rewrite in _REWRITES:
         if needle in problem:
             at = text[mark.index : mark.index + 80] if text else ""
