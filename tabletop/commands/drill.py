@@ -1,9 +1,142 @@
-"""Sub-commands (to be filled by their issue)."""
+"""`tabletop run`: a decision log against a scenario, headless (DESIGN.md § Command line).
+
+The output is assembled from small pieces (`run_payload` for `--json`, `render_text` for the
+readable form), so that other sections — the score — can be added beside the timeline and
+impact figures.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
+
+from tabletop.engine.headless import (
+    format_entry,
+    impact_figures,
+    run_decisions,
+    timeline,
+)
+from tabletop.engine.session import Session
+from tabletop.scenario.catalog import resolve_scenario
+from tabletop.scenario.decision_log import DecisionLog, load_decision_log
+from tabletop.scenario.loader import LoadedScenario, load_scenario
+
+
+def _fail(message: str) -> click.ClickException:
+    from tabletop.cli import UserError  # late: cli imports this module
+
+    return UserError(message)
+
+
+def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, DecisionLog]:
+    """The scenario (a path or a built-in id) and the decision log checked against it."""
+    try:
+        path = resolve_scenario(scenario)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    loaded = load_scenario(path)
+    if not decisions.is_file():
+        raise _fail(f"{decisions}: no such decision log")
+    return loaded, load_decision_log(decisions, loaded.scenario)
+
+
+def execute_run(loaded: LoadedScenario, log: DecisionLog, journal: Path | None) -> Session:
+    """Run the log's decisions to the end of the drill (journalled when asked)."""
+    try:
+        return run_decisions(loaded, log.decisions, team=log.team or "", journal=journal)
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
+
+
+def run_payload(loaded: LoadedScenario, log: DecisionLog, session: Session) -> dict[str, Any]:
+    """The `--json` object: scenario, team, impact figures and the timeline."""
+    return {
+        "scenario": loaded.scenario.id,
+        "scenario_sha256": loaded.sha256,
+        "team": log.team,
+        "decisions": len(log.decisions),
+        "refused": sum(1 for d in session.decisions if not d.accepted),
+        "ended_at": session.now,
+        "end_reason": session.end_reason,
+        "impact": impact_figures(session),
+        "timeline": timeline(session),
+    }
+
+
+def render_header(payload: dict[str, Any], title: str) -> list[str]:
+    """Title lines of the readable output."""
+    team = f" — team {payload['team']}" if payload.get("team") else ""
+    return [f"{payload['scenario']}: {title}{team}", ""]
+
+
+def render_timeline(payload: dict[str, Any]) -> list[str]:
+    """The timeline section: one line per event."""
+    return ["Timeline", *(format_entry(e) for e in payload["timeline"]), ""]
+
+
+def render_impact(payload: dict[str, Any]) -> list[str]:
+    """The impact section."""
+    i = payload["impact"]
+    from tabletop.engine.headless import format_clock
+
+    peak = f"{i['peak_affected']:,.0f} users"
+    if i["peak_affected"]:
+        peak += f" (from {format_clock(i['peak_at'])})"
+    return [
+        "Impact",
+        f"  customer-minutes   {i['customer_minutes']:,.0f}",
+        f"  at-risk minutes    {i['at_risk_minutes']:,.0f}",
+        f"  peak affected      {peak}",
+        f"  affected at end    {i['affected_at_end']:,.0f} users",
+        f"  decisions          {payload['decisions']} ({payload['refused']} refused)",
+        "",
+    ]
+
+
+def render_text(payload: dict[str, Any], title: str) -> str:
+    """The readable output of `run`."""
+    lines = [*render_header(payload, title), *render_timeline(payload), *render_impact(payload)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@click.command("run")
+@click.argument("scenario")
+@click.option(
+    "--decisions",
+    "decisions",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Decision log (YAML: scenario, team, decisions: [{at, action, by, note, message}]).",
+)
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the run's journal (JSON Lines) to this new file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def run_command(scenario: str, decisions: Path, journal: Path | None, as_json: bool) -> None:
+    """Run a decision log against SCENARIO (a file or a built-in id), without the UI.
+
+    Prints the timeline (injects, decisions, refusals with their reasons, effects, the end)
+    and the impact figures.
+    """
+    loaded, log = load_run_inputs(scenario, decisions)
+    session = execute_run(loaded, log, journal)
+    payload = run_payload(loaded, log, session)
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(payload, loaded.scenario.title), nl=False)
+        if journal is not None:
+            click.echo(f"journal: {journal}")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
+    group.add_command(run_command)

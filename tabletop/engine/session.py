@@ -65,6 +65,8 @@ class Session:
         self.mode = mode
         self._sink = sink
         self._record_feed = record_feed
+        #: Warnings from reading the journal this session was resumed from (a torn line).
+        self.journal_warnings: list[str] = []
         self.feed: list[Event] = []
         self._seq = 0
         self.now = 0.0
@@ -156,6 +158,10 @@ class Session:
         # A zero-minute action lands at once (after the decision, at the same instant).
         self._run_due(self.now)
         return rec
+
+    def attach_sink(self, sink: EventSink | None) -> None:
+        """Send every further event to `sink` (used when resuming from a journal)."""
+        self._sink = sink
 
     def add_note(self, text: str, *, by: str | None = None) -> Event:
         """Add an observer note at the current time."""
@@ -448,9 +454,14 @@ def simulate(
     *,
     until: float | None = None,
     record_feed: bool = True,
+    sha256: str = "",
+    team: str = "",
+    sink: EventSink | None = None,
 ) -> Session:
-    """Run decisions (sorted by time, stable) headlessly and end the drill; return the session."""
-    session = Session(scenario, record_feed=record_feed)
+    """Run decisions (sorted by time, stable) headlessly and end the drill; return the session.
+
+    `sink` receives every event (a `JournalWriter` journals the run)."""
+    session = Session(scenario, sha256=sha256, team=team, record_feed=record_feed, sink=sink)
     for d in sorted(decisions, key=lambda d: d.at):
         session.advance(d.at)
         if session.ended:

@@ -1,0 +1,171 @@
+"""Headless runs: a decision log against a scenario, and the readable account of a session.
+
+`run_decisions` is the engine side of `tabletop run`; `timeline`, `impact_figures` and
+`format_entry` turn an ended session into the data and lines the command prints (scoring adds
+its own section beside these).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tabletop.engine.events import Decision, Event
+from tabletop.engine.journal import JournalWriter
+from tabletop.engine.session import Session, simulate
+from tabletop.scenario.loader import LoadedScenario
+
+_CHANGES_SHOWN = 5
+
+
+def run_decisions(
+    loaded: LoadedScenario,
+    decisions: Iterable[Decision],
+    *,
+    team: str = "",
+    journal: str | Path | None = None,
+) -> Session:
+    """Run decisions (each at its minute) to the end of the drill; return the ended session.
+
+    With `journal`, every event is written to that new file (refused if it already holds a
+    journal: two drills in one journal could not be replayed).
+    """
+    writer: JournalWriter | None = None
+    if journal is not None:
+        path = Path(journal)
+        if path.exists() and path.stat().st_size > 0:
+            raise FileExistsError(f"{path}: already exists; give a new journal file")
+        writer = JournalWriter(path)
+    try:
+        return simulate(
+            loaded.scenario, list(decisions), sha256=loaded.sha256, team=team, sink=writer
+        )
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def format_clock(t: float) -> str:
+    """Exercise time as `T+mm:ss` (minutes may exceed 59: `T+240:00`)."""
+    seconds = round(t * 60)
+    return f"T+{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def impact_figures(session: Session) -> dict[str, float]:
+    """Customer-minutes, at-risk minutes, peak affected users (and when), affected at the end."""
+    peak = max(session.impact_series, key=lambda p: p.affected, default=None)
+    now = session.impact()
+    return {
+        "customer_minutes": now.customer_minutes,
+        "at_risk_minutes": now.at_risk_minutes,
+        "peak_affected": peak.affected if peak is not None else 0.0,
+        "peak_at": peak.t if peak is not None and peak.affected > 0 else 0.0,
+        "peak_at_risk": max((p.at_risk for p in session.impact_series), default=0),
+        "affected_at_end": now.affected_now,
+    }
+
+
+def timeline(session: Session) -> list[dict[str, Any]]:
+    """The session's events after the start, each as a JSON-ready entry with its text."""
+    return [timeline_entry(e) for e in session.feed if e.kind != "start"]
+
+
+def timeline_entry(event: Event) -> dict[str, Any]:
+    """One event as a timeline entry: time, clock, kind, a one-line text, and its data."""
+    return {
+        "t": event.t,
+        "clock": format_clock(event.t),
+        "kind": event.kind,
+        "text": _TEXT.get(event.kind, _text_other)(event.data),
+        **event.data,
+    }
+
+
+def format_entry(entry: dict[str, Any]) -> str:
+    """A timeline entry as one readable line."""
+    return f"{entry['clock']:>10}  {_LABELS.get(entry['kind'], entry['kind']):<9} {entry['text']}"
+
+
+_LABELS = {
+    "inject": "inject",
+    "inject-skipped": "skipped",
+    "decision": "decision",
+    "refusal": "REFUSED",
+    "action-done": "done",
+    "note": "note",
+    "facilitator": "facilitator",
+    "end": "end",
+}
+
+
+def _changes_text(d: dict[str, Any]) -> str:
+    changes = d.get("changes") or []
+    count = int(d.get("changed", len(changes)))
+    if not count:
+        return ""
+    shown = ", ".join(f"{n} {old}→{new}" for n, old, new in changes[:_CHANGES_SHOWN])
+    more = f", … {count - _CHANGES_SHOWN} more" if count > _CHANGES_SHOWN else ""
+    return f" [{count} changed: {shown}{more}]"
+
+
+def _who(d: dict[str, Any]) -> str:
+    parts = []
+    if d.get("by"):
+        parts.append(f" by {d['by']}")
+    if d.get("note"):
+        parts.append(f" — note: {d['note']}")
+    if d.get("message"):
+        parts.append(f' — message: "{d["message"]}"')
+    return "".join(parts)
+
+
+def _text_inject(d: dict[str, Any]) -> str:
+    message = f": {d['message']}" if d.get("message") else ""
+    return f"{d.get('title', d.get('inject'))}{message}{_changes_text(d)}"
+
+
+def _text_skipped(d: dict[str, Any]) -> str:
+    return f"{d.get('title', d.get('inject'))} (not fired: {d.get('reason', 'condition')})"
+
+
+def _text_decision(d: dict[str, Any]) -> str:
+    return (
+        f"{d.get('label', d['action'])} [{d['action']}]{_who(d)}, "
+        f"done at {format_clock(float(d['done_at']))}"
+    )
+
+
+def _text_refusal(d: dict[str, Any]) -> str:
+    return f"{d['action']}: {d['reason']}{_who(d)}"
+
+
+def _text_done(d: dict[str, Any]) -> str:
+    reveals = f" — {d['reveals']}" if d.get("reveals") else ""
+    return f"{d.get('label', d['action'])} [{d['action']}]{reveals}{_changes_text(d)}"
+
+
+def _text_note(d: dict[str, Any]) -> str:
+    return f"{d.get('text', '')}{_who(d)}"
+
+
+def _text_end(d: dict[str, Any]) -> str:
+    return (
+        f"drill ended ({d.get('reason')}): {float(d.get('customer_minutes', 0)):,.0f} "
+        f"customer-minutes, {float(d.get('at_risk_minutes', 0)):,.0f} at-risk minutes"
+    )
+
+
+def _text_other(d: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in d.items())
+
+
+_TEXT = {
+    "inject": _text_inject,
+    "inject-skipped": _text_skipped,
+    "decision": _text_decision,
+    "refusal": _text_refusal,
+    "action-done": _text_done,
+    "note": _text_note,
+    "end": _text_end,
+}

@@ -1,0 +1,287 @@
+"""The crash-safe journal of a session (DESIGN.md § Sessions, journal and history).
+
+JSON Lines, one event per line, flushed and fsynced per event: after a crash the journal holds
+every event up to the last one written, at worst with a torn last line, which `read_journal`
+drops with a warning. The input events (decisions, refusals, notes, facilitator commands, the
+end) with their times are enough to rebuild the session: `replay` re-applies them against the
+scenario, checks that it reproduces the journal, and `resume` carries on writing to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from tabletop.engine.events import INPUT_KINDS, Event
+from tabletop.engine.session import EventSink, Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.models import Scenario
+from tabletop.scenario.problems import InputError, Problem
+
+
+def encode_event(event: Event) -> bytes:
+    """One journal line (UTF-8, ending in a newline). Keys keep their order: deterministic."""
+    return (json.dumps(event.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class JournalWriter:
+    """A session sink appending each event to a JSON Lines file, flushed and fsynced."""
+
+    def __init__(self, path: str | Path, *, truncate_to: int | None = None) -> None:
+        """Open `path` for appending (creating it and its folder). `truncate_to` first cuts
+        the file to that many bytes (dropping a torn last line before appending)."""
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        self._fh: IO[bytes] = self.path.open("ab")
+        if truncate_to is not None:
+            self._fh.truncate(truncate_to)
+            if truncate_to > 0 and not _ends_with_newline(self.path):
+                self._fh.write(b"\n")  # the last event was whole but its newline was cut
+            self._sync()
+        if created:
+            _fsync_dir(self.path.parent)  # so that the new file's name survives a crash too
+        self.events_written = 0
+
+    def __call__(self, event: Event) -> None:
+        """Append one event and make it durable before returning."""
+        self._fh.write(encode_event(event))
+        self._sync()
+        self.events_written += 1
+
+    def _sync(self) -> None:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        """Close the file (every event is already on disk)."""
+        self._fh.close()
+
+    def __enter__(self) -> JournalWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the file itself is synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class JournalRead:
+    """The events of a journal, warnings (a torn last line), and the byte length of the
+    whole lines read (where an append must start)."""
+
+    events: list[Event]
+    warnings: list[str] = field(default_factory=list)
+    valid_bytes: int = 0
+    path: Path | None = None
+
+    @property
+    def start(self) -> Event:
+        """The start event."""
+        return self.events[0]
+
+
+def read_journal(path: str | Path) -> JournalRead:
+    """Read a journal. A torn last line (a write cut short by a crash) is dropped with a
+    warning; any other damage raises `InputError` naming the file and line."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(p), 1, 1, f"cannot read journal: {exc.strerror}")]) from None
+    events: list[Event] = []
+    warnings: list[str] = []
+    offset = 0
+    lines = raw.split(b"\n")
+    # After the last newline: empty for a whole journal, a torn write otherwise.
+    whole, tail = lines[:-1], lines[-1]
+    for number, line in enumerate(whole, start=1):
+        event = _parse_line(p, number, line)
+        if event is not None:
+            events.append(event)
+        offset += len(line) + 1
+    if tail and _whole_event(tail) is not None:
+        # Cut between the event and its newline: the event itself is whole, keep it.
+        events.append(_whole_event(tail))  # type: ignore[arg-type]
+        offset += len(tail)
+        warnings.append(f"{p}:{len(whole) + 1}:{len(tail) + 1}: last line had no newline")
+    elif tail:
+        warnings.append(
+            f"{p}:{len(whole) + 1}:1: torn last line dropped ({len(tail)} bytes, "
+            "a write cut short by a crash); recovered up to the last whole event"
+        )
+    if not events or events[0].kind != "start":
+        raise InputError([Problem(str(p), 1, 1, "not a journal: no start event")])
+    return JournalRead(events, warnings, offset, p)
+
+
+def _whole_event(line: bytes) -> Event | None:
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if isinstance(obj, dict) and {"seq", "t", "kind"} <= obj.keys():
+        return Event.from_json(obj)
+    return None
+
+
+def _parse_line(path: Path, number: int, line: bytes) -> Event | None:
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        col = getattr(exc, "colno", 1)
+        raise InputError(
+            [Problem(str(path), number, col, f"damaged journal line: {exc}")]
+        ) from None
+    if not isinstance(obj, dict) or not {"seq", "t", "kind"} <= obj.keys():
+        raise InputError([Problem(str(path), number, 1, "not a journal event")])
+    return Event.from_json(obj)
+
+
+def _name(journal: str | Path | None) -> str:
+    return str(journal) if journal is not None else "journal"
+
+
+def replay(
+    scenario: Scenario,
+    events: list[Event],
+    *,
+    sha256: str | None = None,
+    journal: str | Path | None = None,
+    sink: EventSink | None = None,
+    check: bool = True,
+) -> Session:
+    """Rebuild a session from journalled events: start a session as the journal's start event
+    says, then re-apply every input event at its time. The replay reproduces the journal: with
+    `check`, an event that differs raises `InputError` (the scenario or the engine changed).
+
+    `sha256` (of the scenario file) must match the journal's, else `InputError` naming the
+    `journal`. The session is left at the time of the last journalled event, running unless
+    the journal ended it.
+    """
+    where = _name(journal)
+    if not events or events[0].kind != "start":
+        raise InputError([Problem(where, 1, 1, "not a journal: no start event")])
+    start = events[0].data
+    if start.get("scenario") != scenario.id:
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    1,
+                    1,
+                    f"journal is of scenario {start.get('scenario')!r}, not {scenario.id!r}",
+                )
+            ]
+        )
+    if sha256 is not None and start.get("sha256") != sha256:
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "the scenario file has changed since this journal was written "
+                    f"(journal SHA-256 {str(start.get('sha256'))[:12]}…, file {sha256[:12]}…); "
+                    "replaying it would not reproduce the drill",
+                )
+            ]
+        )
+    session = Session(
+        scenario,
+        sha256=str(start.get("sha256", "")),
+        team=str(start.get("team", "")),
+        mode=str(start.get("mode", "training")),
+        sink=sink,
+    )
+    for event in events[1:]:
+        if event.kind in INPUT_KINDS:
+            session.advance(event.t)
+            apply_input(session, event)
+    if events[-1].t > session.now:
+        session.advance(events[-1].t)
+    if check:
+        _check_reproduced(where, session.feed, events)
+    return session
+
+
+def apply_input(session: Session, event: Event) -> None:
+    """Re-apply one input event (decision, refusal, note, facilitator, end) now."""
+    d = event.data
+    if event.kind in ("decision", "refusal"):
+        session.take(str(d["action"]), by=d.get("by"), note=d.get("note"), message=d.get("message"))
+    elif event.kind == "note":
+        session.add_note(str(d["text"]), by=d.get("by"))
+    elif event.kind == "facilitator":
+        data = {k: v for k, v in d.items() if k != "command"}
+        if d.get("command") == "fire-inject":
+            session.fire_inject(str(d["inject"]))
+        else:
+            session.facilitator(str(d["command"]), **data)
+    elif event.kind == "end":
+        session.end(str(d.get("reason", "facilitator")))
+
+
+def _check_reproduced(where: str, produced: list[Event], journal: list[Event]) -> None:
+    for k, (mine, theirs) in enumerate(zip(produced, journal, strict=False)):
+        if _normal(mine) != _normal(theirs):
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        k + 1,
+                        1,
+                        f"replay differs from the journal at event {theirs.seq} "
+                        f"({theirs.kind} at T+{theirs.t:g}): got {mine.kind} at T+{mine.t:g}",
+                    )
+                ]
+            )
+    if len(produced) < len(journal):
+        extra = journal[len(produced)]
+        raise InputError(
+            [Problem(where, len(produced) + 1, 1, f"replay stops before event {extra.seq}")]
+        )
+
+
+def _normal(event: Event) -> Any:
+    """An event as it reads back from JSON (tuples become lists and so on)."""
+    return json.loads(encode_event(event))
+
+
+def resume(
+    loaded: LoadedScenario, journal_path: str | Path, *, record: JournalRead | None = None
+) -> Session:
+    """Continue a drill from its journal: replay it (checking the scenario SHA-256), write any
+    event the crash cut off (work due at the last instant), and keep appending every new event
+    to the same journal. A torn last line is dropped from the file first."""
+    read = record if record is not None else read_journal(journal_path)
+    session = replay(loaded.scenario, read.events, sha256=loaded.sha256, journal=journal_path)
+    writer = JournalWriter(journal_path, truncate_to=read.valid_bytes)
+    for event in session.feed[len(read.events) :]:
+        writer(event)
+    session.attach_sink(writer)
+    session.journal_warnings = list(read.warnings)
+    return session
