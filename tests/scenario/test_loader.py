@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +149,44 @@ def test_damaging_any_line_of_a_valid_file_gives_located_problems(line: int, jun
         parse_scenario("\n".join(lines) + "\n", "f.yaml")
     except InputError as exc:
         assert all(1 <= p.line <= len(lines) + 1 for p in exc.problems)
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+_BASE_DATA = yaml.safe_load((Path(__file__).parent / "base.yaml").read_text(encoding="utf-8"))
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 500) | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_paths(_BASE_DATA)[1:]), _JUNK)
+def test_any_value_replaced_by_junk_gives_problems_or_a_scenario(
+    path: tuple[object, ...], junk: object
+) -> None:
+    data = copy.deepcopy(_BASE_DATA)
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = junk
+    text = yaml.safe_dump(data, sort_keys=False)
+    try:
+        parse_scenario(text, "junk.yaml")
+    except InputError as exc:
+        lines = text.count("\n") + 1
+        assert exc.problems
+        assert all(1 <= p.line <= lines and p.column >= 1 for p in exc.problems)
+        assert all("\n" not in p.message for p in exc.problems)
