@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Footer, Static
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Counterfactual, Score
-from tabletop.tui.view import format_minutes
 
 
 def components_table(score: Score) -> Table:
@@ -139,13 +138,13 @@ class DebriefScreen(Screen[None]):
     def on_mount(self) -> None:
         titles = {
             "#debrief-left": "Score breakdown and findings",
-            "#timeline": "Timeline: team vs recommended",
+            "#timeline": "Timeline (start→done, minutes): team vs recommended",
             "#cf-box": "Counterfactuals: had it been on time",
         }
         for sel, title in titles.items():
             self.query_one(sel).border_title = title
         table: DataTable[Text | str] = self.query_one("#timeline", DataTable)
-        table.add_columns("step", "target", "team", "recommended")
+        table.add_columns("step", "by", "team", "recommended", "title")
         self.compute()
 
     @work(thread=True, exclusive=True, group="score")
@@ -187,10 +186,11 @@ class DebriefScreen(Screen[None]):
             team = _span(e.team_started, e.team_done)
             late = e.by is not None and (e.team_done is None or e.team_done > e.by)
             table.add_row(
-                e.title,
-                format_minutes(e.by),
+                e.step,
+                "–" if e.by is None else f"{e.by:g}",
                 Text(team, style="yellow" if late else "green"),
                 _span(e.reference_started, e.reference_done),
+                e.title,
             )
 
     @on(CounterfactualsReady)
@@ -226,7 +226,7 @@ class DebriefScreen(Screen[None]):
             self.export_dir.mkdir(parents=True, exist_ok=True)
             json_path = base.with_suffix(".json")
             json_path.write_text(json.dumps(sc.to_json(), indent=2) + "\n", encoding="utf-8")
-            paths = [json_path, *_render_reports(self.session, sc, base)]
+            paths = [json_path, *_render_reports(self.session, self.loaded, sc, base)]
             self.post_message(self.Exported(paths))
         except OSError as exc:
             self.post_message(self.Failed(f"export failed: {exc}"))
@@ -237,28 +237,28 @@ class DebriefScreen(Screen[None]):
 
 
 def _span(started: float | None, done: float | None) -> str:
+    """`start→done` in exercise minutes; `…` when never done, `–` when never started."""
     if started is None:
-        return "not started"
-    if done is None:
-        return f"T+{started:g} → not done"
-    return f"T+{started:g} → T+{done:g}"
+        return "–"
+    return f"{started:g}→{'…' if done is None else f'{done:g}'}"
 
 
-def _render_reports(session: Session, sc: Score, base: Path) -> list[Path]:
-    """Markdown and HTML through `tabletop.reports`, when it offers them."""
+def _render_reports(
+    session: Session, loaded: LoadedScenario | None, sc: Score, base: Path
+) -> list[Path]:
+    """Markdown and HTML through `tabletop.reports` (one report model, several renderings)."""
     try:
         from tabletop import reports
-    except ImportError:
+    except ImportError:  # the reports package lands separately: JSON alone is still written
         return []
-    build = getattr(reports, "build_report", None)
-    out: list[Path] = []
-    if build is None:
-        return out
-    report = build(session.scenario, session, sc)
-    for suffix, name in ((".md", "render_markdown"), (".html", "render_html")):
-        render = getattr(reports, name, None)
-        if render is not None:
-            path = base.with_suffix(suffix)
-            path.write_text(render(report), encoding="utf-8")
-            out.append(path)
+    if loaded is None:
+        loaded = LoadedScenario(
+            session.scenario, Path(f"{session.scenario.id}.yaml"), session.sha256
+        )
+    report = reports.build_report(loaded, session, sc)
+    out = []
+    for fmt in ("md", "html"):
+        path = base.with_suffix(f".{fmt}")
+        path.write_text(reports.render(report, fmt), encoding="utf-8")
+        out.append(path)
     return out

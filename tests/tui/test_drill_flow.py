@@ -1,0 +1,213 @@
+"""Pilot tests: a whole drill through the keyboard, exam mode, refusals, resume."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import DataTable
+
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.app import TabletopApp
+from tabletop.tui.screens.briefing import BriefingScreen
+from tabletop.tui.screens.debrief import DebriefScreen
+from tabletop.tui.screens.drill import DrillScreen
+from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.picker import PickerScreen
+from tabletop.tui.widgets.depmap import DependencyMap
+
+SIZE = (120, 40)
+Text = Callable[[App[object]], str]
+
+
+async def _take_by_filter(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Filter the actions by `text` and take the first match, all by keyboard."""
+    await pilot.press("slash", "end", "ctrl+u")  # focus the filter and clear it
+    await pilot.press(*text, "enter", "enter")
+    await pilot.pause()
+
+
+async def test_whole_drill_by_keyboard(
+    tmp_path: Path, dc_power: LoadedScenario, screen_text: Text
+) -> None:
+    app = TabletopApp(journal_dir=None, export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        table = app.screen.query_one("#scenarios", DataTable)
+        row = next(i for i, e in enumerate(app.screen._entries) if e.path.stem == "dc-power-loss")
+        table.move_cursor(row=row)
+        assert "Power loss" in screen_text(app) or "power" in screen_text(app)
+        await pilot.press("t", *"red", "enter")  # team name, back to the table
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        brief = screen_text(app)
+        assert dc_power.scenario.summary.split()[0] in brief
+        for step in dc_power.scenario.playbook:  # the briefing never shows the playbook
+            assert step.title not in brief
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        session = app.screen.session
+        assert session.team == "red" and session.scenario.id == "dc-power-loss"
+
+        await _take_by_filter(pilot, "sweep-building")
+        await _take_by_filter(pilot, "assess-power")
+        assert [d.action for d in session.decisions] == ["sweep-building", "assess-power"]
+        feed = screen_text(app)
+        assert "started" in feed and "In order" in feed  # training feedback in the feed
+
+        await pilot.press("space")  # run …
+        await pilot.press("space")  # … and pause again
+        commands = [e.data["command"] for e in session.feed if e.kind == "facilitator"]
+        assert commands[:2] == ["resume", "pause"]
+        await pilot.press("plus")
+        assert [e.data for e in session.feed if e.kind == "facilitator"][-1]["command"] == "pace"
+
+        due = session.next_inject()
+        assert due is not None
+        await pilot.press("j")
+        await pilot.pause()
+        assert session.now == due[0]
+        assert "done: " in screen_text(app)  # the two actions finished on the way
+
+        await pilot.press("o", *"calm team", "enter")
+        await pilot.pause()
+        assert [e.data["text"] for e in session.notes] == ["calm team"]
+
+        # a communicate action asks for the message that goes to customers
+        await _take_by_filter(pilot, "email-customers")
+        await pilot.press(*"We know and are restoring service", "enter")
+        await pilot.pause()
+        assert session.decisions[-1].message == "We know and are restoring service"
+
+        await pilot.press("e", "y")
+        await pilot.pause()
+        assert session.ended and session.end_reason == "facilitator"
+        assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        debrief = app.screen
+        assert debrief.score is not None and debrief.counterfactuals is not None
+        text = screen_text(app)
+        assert f"grade {debrief.score.grade}" in text
+        assert dc_power.scenario.playbook[0].id in text  # the timeline, now shown
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = json.loads(next(tmp_path.glob("*.json")).read_text())
+        assert exported["total"] == debrief.score.total and exported["team"] == "red"
+        assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json", ".md"]
+
+
+async def test_exam_mode_shows_no_score_or_playbook_before_the_debrief(
+    dc_power: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    session = new_session(dc_power, mode="exam")
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _take_by_filter(pilot, "email-customers")
+        await pilot.press(*"hello", "enter")
+        await _take_by_filter(pilot, "publish-equipment")
+        await pilot.press("enter")  # follow-up: an empty message
+        await pilot.press("j")
+        await pilot.pause()
+        assert len(session.decisions) == 2
+        text = screen_text(app)
+        for step in dc_power.scenario.playbook:
+            assert step.title not in text
+        for word in ("In order", "Out of order", "On time", "score", "grade", "Avoid"):
+            assert not re.search(rf"\b{word}\b", text, re.IGNORECASE), word
+        assert not app._notifications or all(
+            "order" not in n.message and "Avoid" not in n.message for n in app._notifications
+        )
+
+
+async def test_refused_action_shows_its_reason(
+    dc_power: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    session = new_session(dc_power)
+    reason = session.refusal_reason("verify-services")
+    assert reason is not None
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _take_by_filter(pilot, "verify-services")
+        rec = session.decisions[-1]
+        assert rec.action == "verify-services" and not rec.accepted
+        text = " ".join(screen_text(app).split())
+        assert "refused" in text and reason[:25] in text
+
+
+async def test_map_selection_shows_why_and_dependents(
+    dc_power: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    session = new_session(dc_power)
+    down = next(n for n in session.nodes() if n.effective == "down" and n.dependents)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        dep_map = app.screen.query_one(DependencyMap)
+        dep_map.select(down.id)
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"why: {down.why}"[:30] in text and "used by:" in text
+        assert "✖" in text  # a symbol, not only a colour
+
+
+async def test_help_lists_every_drill_key(
+    dc_power: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    app = TabletopApp(new_session(dc_power), loaded=dc_power)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-keys").render()
+        plain = str(text) if not hasattr(text, "columns") else ""
+        for binding in DrillScreen.BINDINGS:
+            desc = binding.description  # type: ignore[union-attr]
+            assert desc in plain or desc in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DrillScreen)
+
+
+async def test_palette_takes_an_action(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Take: Account for everyone")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [d.action for d in session.decisions] == ["sweep-building"]
+
+
+async def test_the_clock_reaching_the_duration_opens_the_debrief(
+    mini: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(mini)
+    app = TabletopApp(session, loaded=mini)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(4):
+            await pilot.press("j")
+        await pilot.pause()
+        session.advance(mini.scenario.duration)
+        app.screen.sync()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()
