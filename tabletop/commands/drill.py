@@ -23,6 +23,8 @@ from tabletop.engine.session import Session
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.decision_log import DecisionLog, load_decision_log
 from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scoring import score as score_session
+from tabletop.scoring.render import merge_run_payload, render_score_text
 
 
 def _fail(message: str) -> click.ClickException:
@@ -123,16 +125,18 @@ def render_text(payload: dict[str, Any], title: str) -> str:
 def run_command(scenario: str, decisions: Path, journal: Path | None, as_json: bool) -> None:
     """Run a decision log against SCENARIO (a file or a built-in id), without the UI.
 
-    Prints the timeline (injects, decisions, refusals with their reasons, effects, the end)
-    and the impact figures.
+    Prints the timeline (injects, decisions, refusals with their reasons, effects, the end),
+    the impact figures and the score with its breakdown, findings and counterfactuals.
     """
     loaded, log = load_run_inputs(scenario, decisions)
     session = execute_run(loaded, log, journal)
-    payload = run_payload(loaded, log, session)
+    result = score_session(loaded.scenario, session, team=log.team)
+    payload = merge_run_payload(run_payload(loaded, log, session), result)
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(payload, loaded.scenario.title), nl=False)
+        click.echo("\n" + render_score_text(result))
         if journal is not None:
             click.echo(f"journal: {journal}")
 

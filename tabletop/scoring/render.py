@@ -5,6 +5,8 @@ No colour and no rich/textual: the headless `run` and `solve` print these as the
 
 from __future__ import annotations
 
+from typing import Any
+
 from tabletop.scoring import wording
 from tabletop.scoring.model import Finding, Score, SolveResult
 
@@ -77,3 +79,31 @@ def render_solve_text(result: SolveResult) -> str:
     else:
         lines += ["", "OK: the reference scores >= 90 and doing nothing <= 15."]
     return "\n".join(lines)
+
+
+def merge_run_payload(payload: dict[str, Any], score: Score) -> dict[str, Any]:
+    """`tabletop run --json`: the run's own keys merged with the score document.
+
+    Key order: the score's keys first (scenario, team, total, unclipped_total, grade,
+    components, weights, penalties, penalty_breakdown, impact, findings, counterfactuals),
+    then `timeline` (the run's event timeline), `step_timeline` (the score's per-step
+    timeline: team vs reference), then the run's other keys. `impact` holds the score's four
+    figures and the run's extra ones (peak affected, ...).
+    """
+    doc = score.to_json()
+    merged: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key == "timeline":
+            continue
+        if key == "impact":
+            merged[key] = {
+                **value,
+                **{k: v for k, v in payload.get("impact", {}).items() if k not in value},
+            }
+        else:
+            merged[key] = value
+    merged["timeline"] = payload.get("timeline", doc["timeline"])
+    merged["step_timeline"] = doc["timeline"]
+    for key, value in payload.items():
+        merged.setdefault(key, value)
+    return merged
