@@ -162,7 +162,7 @@ def _replay(
                 ]
             ) from None
         return replay_events(loaded.scenario, events, sha256=loaded.sha256, team=team, mode=mode)
-    session = replay(loaded.scenario, events, sha256=loaded.sha256)
+    session: Session = replay(loaded.scenario, events, sha256=loaded.sha256)
     if not session.ended:
         session.end("facilitator")
     return session

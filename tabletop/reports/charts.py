@@ -187,12 +187,8 @@ def marker_rows(xs: list[float], gap: float = 17.0) -> list[int]:
     return rows
 
 
-def timeline_chart(rows: list[TimelineRow], end: float, width: int = 760) -> TimelineChart:
-    """One lane per playbook step: team bar, recommended bar, target tick."""
-    lane_h = 34.0
-    label_w = 262.0
-    top, left, right = _TOP, label_w, width - _RIGHT
-    height = int(top + lane_h * max(len(rows), 1) + _BOTTOM)
+def timeline_span(rows: list[TimelineRow], end: float) -> float:
+    """The minute a timeline chart of these rows should reach."""
     times = [
         t
         for r in rows
@@ -201,8 +197,21 @@ def timeline_chart(rows: list[TimelineRow], end: float, width: int = 760) -> Tim
     ]
     # Scale to the steps (not the whole drill) so early steps stay readable; a step never
     # finished runs to the right edge.
-    span = max(times) * 1.15 if times else end
-    x_vals = nice_ticks(max(min(span, end) if times else end, 1.0))
+    return max(min(max(times) * 1.15, end) if times else end, 1.0)
+
+
+def timeline_chart(
+    rows: list[TimelineRow], end: float, width: int = 760, span: float | None = None
+) -> TimelineChart:
+    """One lane per playbook step: team bar, recommended bar, target tick.
+
+    `span` sets the minute the x axis reaches (several charts on one scale); default: fitted.
+    """
+    lane_h = 34.0
+    label_w = 262.0
+    top, left, right = _TOP, label_w, width - _RIGHT
+    height = int(top + lane_h * max(len(rows), 1) + _BOTTOM)
+    x_vals = nice_ticks(span if span is not None else timeline_span(rows, end))
     x_max = x_vals[-1]
 
     def sx(t: float) -> float:

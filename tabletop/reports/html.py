@@ -15,7 +15,7 @@ from importlib import resources
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from tabletop.reports.charts import impact_chart, timeline_chart
+from tabletop.reports.charts import impact_chart, timeline_chart, timeline_span
 from tabletop.reports.model import (
     Comparison,
     Report,
@@ -82,7 +82,11 @@ def render_html(report: Report) -> str:
 
 def render_comparison_html(cmp: Comparison) -> str:
     """Several drills side by side as one self-contained HTML document."""
+    # One time scale for every drill, so the charts can be read against each other.
+    span = max(
+        (timeline_span(d.timeline, d.summary.minutes_played) for d in cmp.drills), default=1.0
+    )
     timelines = [
-        timeline_chart(d.timeline, d.summary.minutes_played, width=560) for d in cmp.drills
+        timeline_chart(d.timeline, d.summary.minutes_played, span=span) for d in cmp.drills
     ]
     return _page("compare.html.j2", c=cmp, timelines=timelines)

@@ -41,17 +41,22 @@ _MERMAID_ENTITY = {
 _STATUS_CLASS = {"down": "down", "degraded": "degraded", "compromised": "compromised"}
 
 
-def md_text(s: str | None) -> str:
-    """Inline Markdown text: HTML and Markdown syntax neutralised, one line."""
+def md_text(s: str | None, *, line_start: bool = False) -> str:
+    """Inline Markdown text: HTML and Markdown syntax neutralised, one line.
+
+    With `line_start`, also what only matters at the start of a line (list markers, headings),
+    for text that begins a line of its own.
+    """
     if not s:
         return ""
     s = " ".join(s.split())
     # `&` only matters when it would start an entity; elsewhere it stays readable.
     s = re.sub(r"&(?=#?\w+;)", "&amp;", s).replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    # A line starting like a list item or numbered item would change the block structure.
-    s = re.sub(r"^([-+#=])", r"\\\1", s)
-    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
+    if line_start:
+        s = re.sub(r"^([-+#=])", r"\\\1", s)
+        s = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
+    return s
 
 
 def md_cell(s: str | None) -> str:
@@ -124,7 +129,7 @@ def render_markdown(report: Report) -> str:
     if s.session_id is not None:
         facts.append(("Session", f"#{s.session_id}"))
     out += [f"- **{k}:** {v}" for k, v in facts]
-    out += ["", "## Summary", "", md_text(sc.summary), ""]
+    out += ["", "## Summary", "", md_text(sc.summary, line_start=True), ""]
     out += _table(["Figure", "Value"], [[f.label, md_text(f.text)] for f in s.headline])
     out += ["", "## Strengths", ""]
     out += [f"- {md_text(p.text)}" for p in report.strengths] or ["- None recorded."]
@@ -280,10 +285,12 @@ def render_comparison_markdown(cmp: Comparison) -> str:
         rows.append([md_cell(title), *cells])
     out += _table(["Step", *labels], rows)
     out += ["", "## Findings that repeat", ""]
-    out += [
-        f"- {md_text(f.text)} _({f.component}; in {len(f.drills)} drills: "
-        f"{', '.join(md_text(x) for x in f.drills)})_"
-        for f in cmp.repeated
-    ] or ["- None: no area for improvement appears in more than one drill."]
+    for f in cmp.repeated:
+        out.append(
+            f"- **{md_text(f.text)}** _(in {len(f.drills)} drills, {fmt_points(f.points)} points)_"
+        )
+        out += [f"  - {md_text(d)}: {md_text(t)}" for d, t in zip(f.drills, f.details, strict=True)]
+    if not cmp.repeated:
+        out.append("- None: no area for improvement appears in more than one drill.")
     out += ["", f"<sub>report version {cmp.version}</sub>", ""]
     return "\n".join(out)

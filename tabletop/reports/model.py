@@ -7,14 +7,13 @@ Nothing here depends on wall-clock time: the same drill always gives the same re
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from tabletop.engine.events import Event
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.models import AnyOfDependency, Scenario, SoftDependency
+from tabletop.scenario.models import AnyOfDependency, PlaybookStep, Scenario, SoftDependency
 from tabletop.scoring.model import Counterfactual, Finding, Score, TimelineEntry
 
 #: Version of the report JSON document (docs/report-json.md); bump on any key change.
@@ -269,9 +268,10 @@ class RepeatedFinding:
     """An area for improvement found in more than one drill."""
 
     component: str
-    text: str
+    text: str  # what it is about, in words
     drills: list[str]
     points: float
+    details: list[str]  # each drill's own finding, aligned with `drills`
 
 
 @dataclass(frozen=True)
@@ -463,18 +463,36 @@ def _drill_label(r: Report, k: int) -> str:
 
 
 def _repeated(reports: list[Report], labels: list[str]) -> list[RepeatedFinding]:
+    # The same problem is worded with each drill's own times, so findings are matched by what
+    # they are about (component and step or action), and by their text only when about neither.
     seen: dict[tuple[str, str], list[str]] = {}
-    cost: Counter[tuple[str, str]] = Counter()
+    about: dict[tuple[str, str], str] = {}
+    details: dict[tuple[str, str], list[str]] = {}
+    cost: dict[tuple[str, str], float] = {}
     for r, label in zip(reports, labels, strict=True):
+        titles = {row.step: row.title for row in r.timeline}
+        actions = {d.action: d.label for d in r.decisions}
         for p in r.improvements:
-            key = (p.component, p.text)
+            subject = p.step or p.action
+            key = (p.component, f"step:{p.step}|action:{p.action}" if subject else p.text)
             drills = seen.setdefault(key, [])
+            if p.step:
+                about.setdefault(
+                    key, f"{_COMPONENT_TITLES[p.component]}: “{titles.get(p.step, p.step)}”"
+                )
+            elif p.action:
+                about.setdefault(
+                    key, f"{_COMPONENT_TITLES[p.component]}: “{actions.get(p.action, p.action)}”"
+                )
+            else:
+                about.setdefault(key, p.text)
             if label not in drills:
                 drills.append(label)
-                cost[key] += p.points
+                details.setdefault(key, []).append(p.text)
+                cost[key] = cost.get(key, 0.0) + p.points
     repeated = [
-        RepeatedFinding(comp, text, drills, cost[(comp, text)])
-        for (comp, text), drills in seen.items()
+        RepeatedFinding(key[0], about[key], drills, cost[key], details[key])
+        for key, drills in seen.items()
         if len(drills) > 1
     ]
     return sorted(repeated, key=lambda f: (-len(f.drills), f.points, f.text))
@@ -682,25 +700,24 @@ def _recommendations(sc: Scenario, score: Score, labels: dict[str, str]) -> list
                 customer_minutes_saved=c.customer_minutes_saved,
             )
         )
-    late: list[Finding] = []
+    late: list[tuple[PlaybookStep, Finding]] = []
     for f in _sorted_findings(score.findings, "improvement"):
-        if f.component == "timeliness" and f.step in steps and steps[f.step].by is not None:
-            late.append(f)  # one recommendation for all late steps, added below
+        step = steps.get(f.step or "")
+        if f.component == "timeliness" and step is not None and step.by is not None:
+            late.append((step, f))  # one recommendation for all late steps, added below
             continue
         rec = _recommend_for(f, steps, avoid, labels)
         if rec is not None:
             add(rec)
     if late:
-        ordered = sorted(late, key=lambda f: (steps[f.step].by, f.step))
-        targets = "; ".join(
-            f"“{steps[f.step].title}” by {fmt_minutes(steps[f.step].by)}" for f in ordered
-        )
+        ordered = sorted(late, key=lambda sf: (sf[0].by or 0.0, sf[0].id))
+        targets = "; ".join(f"“{st.title}” by {fmt_minutes(st.by)}" for st, _ in ordered)
         add(
             Recommendation(
                 f"Finish the late steps by their targets: {targets}.",
-                " ".join(f.text for f in ordered),
+                " ".join(f.text for _, f in ordered),
                 "timeliness",
-                points=sum(f.points for f in late),
+                points=sum(f.points for _, f in late),
             )
         )
     return recs

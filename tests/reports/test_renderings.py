@@ -11,11 +11,13 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tabletop.engine.events import Decision
 from tabletop.engine.session import simulate
 from tabletop.reports import build_comparison, build_report, render
-from tabletop.reports.markdown import md_text, mermaid_label
+from tabletop.reports.markdown import md_cell, md_text, mermaid_label
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -213,8 +215,9 @@ def test_mermaid_labels_cannot_break_out(hostile_report) -> None:
 
 def test_md_text_neutralises_syntax() -> None:
     assert md_text("**bold** _x_ `code` a|b") == r"\*\*bold\*\* \_x\_ \`code\` a\|b"
-    assert md_text("1. item") == r"1\. item"
-    assert md_text("- item\nnext") == r"\- item next"
+    assert md_text("1. item", line_start=True) == r"1\. item"
+    assert md_text("- item\nnext", line_start=True) == r"\- item next"
+    assert md_text("#1 Blue") == "#1 Blue"
     assert md_text("T+5 (late)") == "T+5 (late)"
 
 
@@ -297,3 +300,77 @@ def test_comparison_renders_in_all_formats(make_drill) -> None:
     assert "## Findings that repeat" in md and "Fixed before telling customers." in md
     html = render(cmp, "html")
     assert 'id="timeline-chart-1"' in html and 'id="timeline-chart-2"' in html
+
+
+# ----------------------------------------------------------------------------- properties
+
+_NASTY = st.text(
+    alphabet=st.sampled_from(list("<>\"'&|`[]()*_#!-+=:;/\\ \n\tajvscript0123456789=")),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(_NASTY, st.text(max_size=40)))
+def test_md_cell_never_breaks_a_table_or_opens_a_tag(text: str) -> None:
+    cell = md_cell(text)
+    assert cell and "\n" not in cell and "<" not in cell
+    assert not re.search(r"(?<!\\)\|", cell.replace("\\\\", ""))
+    assert not re.search(r"(?<!\\)[\[\]`]", cell.replace("\\\\", ""))
+
+
+_ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "header",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "dl",
+    "dt",
+    "dd",
+    "code",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "span",
+    "strong",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "svg",
+    "line",
+    "text",
+    "path",
+    "g",
+    "circle",
+    "rect",
+    "br",
+    "footer",
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(team=_NASTY, note=_NASTY)
+def test_any_team_or_note_text_stays_text_in_html(drill, team: str, note: str) -> None:
+    loaded, session, score = drill
+    score = dataclasses.replace(score, team=team)
+    report = build_report(loaded, session, score, date=note)
+    tags = _parse(render(report, "html")).tags
+    assert {t for t, _ in tags} <= _ALLOWED_TAGS
+    for _, attrs in tags:
+        assert not any(name.startswith("on") for name, _ in attrs)

@@ -84,5 +84,22 @@ def test_comparison_finds_repeated_findings(make_drill) -> None:
     cmp = build_comparison(reports)
     assert [d.label for d in cmp.drills] == ["#1 Blue (mini-outage)", "#2 Red (mini-outage)"]
     assert [s for s, _ in cmp.steps] == ["s-assess", "s-communicate", "s-fix"]
-    repeated = {f.text: f.drills for f in cmp.repeated}
-    assert repeated["Fixed before telling customers."] == [d.label for d in cmp.drills]
+    repeated = {f.text: f for f in cmp.repeated}
+    order = repeated["Order: “Tell customers”"]
+    assert order.drills == [d.label for d in cmp.drills]
+    assert order.details == ["Fixed before telling customers."] * 2
+    # Unrelated to a step or action: matched by its text.
+    assert repeated["30 % of the avoidable impact remained."].points == -18.0
+
+
+def test_comparison_matches_findings_by_step_not_wording(make_drill) -> None:
+    import dataclasses
+
+    a = make_drill()
+    late = [dataclasses.replace(f, text=f"{f.text} (drill 2 wording)") for f in a[2].findings]
+    b = make_drill()
+    b = (b[0], b[1], dataclasses.replace(b[2], findings=late))
+    cmp = build_comparison([build_report(*a), build_report(*b)])
+    texts = {f.text for f in cmp.repeated}
+    assert "Timeliness: “Tell customers”" in texts
+    assert "30 % of the avoidable impact remained." not in texts
