@@ -189,3 +189,29 @@ def test_points_add_up_on_the_builtins(path: Any) -> None:
         assert saved == sorted(saved, reverse=True) and all(x > 0 for x in saved)
 
     check()
+
+
+@pytest.mark.parametrize("path", builtin_scenarios())
+def test_builtin_side_effect_free_avoid_actions_cost_exactly_their_penalty(path: Any) -> None:
+    scenario = load_scenario(path).scenario
+    in_steps = {a for s in scenario.playbook for a in s.any_of}
+    watched = {r for a in scenario.actions for r in a.requires}
+    for inj in scenario.injects:
+        watched |= {inj.after.action} if inj.after else set()
+        watched |= set(inj.when.done + inj.when.not_done) if inj.when else set()
+    free = [
+        av
+        for av in scenario.avoid
+        if not (act := scenario.action(av.action)).effects
+        and not act.requires
+        and not act.needs
+        and av.action not in in_steps | watched
+    ]
+    ref = reference_decisions(scenario)
+    base = score(scenario, simulate(scenario, ref), counterfactuals=False)
+    assert base.unclipped_total is not None
+    for av in free:
+        with_it = score(
+            scenario, simulate(scenario, [*ref, Decision(1, av.action)]), counterfactuals=False
+        )
+        assert with_it.unclipped_total == pytest.approx(base.unclipped_total - av.penalty)
