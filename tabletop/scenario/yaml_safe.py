@@ -336,6 +336,24 @@ def _check_tree(file: str, root: Node, limits: Limits) -> None:
         )
 
 
+def _check_depth(file: str, node: Node, depth: int, max_depth: int) -> None:
+    """Refuse nesting deeper than `max_depth` (recursion is bounded by `max_depth` itself)."""
+    if depth > max_depth:
+        mark = node.start_mark
+        message = f"nesting deeper than {max_depth} levels"
+        raise InputError([Problem(file, mark.line + 1, mark.column + 1, message)])
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                _check_depth(file, key, depth + 1, max_depth)
+            if not isinstance(value, ScalarNode):
+                _check_depth(file, value, depth + 1, max_depth)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                _check_depth(file, item, depth + 1, max_depth)
+
+
 def parse_yaml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
     """Parse `raw` bytes of `file`; raise `InputError` for anything that stops the load."""
     if len(raw) > limits.max_bytes:
@@ -364,7 +382,10 @@ def parse_yaml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> YamlDo
             raise InputError(
                 [Problem(file, 1, 1, "no YAML content (only comments): expected a mapping")]
             )
-        _check_tree(file, root, limits)
+        if "&" in text:  # anchors, hence perhaps aliases: count the expanded size
+            _check_tree(file, root, limits)
+        else:  # no alias is possible: only the depth needs checking, and that is cheaper
+            _check_depth(file, root, 1, limits.max_depth)
         try:
             data = loader.construct_document(root)
         except yaml.YAMLError as exc:

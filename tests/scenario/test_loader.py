@@ -190,3 +190,12 @@ def test_any_value_replaced_by_junk_gives_problems_or_a_scenario(
         assert exc.problems
         assert all(1 <= p.line <= lines and p.column >= 1 for p in exc.problems)
         assert all("\n" not in p.message for p in exc.problems)
+
+
+@pytest.mark.parametrize(("anchor", "column"), [("", 7), ("&x ", 10)])
+def test_depth_is_checked_with_and_without_anchors(anchor: str, column: int) -> None:
+    # Files without '&' take a cheaper depth-only walk; both walks must agree.
+    text = f"a: {anchor}[[[[1]]]]\n".encode()
+    with pytest.raises(InputError) as info:
+        parse_yaml(text, "d.yaml", Limits(max_depth=4))
+    assert str(info.value) == f"d.yaml:1:{column}: nesting deeper than 4 levels"
