@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from tabletop.engine.propagation import DepGraph, NodeDeps
+from tabletop.scenario.models import Scenario
 
 
 def node_id(i: int) -> str:
@@ -99,3 +100,27 @@ def generate_scenario_data(n: int, actions: int = 200, seed: int = 1) -> dict[st
         "injects": injects,
         "playbook": [{"id": "fix", "phase": "fix", "title": "Fix", "any_of": ["a0"]}],
     }
+
+
+def scenario_from_parts(
+    nodes: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    injects: list[dict[str, Any]] | None = None,
+    **top: Any,
+) -> Scenario:
+    """A valid scenario from the parts that matter (labels, titles, phases and a playbook
+    filled in): for tests and examples."""
+    data: dict[str, Any] = {
+        "format": "tabletop/v1",
+        "id": "t",
+        "title": "Test",
+        "kind": "other",
+        "summary": "s",
+        "duration": 100,
+        "nodes": [{"label": n["id"], **n} for n in nodes],
+        "actions": [{"label": a["id"], "phase": "fix", **a} for a in actions],
+        "injects": [{"title": i["id"], **i} for i in injects or []],
+        "playbook": [{"id": "p", "phase": "fix", "title": "p", "any_of": [actions[0]["id"]]}],
+        **top,
+    }
+    return Scenario.model_validate(data)
