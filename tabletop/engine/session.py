@@ -97,8 +97,12 @@ class Session:
         self._down_users = 0
         self._degraded_users = 0
         self._at_risk = 0
-        self.customer_minutes = 0.0
-        self.at_risk_minutes = 0.0
+        # Integrals so far, up to `_level_since`, when the impact level last changed. They are
+        # only added to when the level changes (at events), so the floats come out the same
+        # however the clock was advanced in between: a replay reproduces them bit for bit.
+        self._cim_done = 0.0
+        self._risk_done = 0.0
+        self._level_since = 0.0
         self.impact_series: list[ImpactPoint] = []
         self._recount_impact()
         for inj in scenario.injects:
@@ -368,11 +372,29 @@ class Session:
                     self._schedule(due, _INJECT, self._inject_pos[inj.id], inj.id)
 
     @property
+    def customer_minutes(self) -> float:
+        """Customer-impact minutes so far: the integral of affected users over time."""
+        return self._cim_done + self._affected * (self.now - self._level_since)
+
+    @property
+    def at_risk_minutes(self) -> float:
+        """At-risk user-minutes so far."""
+        return self._risk_done + self._at_risk * (self.now - self._level_since)
+
+    def _close_level(self) -> None:
+        """Add the current impact level's share to the integrals, before it changes."""
+        if self.now > self._level_since:
+            self._cim_done = self.customer_minutes
+            self._risk_done = self.at_risk_minutes
+            self._level_since = self.now
+
+    @property
     def _affected(self) -> float:
         return self._down_users + self.scenario.degraded_weight * self._degraded_users
 
     def _apply(self, effects: Iterable[Effect]) -> list[Changes]:
         changes: list[Changes] = []
+        self._close_level()
         for e in effects:
             old_own = self.status.own[e.node]
             if old_own != e.status:
@@ -422,9 +444,6 @@ class Session:
 
     def _move_clock(self, t: float) -> None:
         if t > self.now:
-            dt = t - self.now
-            self.customer_minutes += self._affected * dt
-            self.at_risk_minutes += self._at_risk * dt
             self.now = t
 
     def _emit(self, kind: EventKind, data: dict[str, Any]) -> Event:
