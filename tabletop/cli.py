@@ -68,7 +68,8 @@ def _report_crash(exc: BaseException) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     try:
-        cli.main(args=argv, prog_name="tabletop", standalone_mode=False)
+        # Outside standalone mode click returns the code of `ctx.exit(code)` instead of raising.
+        result = cli.main(args=argv, prog_name="tabletop", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INVALID
     except Exception as exc:
         return _report_crash(exc)
-    return ExitCode.OK
+    return result if isinstance(result, int) else ExitCode.OK
 
 
 if __name__ == "__main__":
