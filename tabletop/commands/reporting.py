@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from tabletop.engine.events import Event
+from tabletop.engine.journal import read_journal, replay
 from tabletop.engine.session import Session
 from tabletop.reports import FORMATS, build_comparison, build_report, render
 from tabletop.reports.model import Report
@@ -30,7 +31,7 @@ from tabletop.store import (
     load_session,
     trends,
 )
-from tabletop.store.sessions import SessionRow, parse_since, replay_events
+from tabletop.store.sessions import SessionRow, parse_since
 
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
@@ -91,30 +92,10 @@ def load_drill(
 
 
 def _read_events(path: Path) -> list[Event]:
-    try:
-        from tabletop.engine.journal import read_journal
-    except ImportError:  # the journal module is another issue's; read plain JSON Lines meanwhile
-        return _read_events_plain(path)
     read = read_journal(path)
     for warning in read.warnings:
         click.echo(f"tabletop: warning: {warning}", err=True)
     return list(read.events)
-
-
-def _read_events_plain(path: Path) -> list[Event]:
-    events = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for k, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            events.append(Event.from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError) as exc:
-            if k == len(lines):  # a torn last line: the drill was interrupted mid-write
-                click.echo(f"tabletop: warning: {path}:{k}: torn last line ignored", err=True)
-                break
-            raise InputError([Problem(str(path), k, 1, f"not a journal event: {exc}")]) from None
-    return events
 
 
 def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool) -> Drill:
@@ -131,9 +112,8 @@ def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool)
             "name its file with --scenario PATH"
         ) from None
     loaded = load_scenario(scenario_path)
-    journal_sha = str(start.data.get("sha256", ""))
     team = str(start.data.get("team", ""))
-    session = _replay(loaded, events, journal_sha, team, str(start.data.get("mode", "training")))
+    session = _replay(loaded, events, path)
     from tabletop.scoring import score as score_drill
 
     result = score_drill(
@@ -143,28 +123,11 @@ def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool)
     return Drill(loaded, session, result, str(date) if date else None, None)
 
 
-def _replay(
-    loaded: LoadedScenario, events: list[Event], journal_sha: str, team: str, mode: str
-) -> Session:
-    try:
-        from tabletop.engine.journal import replay
-    except ImportError:
-        if journal_sha and loaded.sha256 != journal_sha:
-            raise InputError(
-                [
-                    Problem(
-                        str(loaded.path),
-                        1,
-                        1,
-                        f"differs from the scenario the journal was recorded with "
-                        f"(SHA-256 {journal_sha[:12]}…, this file {loaded.sha256[:12]}…)",
-                    )
-                ]
-            ) from None
-        return replay_events(loaded.scenario, events, sha256=loaded.sha256, team=team, mode=mode)
-    session: Session = replay(loaded.scenario, events, sha256=loaded.sha256)
+def _replay(loaded: LoadedScenario, events: list[Event], journal: Path) -> Session:
+    session: Session = replay(loaded.scenario, events, sha256=loaded.sha256, journal=journal)
     if not session.ended:
-        session.end("facilitator")
+        # The journal stops mid-drill (a crash, a closed terminal): report what happened so far.
+        session.end("interrupted")
     return session
 
 

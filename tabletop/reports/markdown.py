@@ -117,7 +117,7 @@ def render_markdown(report: Report) -> str:
     facts = [
         ("Scenario", f"{md_text(sc.title)} (`{sc.id}`, {md_text(sc.kind)})"),
         ("Team", md_cell(s.team)),
-        ("Date", md_cell(s.date)),
+        ("Date", md_text(s.date) or "not recorded"),
         ("Mode", md_cell(s.mode)),
         (
             "Duration",

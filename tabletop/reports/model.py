@@ -690,18 +690,24 @@ def _recommendations(sc: Scenario, score: Score, labels: dict[str, str]) -> list
         if c.customer_minutes_saved <= 0:
             continue
         title = steps[c.step].title if c.step in steps else c.step
-        when = "never" if c.team_at is None else f"at {fmt_minutes(c.team_at)}"
+        when = "never taken" if c.team_at is None else f"taken at {fmt_minutes(c.team_at)}"
         add(
             Recommendation(
                 f"{title}: {labels.get(c.action, c.action)} by {fmt_minutes(c.at)}.",
-                f"{c.text} (done {when}; on time it saves "
-                f"{fmt_number(c.customer_minutes_saved)} customer-minutes)",
+                c.text
+                or f"It was {when}; on time it saves "
+                f"{fmt_number(c.customer_minutes_saved)} customer-minutes.",
                 "counterfactual",
                 customer_minutes_saved=c.customer_minutes_saved,
             )
         )
     late: list[tuple[PlaybookStep, Finding]] = []
+    # A step never done gets its own "add it" recommendation; its order and timeliness
+    # findings would only say the same again.
+    missing = {f.step for f in score.findings if f.component == "coverage" and f.step}
     for f in _sorted_findings(score.findings, "improvement"):
+        if f.step in missing and f.component in ("order", "timeliness"):
+            continue
         step = steps.get(f.step or "")
         if f.component == "timeliness" and step is not None and step.by is not None:
             late.append((step, f))  # one recommendation for all late steps, added below
@@ -714,7 +720,8 @@ def _recommendations(sc: Scenario, score: Score, labels: dict[str, str]) -> list
         targets = "; ".join(f"“{st.title}” by {fmt_minutes(st.by)}" for st, _ in ordered)
         add(
             Recommendation(
-                f"Finish the late steps by their targets: {targets}.",
+                f"Finish the late step{'s' if len(late) > 1 else ''} by "
+                f"{'their targets' if len(late) > 1 else 'its target'}: {targets}.",
                 " ".join(f.text for _, f in ordered),
                 "timeliness",
                 points=sum(f.points for _, f in late),

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from tabletop.engine.events import INPUT_KINDS, Event
+from tabletop.engine.events import Event
+from tabletop.engine.journal import replay
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -244,7 +245,15 @@ def _events_of(session: Session) -> list[Event]:
     """The session's events; rebuilt from its decisions and notes when it kept no feed."""
     if session.feed:
         return list(session.feed)
-    events: list[Event] = []
+    sc = session.scenario
+    start = {
+        "scenario": sc.id,
+        "sha256": session.sha256,
+        "team": session.team,
+        "mode": session.mode,
+        "duration": sc.duration,
+    }
+    events: list[Event] = [Event(1, 0.0, "start", start)]
     for d in session.decisions:
         extra = {k: v for k, v in (("by", d.by), ("note", d.note), ("message", d.message)) if v}
         if d.accepted:
@@ -260,7 +269,7 @@ def _events_of(session: Session) -> list[Event]:
             )
     for n in session.notes:
         events.append(Event(len(events) + 1, n.t, "note", dict(n.data)))
-    events.sort(key=lambda e: (e.t, e.seq))
+    events.sort(key=lambda e: (e.t, e.kind != "start", e.seq))
     if session.ended:
         events.append(
             Event(len(events) + 1, session.now, "end", {"reason": session.end_reason or "duration"})
@@ -346,35 +355,20 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
 
 
 def replay_events(
-    scenario: Scenario, events: Iterable[Event], *, sha256: str, team: str, mode: str
+    scenario: Scenario, events: list[Event], *, sha256: str, team: str, mode: str
 ) -> Session:
-    """Rebuild a session from its journalled inputs (decisions, refusals, notes, facilitator)."""
-    s = Session(scenario, sha256=sha256, team=team, mode=mode)
-    for e in events:
-        if e.kind not in INPUT_KINDS:
-            continue
-        s.advance(max(e.t, s.now))
-        data = e.data
-        if e.kind in ("decision", "refusal"):
-            s.take(
-                str(data["action"]),
-                by=data.get("by"),
-                note=data.get("note"),
-                message=data.get("message"),
-            )
-        elif e.kind == "note":
-            s.add_note(str(data.get("text", "")), by=data.get("by"))
-        elif e.kind == "facilitator":
-            rest = {k: v for k, v in data.items() if k != "command"}
-            if data.get("command") == "fire-inject":
-                s.fire_inject(str(data.get("inject")))
-            else:
-                s.facilitator(str(data.get("command")), **rest)
-        elif e.kind == "end":
-            s.end(str(data.get("reason", "facilitator")))
-    if not s.ended:
-        s.end("facilitator")
-    return s
+    """Rebuild a stored session from its journalled events, ended as it was.
+
+    Not checked event by event against the stored journal: the stored score stays the
+    record even if a later engine would play the drill differently.
+    """
+    if not events or events[0].kind != "start":
+        start = {"scenario": scenario.id, "sha256": sha256, "team": team, "mode": mode}
+        events = [Event(0, 0.0, "start", start), *events]
+    session = replay(scenario, events, check=False)
+    if not session.ended:
+        session.end("interrupted")
+    return session
 
 
 def score_from_json(doc: dict[str, Any]) -> Score:

@@ -153,3 +153,35 @@ def test_compare(db: Path, tmp_path: Path) -> None:
     assert "# Comparison of 2 drills" in r.stdout and "#3 Blue" in r.stdout
     r = tabletop("compare", "1", "--db", str(db))
     assert r.returncode == 1 and "at least two drills" in r.stderr
+
+
+def _journal_of_mini(tmp_path: Path, kit, *, end: bool = True) -> tuple[Path, Path]:
+    sc = kit.mini_scenario()
+    loaded = kit.loaded_for(sc, tmp_path)
+    session = Session(sc, sha256=loaded.sha256, team="Blue")
+    session.take("assess")
+    session.advance(30)
+    if end:
+        session.advance(sc.duration)
+    return write_journal(session, tmp_path / "drill.jsonl"), loaded.path
+
+
+def test_report_of_an_interrupted_and_torn_journal(tmp_path: Path, kit) -> None:
+    journal, scenario = _journal_of_mini(tmp_path, kit, end=False)
+    with journal.open("a") as fh:
+        fh.write('{"seq": 99, "t": 31, "kind": "deci')  # the crash cut this write short
+    r = tabletop("report", str(journal), "--scenario", str(scenario), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert "torn last line" in r.stderr
+    doc = json.loads(r.stdout)
+    assert (
+        doc["summary"]["end_reason"] == "interrupted" and doc["summary"]["minutes_played"] == 5
+    )  # its last event
+
+
+def test_report_refuses_a_changed_scenario(tmp_path: Path, kit) -> None:
+    journal, scenario = _journal_of_mini(tmp_path, kit)
+    scenario.write_text(scenario.read_text().replace("Mini outage", "Mini outage v2"))
+    r = tabletop("report", str(journal), "--scenario", str(scenario))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert str(journal) in r.stderr and "changed" in r.stderr
