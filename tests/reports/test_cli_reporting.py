@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
+from tabletop.cli import main
 from tabletop.engine.session import Session
 from tabletop.store import save_session
 
 
-def tabletop(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "tabletop.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+def tabletop(
+    *args: str, env: dict[str, str] | None = None, sub: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI: in a subprocess as a user would (`sub`), else in-process (4x faster)."""
+    if sub:
+        return subprocess.run(
+            [sys.executable, "-m", "tabletop.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **(env or {})},
+        )
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, env or {}),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def write_journal(session: Session, path: Path) -> Path:
@@ -54,7 +69,7 @@ def test_report_from_a_journal_in_three_formats(tmp_path: Path, kit) -> None:
     session.advance(sc.duration)
     journal = write_journal(session, tmp_path / "drill.jsonl")
     html = tmp_path / "out" / "report.html"
-    r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(html))
+    r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(html), sub=True)
     assert r.returncode == 0, r.stderr
     text = html.read_text()
     assert "<svg" in text and "Ops &lt;b&gt;" in text and "calm" in text
@@ -96,13 +111,13 @@ def test_report_from_a_stored_session(db: Path, tmp_path: Path) -> None:
     r = tabletop("report", "3", "--db", str(db), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "#3" in out.read_text() and "2026-11-03" in out.read_text()
-    r = tabletop("report", "#2", "--format", "json", env={"TABLETOP_DB": str(db)})
+    r = tabletop("report", "#2", "--format", "json", env={"TABLETOP_DB": str(db)}, sub=True)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["summary"]["team"] == "Red"
 
 
 def test_report_errors_are_one_line(db: Path, tmp_path: Path) -> None:
-    r = tabletop("report", "42", "--db", str(db))
+    r = tabletop("report", "42", "--db", str(db), sub=True)
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "no stored session #42" in r.stderr
     r = tabletop("report", "no-such-file.jsonl", "--db", str(db))
     assert r.returncode == 1 and r.stderr.count("\n") == 1
@@ -116,7 +131,7 @@ def test_report_errors_are_one_line(db: Path, tmp_path: Path) -> None:
 
 
 def test_history_lists_filters_and_trends(db: Path, tmp_path: Path) -> None:
-    r = tabletop("history", "--db", str(db))
+    r = tabletop("history", "--db", str(db), sub=True)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split()[:4] == ["id", "ended", "(UTC)", "team"]
@@ -133,7 +148,7 @@ def test_history_lists_filters_and_trends(db: Path, tmp_path: Path) -> None:
 
 def test_export_csv(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "h.csv"
-    r = tabletop("export", "--csv", str(out), "--db", str(db), "--since", "2026-11-02")
+    r = tabletop("export", "--csv", str(out), "--db", str(db), "--since", "2026-11-02", sub=True)
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(out.open()))
     assert [(row["id"], row["team"], row["grade"]) for row in rows] == [
@@ -144,7 +159,7 @@ def test_export_csv(db: Path, tmp_path: Path) -> None:
 
 def test_compare(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "cmp.html"
-    r = tabletop("compare", "1", "2", "3", "--db", str(db), "-o", str(out))
+    r = tabletop("compare", "1", "2", "3", "--db", str(db), "-o", str(out), sub=True)
     assert r.returncode == 0, r.stderr
     html = out.read_text()
     assert html.count('class="chart"') == 3 and "Findings that repeat" in html
