@@ -92,3 +92,4 @@ def main() -> None:
         print(f"   bare CSafeLoader parse, GC off:   {t_bare_no_gc:.2f} s")
         print(f"   load_scenario (limits+models+checks): {t_ours:.2f} s")
         print(f"   ratio load_scenario / bare parse: {t_ours / t_bare:.2f}x (target <= 3x)")
+        print(f"   ratio load_scenario / bare parse with GC off: {t_ours / t_bare_no_gc:.2f}x")

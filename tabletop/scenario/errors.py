@@ -165,9 +165,10 @@ def _choice_message(loc: Loc, value: Any, allowed: list[str]) -> str:
             "an effect cannot set 'standby' (it is only a start state: "
             "mark the node `standby: true`)"
         )
-    shown = repr(value) if isinstance(value, str) else describe(value)
-    hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
-    return f"unknown {name} {shown}{hint}; expected one of: {', '.join(allowed)}"
+    if not isinstance(value, str):
+        return f"{name!r} should be one of: {', '.join(allowed)}; got {describe(value)}"
+    hint = did_you_mean(value, allowed)
+    return f"unknown {name} {value!r}{hint}; expected one of: {', '.join(allowed)}"
 
 
 def clean_loc(loc: Iterable[int | str], tags: frozenset[str]) -> Loc:

@@ -66,6 +66,15 @@ def scenario_problems(doc: YamlDocument) -> tuple[m.Scenario | None, list[Proble
     return (scenario if not problems else None), problems
 
 
+def _parse_and_check(
+    raw: bytes, name: str, limits: Limits
+) -> tuple[m.Scenario | None, list[Problem]]:
+    # A function of its own so that the node tree and plain data are freed (by reference
+    # counting) before the garbage collector is back on: its first pass would walk them all.
+    doc = _parse_yaml(raw, name, limits)
+    return scenario_problems(doc)
+
+
 def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
     """Load and validate a scenario file; raise `InputError` listing every problem.
 
@@ -75,8 +84,7 @@ def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedSc
     p = Path(path)
     raw = read_bytes(p, limits)
     with paused_gc():
-        doc = _parse_yaml(raw, str(p), limits)
-        scenario, problems = scenario_problems(doc)
+        scenario, problems = _parse_and_check(raw, str(p), limits)
     if scenario is None:
         raise InputError(problems)
     return LoadedScenario(scenario, p, hashlib.sha256(raw).hexdigest())
@@ -86,8 +94,7 @@ def parse_scenario(text: str | bytes, name: str = "<string>") -> m.Scenario:
     """Validate scenario text (tests, tools); raise `InputError` listing every problem."""
     raw = text.encode() if isinstance(text, str) else text
     with paused_gc():
-        doc = _parse_yaml(raw, name, DEFAULT_LIMITS)
-        scenario, problems = scenario_problems(doc)
+        scenario, problems = _parse_and_check(raw, name, DEFAULT_LIMITS)
     if scenario is None:
         raise InputError(problems)
     return scenario

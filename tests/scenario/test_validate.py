@@ -20,8 +20,8 @@ def _messages(text: str) -> list[str]:
 def test_reference_problems_and_shape_problems_are_reported_together(base_text: str) -> None:
     text = base_text.replace("kind: power", "kind: 7").replace("- db\n", "- dbb\n")
     assert _messages(text) == [
-        "4:7: unknown kind the number 7; expected one of: power, attack, third-party, "
-        "network, other",
+        "4:7: 'kind' should be one of: power, attack, third-party, network, other; "
+        "got the number 7",
         "23:9: unknown node 'dbb' in depends_on (did you mean 'db'?)",
     ]
 
