@@ -167,7 +167,7 @@ class _Checker:
             after = inject.get("after")
             if isinstance(after, dict):
                 where = (*loc, "after", "action")
-                self.ref(where, after.get("action"), self.actions, "action", "after")
+                self.ref(where, after.get("action"), self.actions, "action", "inject after")
 
     def check_playbook(self) -> None:
         graph: dict[str, list[str]] = {}
