@@ -126,10 +126,18 @@ CODE_NAMES: tuple[str, ...] = (UP, DEGRADED, DOWN, COMPROMISED, STANDBY)
 CODES: dict[str, int] = {name: code for code, name in enumerate(CODE_NAMES)}
 
 #: Nodes the per-node path may touch in one event before it gives up and recomputes the whole
-#: state vectorised. Measured on generated 100k-node graphs: the per-node path costs about 1 µs
-#: per node touched, one vectorised recomputation a few ms, so past a few thousand nodes the
-#: vectorised recomputation wins.
-DEFAULT_BUDGET = 2500
+#: state vectorised. Measured on generated graphs: the per-node path costs 1–4 µs per node
+#: touched; one vectorised recomputation costs about 0.05 µs per node and edge swept plus some
+#: 30 µs per level of the cascade. The budget grows with the graph, capped so that an event
+#: that does go vectorised has not wasted much first.
+MIN_BUDGET = 64
+MAX_BUDGET = 1500
+
+
+def default_budget(nodes: int) -> int:
+    """The per-node budget for a graph of this many nodes."""
+    return max(MIN_BUDGET, min(MAX_BUDGET, nodes // 40))
+
 
 _I32 = np.int32
 
@@ -384,12 +392,15 @@ class StatusGraph:
     """
 
     def __init__(
-        self, graph: DepGraph, own: Mapping[str, str], *, budget: int = DEFAULT_BUDGET
+        self, graph: DepGraph, own: Mapping[str, str], *, budget: int | None = None
     ) -> None:
         self.graph = graph
-        self.budget = budget
         self._ix = ix = _Index.build(graph)
         n = len(ix.ids)
+        self.budget = default_budget(n) if budget is None else budget
+        # Nodes whose last update cascaded past the budget: the next update of the same node
+        # (restoring what failing it brought down, typically) goes vectorised at once.
+        self._big = bytearray(n)
         self._own = bytearray(n)
         for node, status in own.items():
             if node in ix.pos:
@@ -402,7 +413,6 @@ class StatusGraph:
         self._bad_np = np.frombuffer(self._bad, dtype=np.uint8)
         self._code_np = np.frombuffer(self._code, dtype=np.uint8)
         self._stamp = np.zeros(n, dtype=np.int64)
-        self._gstamp = np.zeros(ix.groups, dtype=np.int64)
         self.own: Mapping[str, str] = _StatusView(ix.ids, ix.pos, self._own)
         self.effective: Mapping[str, str] = _StatusView(ix.ids, ix.pos, self._code)
         #: How many updates took each path (for benchmarks and tests).
@@ -448,12 +458,16 @@ class StatusGraph:
         if new_own == old_own:
             return self._no_changes()
         self._own[v] = new_own
-        try:
-            changes = self._update(v, old_own, new_own)
-            self.path_counts["incremental"] += 1
-        except _TooBig:
-            changes = self._recompute()
-            self.path_counts["vectorised"] += 1
+        if not self._big[v]:
+            try:
+                changes = self._update(v, old_own, new_own)
+                self.path_counts["incremental"] += 1
+                return changes
+            except _TooBig:
+                pass
+        changes = self._recompute()
+        self.path_counts["vectorised"] += 1
+        self._big[v] = len(changes) > self.budget
         return changes
 
     def recompute(self) -> Changes:
@@ -506,7 +520,8 @@ class StatusGraph:
         lost = [x for x in went_up if bad[x] and own[x] != C_DEGRADED]
         if old_own == C_DEGRADED and new_own != C_DEGRADED and bad[v] and not down[v]:
             lost.append(v)
-        lost = [x for x in lost if not self._proves_bad(x)]
+        if len(lost) <= 4:  # a search per node would cost more than it saves on big lists
+            lost = [x for x in lost if not self._proves_bad(x)]
         bad_cleared = self._bad_retract(lost) if lost else []
         gained = [x for x in went_down if not bad[x]]
         if new_own == C_DEGRADED and not bad[v]:
@@ -734,18 +749,27 @@ class StatusGraph:
         """The least fixed point of "down", by frontier sweeps from the own-down nodes: each
         node's reverse edges are read once, when it goes down."""
         ix = self._ix
-        stamp, gstamp = self._stamp, self._gstamp
+        stamp = self._stamp
+        groups = ix.groups
+        alive = np.diff(ix.members.ptr)  # members of each group not (yet) down
         down: npt.NDArray[np.bool_] = (own == C_DOWN) | (own == C_STANDBY)
-        frontier: npt.NDArray[Any] = np.flatnonzero(down)
+        frontier: npt.NDArray[Any] = np.flatnonzero(down)  # distinct, as every frontier
         while frontier.size:
             cand = ix.rev_hard.gather_set(frontier)
-            touched = _first_occurrences(ix.rev_grp.gather_set(frontier), gstamp)
-            if touched.size:
-                # A touched group is dead when every member is down (members are few).
-                sizes = ix.members.ptr[touched + 1] - ix.members.ptr[touched]
-                alive = np.add.reduceat(~down[ix.members.gather(touched)], np.cumsum(sizes) - sizes)
-                dead_owners = ix.np_owner[touched[alive == 0]]
-                cand = np.concatenate((cand, dead_owners))
+            hits = ix.rev_grp.gather_set(frontier)
+            dead: npt.NDArray[Any]
+            if hits.size * 8 > groups:
+                counts = np.bincount(hits, minlength=groups)
+                alive -= counts
+                dead = np.flatnonzero((alive == 0) & (counts > 0))
+            elif hits.size:
+                touched, counts = np.unique(hits, return_counts=True)
+                alive[touched] -= counts
+                dead = touched[alive[touched] == 0]
+            else:
+                dead = hits
+            if dead.size:
+                cand = np.concatenate((cand, ix.np_owner[dead]))
             frontier = _first_occurrences(cand[~down[cand]], stamp)
             down[frontier] = True
         return down
