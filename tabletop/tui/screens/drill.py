@@ -94,6 +94,7 @@ class DrillScreen(Screen[None]):
         self._timer: Timer | None = None
         self._ended_posted = False
         self._feed_len = -1
+        self._clock_text = Text()
 
     # ----------------------------------------------------------------- layout
 
@@ -102,7 +103,7 @@ class DrillScreen(Screen[None]):
         with Horizontal(id="drill-body"):
             with Vertical(id="map-col"):
                 yield Static(LEGEND, id="legend")
-                yield DependencyMap(self._layer_nodes, id="map")
+                yield DependencyMap(self._layer_nodes, self._show_node, id="map")
                 yield NodeDetail("", id="node-detail")
             yield ActionsPanel(id="actions")
             with Vertical(id="info-col"):
@@ -164,10 +165,12 @@ class DrillScreen(Screen[None]):
         if running:
             text.append(f"  · {running} action{'s' if running > 1 else ''} running", style="cyan")
         text.append(f"  · {s.team or 'team'} · {s.mode}", style="dim")
-        self.query_one("#clock", Static).update(text)
+        if text != self._clock_text:
+            self._clock_text = text
+            self.query_one("#clock", Static).update(text, layout=False)
 
     def _show_node(self, node_id: str | None) -> None:
-        if node_id is None:
+        if node_id is None or not self.is_mounted:
             return
         s = self.session
         own, eff = s.status.own, s.status.effective
@@ -327,18 +330,21 @@ class DrillScreen(Screen[None]):
         s = self.session
         rec = s.take(action_id, by=s.team or None, message=message)
         label = self._action_labels.get(action_id, action_id)
-        if not rec.accepted:
-            self.notify(f"Refused: {rec.reason}", title=label, severity="warning")
+        # No toasts here: a toast repaints the whole screen; the feed, the decision log and
+        # the detail line under the actions say the same in place.
         self.sync()
-        if rec.accepted and s.mode == "training":
+        panel = self.query_one(ActionsPanel)
+        if not rec.accepted:
+            panel.show_result(Text(f"✖ refused {label}: {rec.reason}", style="bold red"))
+        elif s.mode == "training":
             fb = decision_feedback(s.scenario, s.started, action_id, rec.t, rec.done_at or rec.t)
             self.query_one(IncidentFeed).feedback(fb)
-            worst = next((f for f in fb if not f.good), None)
-            self.notify(
-                (worst or fb[0]).text if fb else "taken",
-                title=label,
-                severity="warning" if worst else "information",
-            )
+            worst = next((f for f in fb if not f.good), fb[0] if fb else None)
+            if worst is not None:
+                style = "green" if worst.good else "yellow"
+                panel.show_result(Text(f"{'✓' if worst.good else '!'} {worst.text}", style=style))
+        else:
+            panel.show_result(Text(f"→ started {label}", style="cyan"))
 
     # ------------------------------------------------------------- focus keys
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -11,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Select, Static
+from textual.reactive import reactive
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tabletop.engine.events import ActionView
@@ -38,6 +40,39 @@ class ActionList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Take action", show=True)]
 
+    def __init__(self, on_highlight: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_highlight = on_highlight
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        # Called directly rather than through a message, so that the list and the detail
+        # line are repainted in the same frame.
+        self._on_highlight()
+
+
+class PhaseFilter(Static):
+    """The phase the list is filtered by; `p` or a click cycles it (a Select is heavier)."""
+
+    PHASES: ClassVar[tuple[str, ...]] = (ALL_PHASES, *(p.value for p in PHASE_ORDER))
+    phase: reactive[str] = reactive(ALL_PHASES)
+
+    def cycle(self, step: int = 1) -> None:
+        """Move to the next phase (or previous with step=-1)."""
+        k = self.PHASES.index(self.phase)
+        self.phase = self.PHASES[(k + step) % len(self.PHASES)]
+
+    def render(self) -> Text:
+        label = "all phases" if self.phase == ALL_PHASES else self.phase
+        return Text.assemble(("phase ", "dim"), (label, "bold"), (" ▸p", "dim"))
+
+    def watch_phase(self) -> None:
+        if self.parent is not None and isinstance(self.parent.parent, ActionsPanel):
+            self.parent.parent.refilter()
+
+    def on_click(self) -> None:
+        self.cycle()
+
 
 class ActionsPanel(Vertical):
     """Filter row, the list and a detail line on the highlighted action."""
@@ -61,13 +96,8 @@ class ActionsPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="action-filters"):
             yield Input(placeholder="filter actions  /", id="action-filter")
-            yield Select(
-                [("all phases", ALL_PHASES), *((p.value, p.value) for p in PHASE_ORDER)],
-                value=ALL_PHASES,
-                allow_blank=False,
-                id="phase-filter",
-            )
-        yield ActionList(id="action-list")
+            yield PhaseFilter(id="phase-filter")
+        yield ActionList(self._update_detail, id="action-list")
         yield Static("", id="action-detail")
 
     @property
@@ -81,19 +111,16 @@ class ActionsPanel(Vertical):
         self._by_id = {v.id: v for v in views}
         self._rebuild()
 
-    def cycle_phase(self) -> None:
-        """Next phase filter (all → assess → … → follow-up → all)."""
-        select: Select[str] = self.query_one("#phase-filter", Select)
-        values = [ALL_PHASES, *(p.value for p in PHASE_ORDER)]
-        current = select.value if isinstance(select.value, str) else ALL_PHASES
-        select.value = values[(values.index(current) + 1) % len(values)]
+    def cycle_phase(self, step: int = 1) -> None:
+        """Next (or previous) phase filter: all → assess → … → follow-up → all."""
+        self.query_one(PhaseFilter).cycle(step)
 
     def _visible(self) -> list[ActionView]:
         text = self.query_one("#action-filter", Input).value.strip().lower()
-        phase = self.query_one("#phase-filter", Select).value
+        phase = self.query_one(PhaseFilter).phase
         out = []
         for v in self._views:
-            if phase not in (ALL_PHASES, Select.BLANK) and v.phase != phase:
+            if phase != ALL_PHASES and v.phase != phase:
                 continue
             if text and text not in v.label.lower() and text not in v.id:
                 continue
@@ -108,19 +135,33 @@ class ActionsPanel(Vertical):
             return
         self._shown = key
         ol = self.option_list
+        ids = [v.id for v in visible]
+        if [o.id for o in ol.options] == ids:
+            # Same rows: only re-draw the prompts whose state changed (cheaper than a rebuild).
+            for opt, v in zip(ol.options, visible, strict=True):
+                prompt = action_prompt(v)
+                if prompt != opt.prompt:
+                    ol.replace_option_prompt(v.id, prompt)
+            self._update_detail()
+            return
         current = ol.highlighted_option.id if ol.highlighted_option else None
         ol.set_options([Option(action_prompt(v), id=v.id) for v in visible])
-        ids = [v.id for v in visible]
         if ids:
             ol.highlighted = ids.index(current) if current in ids else 0
         self._update_detail()
 
+    def show_result(self, text: Text) -> None:
+        """Show the outcome of the last decision on the detail line (until the next move)."""
+        self.query_one("#action-detail", Static).update(text, layout=False)
+
     def _update_detail(self) -> None:
+        if not self.is_mounted:
+            return
         ol = self.option_list
         opt = ol.highlighted_option
         detail = self.query_one("#action-detail", Static)
         if opt is None or opt.id not in self._by_id:
-            detail.update(Text("no action matches the filter", style="dim"))
+            detail.update(Text("no action matches the filter", style="dim"), layout=False)
             return
         v = self._by_id[opt.id]
         text = Text(f"{v.label}", style="bold")
@@ -131,20 +172,20 @@ class ActionsPanel(Vertical):
             text.append(f"\nblocked: {v.reason}", style="red")
         elif v.state == "running" and v.reason:
             text.append(f"\nrunning: {v.reason}", style="cyan")
-        detail.update(text)
+        detail.update(text, layout=False)  # fixed height: no relayout needed
 
     @on(Input.Changed, "#action-filter")
-    @on(Select.Changed, "#phase-filter")
     def _filter_changed(self) -> None:
         self._rebuild()
+
+    def refilter(self) -> None:
+        """Apply the filters again."""
+        if self.is_mounted:
+            self._rebuild()
 
     @on(Input.Submitted, "#action-filter")
     def action_focus_list(self) -> None:
         self.option_list.focus()
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self) -> None:
-        self._update_detail()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -56,8 +57,14 @@ class DependencyMap(ScrollView, can_focus=True):
 
         node_id: str
 
-    def __init__(self, layer_nodes: list[list[MapNode]], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        layer_nodes: list[list[MapNode]],
+        on_select: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._on_select = on_select
         self._layers = layer_nodes
         self._flat: list[MapNode] = [n for layer in layer_nodes for n in layer]
         self._index = {n.id: i for i, n in enumerate(self._flat)}
@@ -143,6 +150,8 @@ class DependencyMap(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, row, 1, 1), animate=False, force=True)
         self.refresh()
         if self._flat:
+            if self._on_select is not None:  # same frame as the map's own repaint
+                self._on_select(self._flat[new].id)
             self.post_message(self.NodeSelected(self._flat[new].id))
 
     def action_move(self, rows: int, cols: int) -> None:

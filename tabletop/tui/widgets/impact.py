@@ -22,6 +22,7 @@ class ImpactPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._total = total_users
         self._last: tuple[float, ...] = ()
+        self._last_text = Text()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="impact-figures")
@@ -39,7 +40,9 @@ class ImpactPanel(Vertical):
         text.append(f"\ncustomer-minutes {impact.customer_minutes:,.0f}", style="")
         if impact.at_risk_minutes:
             text.append(f"  at-risk min {impact.at_risk_minutes:,.0f}", style="magenta")
-        self.query_one("#impact-figures", Static).update(text)
+        if text != self._last_text:
+            self._last_text = text
+            self.query_one("#impact-figures", Static).update(text, layout=False)
         # A leading 0 (before the outage) anchors the scale: the Sparkline scales min..max,
         # so a constant 12,000 would otherwise draw as a flat low line.
         data = (0.0, *resample(series, now, _BUCKETS))

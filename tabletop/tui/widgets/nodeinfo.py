@@ -16,6 +16,8 @@ _MAX_LISTED = 6
 class NodeDetail(Static):
     """Shows one `NodeView`; the related nodes are given with their current status."""
 
+    _last: Text | None = None
+
     def show(
         self, view: NodeView, status_of: Callable[[str], str], label_of: Callable[[str], str]
     ) -> None:
@@ -45,4 +47,6 @@ class NodeDetail(Static):
                 text.append(f" {label_of(other)}")
             if len(ids) > _MAX_LISTED:
                 text.append(f" and {len(ids) - _MAX_LISTED} more", style="dim")
-        self.update(text)
+        if text != self._last:
+            self._last = text
+            self.update(text, layout=False)  # fixed height in the stylesheet

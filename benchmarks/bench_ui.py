@@ -1,0 +1,178 @@
+"""UI responsiveness: key press → screen updated (p50/p95), measured with Textual's Pilot.
+
+Each key is pressed many times through `pilot.press`. Two figures per key:
+- `key→paint`: from sending the key to the end of the last screen repaint it caused (the
+  compositor refresh is timed by wrapping `Screen._compositor_refresh`): what a user feels;
+- `pilot`: the whole `pilot.press` round trip, which adds Pilot's own idle waits.
+A key the drill screen does not bind (`x`) is the baseline measured in the same run; the
+ratio against it is the cost of our code. Two scenarios: the largest built-in and a generated
+one with 1,000 nodes. Target: key→paint p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import time
+from typing import Any
+
+from textual.screen import Screen
+
+from tabletop.engine.session import Session
+from tabletop.scenario.catalog import scenario_files
+from tabletop.scenario.loader import load_scenario
+from tabletop.scenario.models import Scenario
+from tabletop.tui.app import TabletopApp
+
+PRESSES = 30
+PHASES = ["assess", "escalate", "communicate", "workaround", "fix", "verify", "prevent"]
+
+
+def generated_scenario(n: int = 1000, actions: int = 150, seed: int = 7) -> Scenario:
+    """A layered scenario of n nodes (each depends on 1-3 earlier ones), for load tests."""
+    rng = random.Random(seed)
+    nodes: list[dict[str, Any]] = []
+    for i in range(n):
+        node: dict[str, Any] = {"id": f"n{i}", "label": f"Node {i}", "users": rng.randrange(500)}
+        if i >= 10:
+            picks = sorted({rng.randrange(max(0, i - 60), i) for _ in range(rng.randint(1, 3))})
+            deps: list[Any] = [f"n{picks[0]}"]
+            if len(picks) > 1:
+                deps.append({"soft": f"n{picks[1]}"})
+            if len(picks) > 2:
+                deps.append({"any_of": [f"n{picks[2]}", f"n{rng.randrange(i)}"]})
+            node["depends_on"] = deps
+        nodes.append(node)
+    acts = [
+        {
+            "id": f"a{k}",
+            "label": f"Action {k}",
+            "phase": PHASES[k % len(PHASES)],
+            "minutes": rng.randrange(1, 30),
+            "effects": [{"node": f"n{rng.randrange(n)}", "status": "up"}],
+        }
+        for k in range(actions)
+    ]
+    injects = [
+        {
+            "id": f"i{k}",
+            "at": 5 * k,
+            "title": f"Inject {k}",
+            "effects": [{"node": f"n{rng.randrange(60)}", "status": "down"}],
+        }
+        for k in range(40)
+    ]
+    playbook = [
+        {"id": f"s{p}", "phase": ph, "title": f"Step {ph}", "any_of": [f"a{p}"]}
+        for p, ph in enumerate(PHASES)
+    ]
+    return Scenario.model_validate(
+        {
+            "format": "tabletop/v1",
+            "id": "generated-1k",
+            "title": "Generated 1k nodes",
+            "kind": "other",
+            "summary": "Generated for benchmarks.",
+            "duration": 600,
+            "nodes": nodes,
+            "actions": acts,
+            "injects": injects,
+            "playbook": playbook,
+        }
+    )
+
+
+def largest_builtin() -> Scenario | None:
+    """The built-in scenario with the most nodes."""
+    best: Scenario | None = None
+    for path in scenario_files([]):
+        try:
+            sc = load_scenario(path).scenario
+        except Exception:  # an invalid file is someone else's problem here
+            continue
+        if best is None or len(sc.nodes) > len(best.nodes):
+            best = sc
+    return best
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
+
+
+Timings = dict[str, tuple[list[float], list[float]]]
+
+
+async def _measure(scenario: Scenario) -> Timings:
+    session = Session(scenario, team="bench")
+    app = TabletopApp(session)
+    out: Timings = {}
+    painted: list[float] = []
+    original = Screen._compositor_refresh
+
+    def timed_refresh(self: Screen[Any]) -> None:
+        original(self)
+        painted.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+
+            async def timed(name: str, keys: list[str]) -> None:
+                paint, trip = [], []
+                for k in range(PRESSES):
+                    key = keys[k % len(keys)]
+                    painted.clear()
+                    t0 = time.perf_counter()
+                    await pilot.press(key)
+                    t1 = time.perf_counter()
+                    paint.append(((painted[-1] if painted else t0) - t0) * 1000)
+                    trip.append((t1 - t0) * 1000)
+                out[name] = (paint, trip)
+
+            await _keys(pilot, timed)
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+    return out
+
+
+async def _keys(pilot: Any, timed: Any) -> None:
+    """The keys measured, in order (the drill screen, actions list focused)."""
+    await timed("baseline (unbound key)", ["x"])
+    await timed("actions list down/up", ["down", "down", "up"])
+    await timed("phase filter cycle (p)", ["p"])
+    # Enter on an action: taken once, then refused as running: an engine call + full sync.
+    await timed("take action (enter)", ["enter"])
+    await timed("step clock 1 min (.)", ["full_stop"])
+    await pilot.press("m")
+    await timed("map move (right/down)", ["right", "down"])
+    await timed("jump to next inject (j)", ["j"])
+
+
+def main() -> None:
+    """Print p50/p95 per key for each scenario, with the ratio to the baseline."""
+    cases = [("largest built-in", largest_builtin()), ("generated 1k nodes", generated_scenario())]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"   machine load average {load} on {os.cpu_count()} cores (latency grows with it)")
+    for title, scenario in cases:
+        if scenario is None:
+            print(f"{title}: none found")
+            continue
+        results = asyncio.run(_measure(scenario))
+        base = statistics.median(results["baseline (unbound key)"][1])
+        print(
+            f"{title}: {scenario.id} ({len(scenario.nodes)} nodes, {len(scenario.actions)} actions)"
+        )
+        print(
+            f"   {'key (ms)':<28} {'key→paint p50':>14} {'p95':>6}   {'pilot p50':>9} {'p95':>6}"
+            f" {'pilot/base':>10}"
+        )
+        for name, (paint, trip) in results.items():
+            print(
+                f"   {name:<28} {statistics.median(paint):14.1f} {_pct(paint, 0.95):6.1f}"
+                f"   {statistics.median(trip):9.1f} {_pct(trip, 0.95):6.1f}"
+                f" {statistics.median(trip) / base:10.2f}"
+            )
