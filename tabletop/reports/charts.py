@@ -173,16 +173,21 @@ def impact_chart(report: Report, width: int = 760, height: int = 260) -> ImpactC
     )
 
 
-def marker_rows(xs: list[float], gap: float = 17.0) -> list[int]:
-    """Row of each marker (0 = top) so that circles `gap` px wide never overlap."""
+def marker_rows(xs: list[float], gap: float = 17.0, max_rows: int = 4) -> list[int]:
+    """Row of each marker (0 = top) so that circles `gap` px wide do not overlap.
+
+    At most `max_rows` rows: a flurry of decisions overlaps in the last row rather than
+    pushing the chart down the page (their numbers are listed below the chart anyway).
+    """
     last_x: list[float] = []  # right-most x placed in each row
     rows = []
     for x in xs:
         row = next((k for k, lx in enumerate(last_x) if x - lx >= gap), len(last_x))
+        row = min(row, max_rows - 1)
         if row == len(last_x):
             last_x.append(x)
         else:
-            last_x[row] = x
+            last_x[row] = max(last_x[row], x)
         rows.append(row)
     return rows
 
