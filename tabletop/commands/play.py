@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-import importlib
-import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.loader import load_scenario
-from tabletop.scenario.problems import InputError, Problem
 
 
 def _default_journal_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("tabletop")) / "journals"
+
+
+def _db_path(db: Path | None) -> Path | None:
+    """Where finished drills are kept: --db, else the store's default (TABLETOP_DB or XDG)."""
+    if db is not None:
+        return db
+    try:
+        from tabletop.store import default_db_path
+    except ImportError:
+        return None
+    return Path(default_db_path())
+
+
+_DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="History database for the finished drill (default: TABLETOP_DB or the user data dir).",
+)
 
 
 def _fail(message: str) -> click.ClickException:
@@ -50,8 +65,14 @@ def _fail(message: str) -> click.ClickException:
     default=None,
     help="Journal file (default: a new file in the user data directory).",
 )
+@_DB_OPTION
 def play_command(
-    args: tuple[str, ...], team: str, mode: str, pace: float, journal: Path | None
+    args: tuple[str, ...],
+    team: str,
+    mode: str,
+    pace: float,
+    journal: Path | None,
+    db: Path | None,
 ) -> None:
     """Play a drill. SCENARIO is a built-in id or a file; FOLDERs add scenarios to the picker.
 
@@ -66,6 +87,8 @@ def play_command(
     for folder in folders:
         if not folder.exists():
             raise _fail(f"{folder}: no such folder")
+    if journal is not None and journal.exists() and journal.stat().st_size > 0:
+        raise _fail(f"{journal}: journal exists; continue it with: tabletop resume {journal}")
     if scenario_arg is None:
         TabletopApp(
             scenario_folders=folders,
@@ -74,6 +97,7 @@ def play_command(
             pace=pace,
             journal_path=journal,
             journal_dir=_default_journal_dir(),
+            db_path=_db_path(db),
         ).run()
         return
     try:
@@ -95,26 +119,11 @@ def play_command(
         loaded=loaded,
         scenario_folders=folders,
         pace=pace,
-        journal_path=journal if sink is not None else None,
+        journal_path=journal,
+        db_path=_db_path(db),
     ).run()
-    if sink is not None:
-        click.echo(f"journal: {journal}  (tabletop resume {journal})")
-
-
-def _journal_start(path: Path) -> dict[str, Any]:
-    """The `start` event of a journal (first line), for its scenario id."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            first = fh.readline()
-    except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from None
-    try:
-        obj = json.loads(first)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(str(path), 1, exc.colno, f"not a journal: {exc.msg}")]) from None
-    if not isinstance(obj, dict) or obj.get("kind") != "start":
-        raise InputError([Problem(str(path), 1, 1, "not a journal: no start event")])
-    return obj
+    hint = "" if session.ended else f"  (continue with: tabletop resume {journal})"
+    click.echo(f"journal: {journal}{hint}")
 
 
 @click.command("resume")
@@ -127,26 +136,31 @@ def _journal_start(path: Path) -> dict[str, Any]:
     help="Scenario file (default: the built-in named in the journal).",
 )
 @click.option("--pace", type=click.FloatRange(min=0.01), default=5.0, show_default=True)
-def resume_command(journal_path: Path, scenario_path: Path | None, pace: float) -> None:
+@_DB_OPTION
+def resume_command(
+    journal_path: Path, scenario_path: Path | None, pace: float, db: Path | None
+) -> None:
     """Reopen a drill from its journal, after a crash or a closed terminal: nothing is lost."""
+    from tabletop.engine.journal import read_journal, resume
     from tabletop.tui.app import TabletopApp
 
-    start = _journal_start(journal_path)
+    if not journal_path.is_file():
+        raise _fail(f"{journal_path}: no such journal file")
+    record = read_journal(journal_path)
+    scenario_id = str(record.start.data.get("scenario", ""))
     if scenario_path is None:
         try:
-            scenario_path = resolve_scenario(str(start.get("scenario", "")))
+            scenario_path = resolve_scenario(scenario_id)
         except FileNotFoundError:
             raise _fail(
-                f"{journal_path}: scenario {start.get('scenario')!r} is not a built-in; "
-                "give it with --scenario PATH"
+                f"{journal_path}: scenario {scenario_id!r} is not a built-in; "
+                "give its file with --scenario PATH"
             ) from None
     loaded = load_scenario(scenario_path)
-    try:
-        journal = importlib.import_module("tabletop.engine.journal")
-    except ImportError:
-        raise _fail("resuming needs the journal module, which is not installed") from None
-    session = journal.resume(loaded, journal_path)
-    TabletopApp(session, loaded=loaded, pace=pace, journal_path=journal_path).run()
+    session = resume(loaded, journal_path, record=record)
+    TabletopApp(
+        session, loaded=loaded, pace=pace, journal_path=journal_path, db_path=_db_path(db)
+    ).run()
 
 
 def register(group: click.Group) -> None:

@@ -6,7 +6,6 @@ With a session it opens straight on the drill screen (`play SCENARIO`, `resume`,
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tabletop.engine.events import Event
+from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.tui.provider import ScreenCommands
@@ -31,15 +31,10 @@ from tabletop.tui.widgets.depmap import DependencyMap
 Sink = Callable[[Event], None]
 
 
-def open_journal(path: Path) -> Sink | None:
-    """The engine's journal writer for `path`, or None while the journal module is absent."""
-    try:
-        journal = importlib.import_module("tabletop.engine.journal")
-    except ImportError:
-        return None
+def open_journal(path: Path) -> Sink:
+    """The engine's journal writer for `path` (its folder is created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer: Sink = journal.JournalWriter(path)
-    return writer
+    return JournalWriter(path)
 
 
 class TabletopApp(App[None]):
@@ -62,6 +57,7 @@ class TabletopApp(App[None]):
         journal_path: Path | None = None,
         journal_dir: Path | None = None,
         export_dir: Path | None = None,
+        db_path: Path | None = None,
     ) -> None:
         super().__init__()
         self._initial = session
@@ -73,6 +69,7 @@ class TabletopApp(App[None]):
         self.journal_path = journal_path
         self.journal_dir = journal_dir
         self.export_dir = export_dir
+        self.db_path = db_path
         self.session: Session | None = session
         self._sinks: list[Any] = []
 
@@ -103,9 +100,6 @@ class TabletopApp(App[None]):
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             path = self.journal_dir / f"{loaded.scenario.id}-{stamp}.jsonl"
         sink = open_journal(path) if path is not None else None
-        if path is not None and sink is None:
-            self.notify("The journal module is not available: this drill is not journalled.")
-            path = None
         self.journal_path = path
         if sink is not None:
             self._sinks.append(sink)
@@ -118,6 +112,7 @@ class TabletopApp(App[None]):
                 loaded=self.loaded,
                 export_dir=self.export_dir,
                 journal_path=self.journal_path,
+                db_path=self.db_path,
             )
         )
 

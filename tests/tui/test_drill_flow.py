@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable
 
+from tabletop.engine.journal import JournalWriter, resume
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.tui.app import TabletopApp
@@ -18,6 +19,7 @@ from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.picker import PickerScreen
+from tabletop.tui.view import format_clock
 from tabletop.tui.widgets.depmap import DependencyMap
 
 SIZE = (120, 40)
@@ -211,3 +213,39 @@ async def test_the_clock_reaching_the_duration_opens_the_debrief(
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         await app.workers.wait_for_complete()
+
+
+async def test_resume_reopens_the_drill_where_it_stood(
+    tmp_path: Path, dc_power: LoadedScenario, screen_text: Text
+) -> None:
+    journal_path = tmp_path / "drill.jsonl"
+    app = TabletopApp(
+        Session(
+            dc_power.scenario,
+            sha256=dc_power.sha256,
+            team="green",
+            sink=JournalWriter(journal_path),
+        ),
+        loaded=dc_power,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _take_by_filter(pilot, "sweep-building")
+        await pilot.press("minus", "j", "full_stop")  # slower pace, jump, one more minute
+        await pilot.pause()
+        first = app.screen.session  # type: ignore[attr-defined]
+        now, decisions = first.now, list(first.decisions)
+    # the app was closed mid-drill (as a closed terminal would): resume from the journal
+    resumed = resume(dc_power, journal_path)
+    assert resumed.now == now and resumed.decisions == decisions and not resumed.ended
+    app2 = TabletopApp(resumed, loaded=dc_power, journal_path=journal_path)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app2.screen
+        assert isinstance(screen, DrillScreen)
+        assert screen.pace_index == 5  # the slower pace came back from the journal
+        text = screen_text(app2)
+        assert format_clock(now) in text and "started" in text
+        await _take_by_filter(pilot, "assess-power")
+    again = resume(dc_power, journal_path)
+    assert [d.action for d in again.decisions] == ["sweep-building", "assess-power"]

@@ -101,6 +101,12 @@ class DebriefScreen(Screen[None]):
         text: str
 
     @dataclass
+    class Saved(Message):
+        """The drill was saved in the history database with this id."""
+
+        session_id: int
+
+    @dataclass
     class Exported(Message):
         """The report was written to these files."""
 
@@ -113,8 +119,10 @@ class DebriefScreen(Screen[None]):
         loaded: LoadedScenario | None = None,
         export_dir: Path | None = None,
         journal_path: Path | None = None,
+        db_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.db_path = db_path
         self.session = session
         self.loaded = loaded
         self.export_dir = export_dir or Path.cwd()
@@ -159,9 +167,25 @@ class DebriefScreen(Screen[None]):
         try:
             result = score(scenario, s, team=s.team or None, counterfactuals=False)
             self.post_message(self.ScoreReady(result))
-            self.post_message(self.CounterfactualsReady(counterfactuals(scenario, s)))
+            cfs = counterfactuals(scenario, s)
+            self.post_message(self.CounterfactualsReady(cfs))
         except Exception as exc:  # shown on screen: a debrief must not crash the drill
             self.post_message(self.Failed(f"scoring failed: {type(exc).__name__}: {exc}"))
+            return
+        if self.db_path is not None and self.loaded is not None:
+            self._save(dataclasses.replace(result, counterfactuals=cfs))
+
+    def _save(self, sc: Score) -> None:
+        """Keep the drill in the history database (runs in the scoring worker)."""
+        assert self.db_path is not None and self.loaded is not None
+        try:
+            from tabletop.store import save_session
+
+            sid = save_session(self.db_path, self.loaded, self.session, sc)
+        except Exception as exc:  # the debrief still shows; the user is told why
+            self.post_message(self.Failed(f"not saved to history: {exc}"))
+            return
+        self.post_message(self.Saved(sid))
 
     @on(ScoreReady)
     def _score_ready(self, event: ScoreReady) -> None:
@@ -230,6 +254,10 @@ class DebriefScreen(Screen[None]):
             self.post_message(self.Exported(paths))
         except OSError as exc:
             self.post_message(self.Failed(f"export failed: {exc}"))
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.notify(f"Saved to history as session {event.session_id} (tabletop history).")
 
     @on(Exported)
     def _exported(self, event: Exported) -> None:

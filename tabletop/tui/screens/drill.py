@@ -30,6 +30,7 @@ from tabletop.tui.view import (
     format_clock,
     format_pace,
     layers,
+    nearest_pace_index,
 )
 from tabletop.tui.widgets.actions import ActionsPanel
 from tabletop.tui.widgets.decisions import DecisionLog
@@ -84,7 +85,7 @@ class DrillScreen(Screen[None]):
     def __init__(self, session: Session, *, pace_index: int = 4) -> None:
         super().__init__()
         self.session = session
-        self.set_reactive(DrillScreen.pace_index, pace_index)
+        self.set_reactive(DrillScreen.pace_index, _journalled_pace(session, pace_index))
         scenario = session.scenario
         self._labels = {n.id: n.label for n in scenario.nodes}
         self._action_labels = {a.id: a.label for a in scenario.actions}
@@ -126,8 +127,16 @@ class DrillScreen(Screen[None]):
         self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
         self.sync()
         self.query_one(ActionsPanel).option_list.focus()
+        for warning in getattr(self.session, "journal_warnings", None) or ():
+            self.notify(str(warning), title="journal", severity="warning", timeout=10)
         if self.session.ended:
             self._finish()
+
+    def on_unmount(self) -> None:
+        # Leaving a drill that has not ended (quit, closed terminal): journal where the clock
+        # stood, so that `tabletop resume` reopens it at this time.
+        if not self.session.ended:
+            self.session.facilitator("suspend")
 
     # ------------------------------------------------------------------- sync
 
@@ -388,3 +397,11 @@ class DrillScreen(Screen[None]):
             for i in s.pending_injects()
         ]
         return cmds
+
+
+def _journalled_pace(session: Session, default: int) -> int:
+    """The pace last set in this session's journal (on resume), else `default`."""
+    for ev in reversed(session.feed):
+        if ev.kind == "facilitator" and ev.data.get("command") == "pace":
+            return nearest_pace_index(float(ev.data.get("seconds_per_minute", 5)))
+    return default
