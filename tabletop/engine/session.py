@@ -5,8 +5,10 @@ The one engine API: the UI, the headless run, scoring and the tests all drive a 
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -75,12 +77,13 @@ class Session:
         self._actions = scenario.action_index
         self._injects = {i.id: i for i in scenario.injects}
         self._inject_pos = {i.id: k for k, i in enumerate(scenario.injects)}
-        self._dep = DepGraph.from_nodes(scenario.nodes)
-        self._nodes = scenario.node_index
-        self.status = StatusGraph(self._dep, initial_own(scenario.nodes))
-        self._users = np.fromiter(
-            (n.users for n in scenario.nodes), dtype=np.int64, count=len(scenario.nodes)
-        )
+        with _paused_gc():
+            self._dep = DepGraph.from_nodes(scenario.nodes)
+            self._nodes = scenario.node_index
+            self.status = StatusGraph(self._dep, initial_own(scenario.nodes))
+            self._users = np.fromiter(
+                (n.users for n in scenario.nodes), dtype=np.int64, count=len(scenario.nodes)
+            )
         # Agenda of timed work: (t, priority, tiebreak, kind-specific id).
         self._agenda: list[tuple[float, int, int, str]] = []
         self._taken_counter = 0
@@ -454,6 +457,20 @@ class Session:
         if self._sink is not None:
             self._sink(ev)
         return ev
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building the graph indexes: the many small
+    objects would trigger full collections over a large scenario's whole heap, for nothing
+    (measured: Session() on 10k nodes went from 0.66 s to 0.05 s with a 100k scenario loaded)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _optional(**values: str | None) -> dict[str, str]:

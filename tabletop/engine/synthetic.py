@@ -53,7 +53,9 @@ def generate_graph(n: int, seed: int = 1) -> DepGraph:
     return DepGraph(generate_deps(n, seed))
 
 
-def generate_scenario_data(n: int, actions: int = 200, seed: int = 1) -> dict[str, Any]:
+def generate_scenario_data(
+    n: int, actions: int = 200, seed: int = 1, duration: float = 1000
+) -> dict[str, Any]:
     """A generated `tabletop/v1` scenario (as plain data) of n nodes and some actions.
 
     Actions fail or restore random nodes (1–10 minutes each); injects fail a few nodes early.
@@ -94,7 +96,7 @@ def generate_scenario_data(n: int, actions: int = 200, seed: int = 1) -> dict[st
         "title": f"Synthetic {n}-node scenario",
         "kind": "other",
         "summary": "Generated for benchmarks.",
-        "duration": 100000,
+        "duration": duration,
         "nodes": nodes,
         "actions": acts,
         "injects": injects,
