@@ -77,6 +77,9 @@ def render_html(report: Report) -> str:
         r=report,
         impact=impact_chart(report),
         timeline=timeline_chart(report.timeline, report.summary.minutes_played),
+        labels={n.id: n.label for n in report.graph_nodes},
+        # A symbol beside the colour, so the status reads in black and white too.
+        status_symbols={"up": "✓", "degraded": "◐", "down": "✗", "compromised": "⚠"},
     )
 
 

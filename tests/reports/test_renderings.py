@@ -149,7 +149,8 @@ def test_html_has_both_charts_with_decision_markers(drill) -> None:
     assert 'id="impact-chart"' in html and 'id="timeline-chart"' in html
     assert html.count('class="decision-marker"') == 3
     assert html.count('class="team-bar"') == 3 and html.count('class="ref-bar"') == 3
-    for section in ("summary", "components", "timeline", "impact", "decisions", "notes"):
+    assert "✗ down" in html and "Utility feed" in html
+    for section in ("summary", "components", "timeline", "impact", "decisions", "notes", "systems"):
         assert f'<section id="{section}">' in html
 
 
