@@ -226,3 +226,34 @@ def test_parse_since() -> None:
     assert parse_since("7d") < parse_since("1d")
     with pytest.raises(ValueError, match="not a date"):
         parse_since("last tuesday")
+
+
+def test_a_later_migration_upgrades_a_version_one_database(
+    tmp_path: Path, drill, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tabletop.store import db as dbmod
+
+    path = tmp_path / "h.sqlite3"
+    _save(path, drill)
+    v2 = (
+        "ALTER TABLE sessions ADD COLUMN facilitator TEXT; "
+        "CREATE INDEX s_fac ON sessions(facilitator)"
+    )
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, v2])
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    assert _save(path, drill) == 2
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
+        assert "facilitator" in cols
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 2
+
+
+def test_recorded_time_defaults_to_now(tmp_path: Path, drill) -> None:
+    loaded, session, score = drill
+    before = datetime.now(UTC).replace(microsecond=0)
+    save_session(tmp_path / "h.sqlite3", loaded, session, score)
+    after = datetime.now(UTC)
+    [row] = list_sessions(tmp_path / "h.sqlite3")
+    ended = datetime.fromisoformat(row.ended_at.replace("Z", "+00:00"))
+    assert before <= ended <= after and row.started_at == row.ended_at
