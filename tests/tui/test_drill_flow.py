@@ -249,3 +249,20 @@ async def test_resume_reopens_the_drill_where_it_stood(
         await _take_by_filter(pilot, "assess-power")
     again = resume(dc_power, journal_path)
     assert [d.action for d in again.decisions] == ["sweep-building", "assess-power"]
+
+
+async def test_mouse_click_highlights_and_double_click_takes(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#action-list", offset=(4, 3))
+        await pilot.pause()
+        assert session.decisions == []  # one click never takes an action
+        highlighted = app.screen.query_one("#action-list").highlighted  # type: ignore[attr-defined]
+        assert highlighted == 1  # the second action (the first wraps over two lines at 120)
+        await pilot.double_click("#action-list", offset=(4, 3))
+        await pilot.pause()
+        assert [d.action for d in session.decisions] == [dc_power.scenario.actions[1].id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -229,6 +230,14 @@ class DebriefScreen(Screen[None]):
             self.query_one("#score-head", Static).update(Text(event.text, style="red"))
         if self.counterfactuals is None:
             self.query_one("#counterfactuals", Static).update(Text("not available", style="dim"))
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """Debrief commands for the command palette."""
+        return [
+            ("Export the report (JSON, Markdown, HTML)", "x", self.action_export),
+            ("New drill: back to the picker", "n", self.app.action_new_drill),
+            ("Quit", "q", self.app.exit),
+        ]
 
     def action_export(self) -> None:
         """Write the report (JSON, plus Markdown/HTML when the reports package exists)."""

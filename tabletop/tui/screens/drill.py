@@ -59,18 +59,18 @@ class DrillScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_clock", "Run/pause"),
+        Binding("j", "jump", "Next inject"),
+        Binding("e", "end_drill", "End drill"),
+        Binding("o", "note", "Note"),
+        Binding("question_mark,f1", "app.help", "Help"),
         Binding("plus,equals_sign", "pace(-1)", "Faster"),
         Binding("minus", "pace(1)", "Slower"),
         Binding("full_stop", "step", "+1 min"),
-        Binding("j", "jump", "Next inject"),
         Binding("i", "fire_inject", "Fire inject"),
-        Binding("o", "note", "Note"),
-        Binding("e", "end_drill", "End drill"),
         Binding("slash", "filter", "Filter", show=False),
         Binding("p", "cycle_phase", "Phase filter", show=False),
         Binding("a", "focus_actions", "Actions", show=False),
         Binding("m", "focus_map", "Map", show=False),
-        Binding("question_mark,f1", "app.help", "Help"),
     ]
 
     running: reactive[bool] = reactive(False)

@@ -47,7 +47,13 @@ class PickerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(Text("tabletop — pick a scenario", style="bold"), id="picker-title")
+            yield Static(
+                Text.assemble(
+                    ("tabletop — pick a scenario", "bold"),
+                    ("   ↑↓ choose · enter: briefing · t: team name · m: training/exam", "dim"),
+                ),
+                id="picker-title",
+            )
             yield DataTable(cursor_type="row", zebra_stripes=True, id="scenarios")
             yield Static("", id="scenario-summary")
             with Horizontal(id="picker-options"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -44,6 +44,17 @@ class ActionList(OptionList):
         super().__init__(**kwargs)
         self._on_highlight = on_highlight
 
+    async def _on_click(self, event: events.Click) -> None:
+        # A single click only highlights: taking an action by a stray click would cost the
+        # team points. A double click (or Enter) takes it.
+        event.prevent_default()  # the base OptionList selects on every click
+        clicked: int | None = event.style.meta.get("option")
+        if clicked is None or self.options[clicked].disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
+
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         # Called directly rather than through a message, so that the list and the detail
@@ -63,8 +74,8 @@ class PhaseFilter(Static):
         self.phase = self.PHASES[(k + step) % len(self.PHASES)]
 
     def render(self) -> Text:
-        label = "all phases" if self.phase == ALL_PHASES else self.phase
-        return Text.assemble(("phase ", "dim"), (label, "bold"), (" ▸p", "dim"))
+        label = "all" if self.phase == ALL_PHASES else self.phase
+        return Text.assemble((label, "bold"), (" ▸p", "dim"))
 
     def watch_phase(self) -> None:
         if self.parent is not None and isinstance(self.parent.parent, ActionsPanel):

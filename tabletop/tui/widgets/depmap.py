@@ -18,7 +18,20 @@ from textual.strip import Strip
 
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL
 
-_CELL = 22  # width of one node cell: symbol, space, label, padding
+_MIN_CELL = 14  # narrowest node cell: symbol, space, an 11-character label, padding
+
+
+def columns_for(layer_sizes: list[int], width: int, height: int) -> int:
+    """The fewest columns at which every layer (header + rows) fits `height` lines.
+
+    Fewer columns mean wider cells, so longer labels; when nothing fits, as many as fit.
+    """
+    most = max(1, width // _MIN_CELL)
+    for cols in range(1, most + 1):
+        lines = sum(1 + -(-n // cols) for n in layer_sizes)
+        if lines <= height:
+            return cols
+    return most
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class DependencyMap(ScrollView, can_focus=True):
         self._lines: list[_Line] = []
         self._row_of: dict[int, int] = {}
         self._layout_width = -1
+        self._layout_height = -1
+        self._cell = _MIN_CELL
 
     # ------------------------------------------------------------------ data
 
@@ -94,7 +109,9 @@ class DependencyMap(ScrollView, can_focus=True):
     # ---------------------------------------------------------------- layout
 
     def _relayout(self, width: int) -> None:
-        per_row = max(1, width // _CELL)
+        height = self.scrollable_content_region.height or 1
+        per_row = columns_for([len(layer) for layer in self._layers], width, height)
+        self._cell = max(_MIN_CELL, width // per_row)
         lines: list[_Line] = []
         row_of: dict[int, int] = {}
         start = 0
@@ -108,17 +125,19 @@ class DependencyMap(ScrollView, can_focus=True):
                 lines.append(_Line(None, idx))
             start += len(layer)
         self._lines, self._row_of, self._layout_width = lines, row_of, width
+        self._layout_height = height
         self.virtual_size = Size(width, len(lines))
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout(self.scrollable_content_region.width)
 
     def on_mount(self) -> None:
-        self._relayout(max(self.scrollable_content_region.width, _CELL))
+        self._relayout(max(self.scrollable_content_region.width, _MIN_CELL))
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if width != self._layout_width:
+        region = self.scrollable_content_region
+        width = region.width
+        if width != self._layout_width or region.height != self._layout_height:
             self._relayout(width)
         n = y + self.scroll_offset.y
         base = self.rich_style
@@ -133,7 +152,7 @@ class DependencyMap(ScrollView, can_focus=True):
         for i in line.cells:
             node = self._flat[i]
             shown = self._status.get(node.id, "up")
-            label = node.label[: _CELL - 3].ljust(_CELL - 3)
+            label = node.label[: self._cell - 3].ljust(self._cell - 3)
             style = base + Style.parse(STATUS_STYLE.get(shown, ""))
             if i == self.cursor:
                 style += Style(reverse=True, bold=self.has_focus)
@@ -180,7 +199,7 @@ class DependencyMap(ScrollView, can_focus=True):
         n = event.y + self.scroll_offset.y
         if 0 <= n < len(self._lines):
             cells = self._lines[n].cells
-            k = event.x // _CELL
+            k = event.x // self._cell
             if 0 <= k < len(cells):
                 self.cursor = cells[k]
                 self.focus()
