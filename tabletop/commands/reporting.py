@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from tabletop.store import (
     export_csv,
     list_sessions,
     load_session,
+    save_session,
     trends,
 )
 from tabletop.store.sessions import SessionRow, parse_since
@@ -226,6 +228,18 @@ def report_command(
 @_with_filters
 @click.option("--trend", is_flag=True, help="Per team and component, how scores move over time.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--add",
+    "journals",
+    multiple=True,
+    metavar="JOURNAL",
+    help="First store this drill from its journal (e.g. one a full database could not take).",
+)
+@click.option(
+    "--scenario-file",
+    metavar="PATH",
+    help="Scenario file of the --add journals (default: built-in).",
+)
 @_db_option
 def history_command(
     team: str | None,
@@ -233,10 +247,14 @@ def history_command(
     since: str | None,
     trend: bool,
     as_json: bool,
+    journals: tuple[str, ...],
+    scenario_file: str | None,
     db: str | None,
 ) -> None:
     """List stored drills (oldest first), or their trends with --trend."""
     path = _db(db)
+    for journal in journals:
+        _add_journal(path, Path(journal), scenario_file)
     rows = _rows(path, team, scenario_id, since)
     if trend:
         found = trends(rows)
@@ -265,6 +283,19 @@ def history_command(
             f"{_pct(r.order):>4} {_pct(r.coverage):>4} {_pct(r.timeliness):>4} {_pct(r.outcome):>4}"
         )
     click.echo(f"{len(rows)} drill(s) in {path}")
+
+
+def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
+    if not journal.is_file():
+        raise _user_error(f"{journal}: no such journal file")
+    drill = _drill_from_journal(journal, scenario, counterfactuals=True)
+    # The drill ended when its journal was last written: the best wall-clock time it has.
+    ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)
+    try:
+        sid = save_session(db, drill.loaded, drill.session, drill.score, recorded_at=ended)
+    except StoreError as exc:
+        raise _user_error(str(exc)) from None
+    click.echo(f"stored {journal} as session #{sid}", err=True)
 
 
 def _cut(text: str, width: int) -> str:

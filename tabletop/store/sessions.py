@@ -7,7 +7,7 @@ import io
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -137,7 +137,7 @@ def save_session(
     sha = loaded.sha256 or session.sha256
     document = json.dumps(sc.model_dump(mode="json", exclude_unset=True), sort_keys=True)
     journal = "\n".join(json.dumps(e.to_json(), sort_keys=True) for e in _events_of(session))
-    score_doc = json.dumps(score.to_json(), sort_keys=True)
+    score_doc = json.dumps(score_document(score), sort_keys=True)
     refused = sum(1 for d in session.decisions if not d.accepted)
     comp = score.components
     imp = score.impact
@@ -371,42 +371,31 @@ def replay_events(
     return session
 
 
+def score_document(score: Score) -> dict[str, Any]:
+    """The score with full precision (`Score.to_json` rounds for display), as stored."""
+    return asdict(score)
+
+
 def score_from_json(doc: dict[str, Any]) -> Score:
-    """A `Score` back from `Score.to_json()` (either the rounded or the plain document)."""
-    reader = getattr(Score, "from_json", None)
-    if callable(reader):
-        return cast(Score, reader(doc))
-    imp = doc["impact"]
-    return Score(
-        scenario=doc["scenario"],
-        team=doc["team"],
-        total=float(doc["total"]),
-        grade=doc["grade"],
-        components=Components(**{k: float(doc["components"][k]) for k, _ in COMPONENT_COLUMNS}),
-        weights={k: float(v) for k, v in doc.get("weights", {}).items()},
-        penalties=float(doc["penalties"]),
-        impact=ImpactFigures(
-            float(imp["customer_minutes"]),
-            float(imp["baseline_customer_minutes"]),
-            float(imp["reference_customer_minutes"]),
-            float(imp["at_risk_minutes"]),
-        ),
-        findings=[
-            Finding(
-                cast(FindingKind, f["kind"]),
-                cast(Component, f["component"]),
-                float(f["points"]),
-                f["text"],
-                f.get("t"),
-                f.get("step"),
-                f.get("action"),
-                f.get("quote"),
-            )
-            for f in doc.get("findings", [])
-        ],
-        counterfactuals=[Counterfactual(**c) for c in doc.get("counterfactuals", [])],
-        timeline=[TimelineEntry(**e) for e in doc.get("timeline", [])],
-    )
+    """A `Score` back from `score_document` (every field of the dataclass, nested ones too)."""
+    known = {f.name for f in fields(Score)}
+    values = {k: v for k, v in doc.items() if k in known}
+    values["components"] = Components(**doc["components"])
+    values["impact"] = ImpactFigures(**doc["impact"])
+    values["weights"] = {k: float(v) for k, v in doc.get("weights", {}).items()}
+    values["findings"] = [
+        Finding(
+            **{
+                **f,
+                "kind": cast(FindingKind, f["kind"]),
+                "component": cast(Component, f["component"]),
+            }
+        )
+        for f in doc.get("findings", [])
+    ]
+    values["counterfactuals"] = [Counterfactual(**c) for c in doc.get("counterfactuals", [])]
+    values["timeline"] = [TimelineEntry(**e) for e in doc.get("timeline", [])]
+    return Score(**values)
 
 
 def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[str, str, int]]:

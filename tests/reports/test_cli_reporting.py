@@ -200,3 +200,20 @@ def test_report_refuses_a_changed_scenario(tmp_path: Path, kit) -> None:
     r = tabletop("report", str(journal), "--scenario", str(scenario))
     assert r.returncode == 1 and r.stderr.count("\n") == 1
     assert str(journal) in r.stderr and "changed" in r.stderr
+
+
+def test_history_add_stores_a_drill_from_its_journal(tmp_path: Path, kit) -> None:
+    journal, scenario = _journal_of_mini(tmp_path, kit)
+    db = tmp_path / "h.sqlite3"
+    args = ("--db", str(db), "--add", str(journal), "--scenario-file", str(scenario))
+    r = tabletop("history", *args, "--json")
+    assert r.returncode == 0, r.stderr
+    assert "stored" in r.stderr and "session #1" in r.stderr
+    [row] = json.loads(r.stdout)
+    assert (row["team"], row["scenario_id"]) == ("Blue", "mini-outage")
+    from_db = json.loads(tabletop("report", "1", "--db", str(db), "--format", "json").stdout)
+    from_journal = json.loads(
+        tabletop("report", str(journal), "--scenario", str(scenario), "--format", "json").stdout
+    )
+    for key in ("timeline", "decisions", "impact_series", "components", "findings"):
+        assert from_db[key] == from_journal[key], key

@@ -257,3 +257,15 @@ def test_recorded_time_defaults_to_now(tmp_path: Path, drill) -> None:
     [row] = list_sessions(tmp_path / "h.sqlite3")
     ended = datetime.fromisoformat(row.ended_at.replace("Z", "+00:00"))
     assert before <= ended <= after and row.started_at == row.ended_at
+
+
+def test_score_round_trips_exactly(kit) -> None:
+    import json
+
+    from tabletop.scoring import score
+    from tabletop.store.sessions import score_document, score_from_json
+
+    sc = kit.mini_scenario()
+    session = simulate(sc, [Decision(0, "assess"), Decision(5, "post-status", message="v1.2.3")])
+    original = score(sc, session, team="Blue")
+    assert score_from_json(json.loads(json.dumps(score_document(original)))) == original
