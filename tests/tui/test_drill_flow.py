@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from tabletop.engine.journal import JournalWriter, resume
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.models import Scenario
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
@@ -266,3 +267,88 @@ async def test_mouse_click_highlights_and_double_click_takes(
         await pilot.double_click("#action-list", offset=(4, 3))
         await pilot.pause()
         assert [d.action for d in session.decisions] == [dc_power.scenario.actions[1].id]
+
+
+def _scenario_of(n: int) -> Scenario:
+    """A scenario of n nodes in five layers (each node depends on one of the layer above)."""
+    nodes: list[dict[str, object]] = []
+    for i in range(n):
+        node: dict[str, object] = {"id": f"n{i}", "label": f"System number {i}", "users": 10}
+        if i >= 8:
+            node["depends_on"] = [f"n{i - 8}"]
+        nodes.append(node)
+    return Scenario.model_validate(
+        {
+            "format": "tabletop/v1",
+            "id": "forty",
+            "title": "Forty",
+            "kind": "other",
+            "summary": "s",
+            "duration": 60,
+            "nodes": nodes,
+            "actions": [{"id": "x", "label": "X", "phase": "fix"}],
+            "injects": [
+                {
+                    "id": "drop",
+                    "at": 5,
+                    "title": "Drop",
+                    "effects": [{"node": "n0", "status": "down"}],
+                }
+            ],
+            "playbook": [{"id": "s", "phase": "fix", "title": "S", "any_of": ["x"]}],
+        }
+    )
+
+
+async def test_forty_nodes_fit_the_map_at_120x40(screen_text: Text) -> None:
+    scenario = _scenario_of(40)
+    app = TabletopApp(Session(scenario))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dep_map = app.screen.query_one(DependencyMap)
+        assert dep_map.virtual_size.height <= dep_map.scrollable_content_region.height
+        text = screen_text(app)
+        shown = sum(text.count(sym) for sym in "●◐✖☣○")
+        assert shown >= 40
+
+
+async def test_fire_inject_now_and_the_running_clock(
+    mini: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    session = new_session(mini)
+    app = TabletopApp(session, loaded=mini, pace=0.25)  # 1 exercise minute per 0.25 s
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert "press-call" in session.pending_injects()
+        # the chooser lists pending injects in file order: press-call, then utility-back
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "press-call" not in session.pending_injects()
+        assert "journalist" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause(0.8)
+        await pilot.press("space")
+        assert 1 <= session.now <= 10  # about 3 minutes ran; paused again
+        frozen = session.now
+        await pilot.pause(0.5)
+        assert session.now == frozen
+
+
+async def test_picker_lists_an_invalid_file_without_crashing(
+    tmp_path: Path, screen_text: Text
+) -> None:
+    (tmp_path / "zz-broken.yaml").write_text("format: tabletop/v1\nid: broken\nnodez: []\n")
+    app = TabletopApp(scenario_folders=[tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PickerScreen)
+        table = screen.query_one("#scenarios", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        assert "invalid" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)  # not played, not crashed
