@@ -270,3 +270,20 @@ def test_sigkill_mid_drill_then_resume_loses_no_acknowledged_decision(
     events = read_journal(journal).events
     assert replay(loaded.scenario, events, sha256=loaded.sha256).feed == events
     assert events[-1].data.get("by") == "after-kill" or events[-2].data.get("by") == "after-kill"
+
+
+def test_every_event_is_flushed_and_fsynced_before_the_session_goes_on(
+    loaded: LoadedScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        synced.append(len(journal.read_bytes().splitlines()))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    s = drill(loaded, journal, decisions=4)
+    # One fsync per event, each made when that event's line was already in the file.
+    assert synced[-len(s.feed) :] == list(range(1, len(s.feed) + 1))
