@@ -209,11 +209,13 @@ def _edges(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(row, target) arrays for lists of target ids, one list per row; unknown ids become -1
     (kept when asked, else dropped)."""
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
     row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-    target = np.fromiter(
-        (pos.get(x, -1) for r in rows for x in r), dtype=np.int64, count=int(lengths.sum())
-    )
+    try:  # list comprehensions beat generators into np.fromiter by about 2x here
+        flat = [pos[x] for r in rows for x in r]
+    except KeyError:
+        flat = [pos.get(x, -1) for r in rows for x in r]
+    target = np.array(flat, dtype=np.int64)
     if not keep_unknown and target.size and target.min() < 0:
         known = target >= 0
         return row_of[known], target[known]
