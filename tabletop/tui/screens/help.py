@@ -23,13 +23,30 @@ _COMMON = [
 ]
 
 
+#: How key names read on screen.
+_KEY_NAMES = {
+    "question_mark": "?",
+    "plus": "+",
+    "equals_sign": "=",
+    "minus": "-",
+    "full_stop": ".",
+    "slash": "/",
+    "escape": "esc",
+}
+
+
+def key_display(keys: str) -> str:
+    """`question_mark,f1` → `? / f1`."""
+    return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
 def _keys(bindings: list[BindingType]) -> list[tuple[str, str]]:
     out = []
     for b in bindings:
         if isinstance(b, Binding):
-            out.append((b.key.replace(",", " / "), b.description))
+            out.append((key_display(b.key), b.description))
         elif isinstance(b, tuple) and len(b) >= 3:
-            out.append((str(b[0]).replace(",", " / "), str(b[2])))
+            out.append((key_display(str(b[0])), str(b[2])))
     return out
 
 
