@@ -72,19 +72,22 @@ def timeline(session: Session) -> list[dict[str, Any]]:
 
 
 def timeline_entry(event: Event) -> dict[str, Any]:
-    """One event as a timeline entry: time, clock, kind, a one-line text, and its data."""
+    """One event as a timeline entry: time, clock, kind, a one-line summary, and its data."""
     return {
         "t": event.t,
         "clock": format_clock(event.t),
         "kind": event.kind,
-        "text": _TEXT.get(event.kind, _text_other)(event.data),
+        # not "text": a note's own text is one of the event's fields
+        "summary": _TEXT.get(event.kind, _text_other)(event.data),
         **event.data,
     }
 
 
 def format_entry(entry: dict[str, Any]) -> str:
     """A timeline entry as one readable line."""
-    return f"{entry['clock']:>10}  {_LABELS.get(entry['kind'], entry['kind']):<9} {entry['text']}"
+    return (
+        f"{entry['clock']:>10}  {_LABELS.get(entry['kind'], entry['kind']):<9} {entry['summary']}"
+    )
 
 
 _LABELS = {
@@ -137,7 +140,13 @@ def _text_decision(d: dict[str, Any]) -> str:
 
 
 def _text_refusal(d: dict[str, Any]) -> str:
-    return f"{d['action']}: {d['reason']}{_who(d)}"
+    by = f" (by {d['by']})" if d.get("by") else ""
+    return f"{d['action']}{by}: {d['reason']}{_who({**d, 'by': None})}"
+
+
+def _text_facilitator(d: dict[str, Any]) -> str:
+    details = ", ".join(f"{k} {v}" for k, v in d.items() if k != "command")
+    return f"{d.get('command')}{': ' + details if details else ''}"
 
 
 def _text_done(d: dict[str, Any]) -> str:
@@ -167,5 +176,6 @@ _TEXT = {
     "refusal": _text_refusal,
     "action-done": _text_done,
     "note": _text_note,
+    "facilitator": _text_facilitator,
     "end": _text_end,
 }

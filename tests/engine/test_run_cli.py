@@ -78,7 +78,7 @@ def test_run_prints_the_timeline_and_impact(
     out = capsys.readouterr().out
     assert "run-test: Run test — team Blue" in out
     assert "T+00:00  inject    Feed lost [2 changed: feed up→down, web up→down]" in out
-    assert "T+00:00  REFUSED   fix-feed: first needs done: Assess by ana" in out
+    assert "T+00:00  REFUSED   fix-feed (by ana): first needs done: Assess" in out
     assert (
         "T+15:00  done      Fix the feed [fix-feed] [2 changed: feed down→up, web down→up]" in out
     )
@@ -140,3 +140,14 @@ def test_an_unknown_scenario_is_one_line(
     assert main(["run", "no-such-scenario", "--decisions", str(log)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-scenario" in err[0]
+
+
+def test_timeline_entries_keep_the_event_fields_beside_their_summary() -> None:
+    from tabletop.engine.events import Event
+    from tabletop.engine.headless import format_clock, format_entry, timeline_entry
+
+    note = timeline_entry(Event(3, 12.5, "note", {"text": "calm", "by": "obs"}))
+    assert (note["summary"], note["text"], note["clock"]) == ("calm by obs", "calm", "T+12:30")
+    fire = timeline_entry(Event(4, 13, "facilitator", {"command": "fire-inject", "inject": "x"}))
+    assert format_entry(fire) == "   T+13:00  facilitator fire-inject: inject x"
+    assert format_clock(240) == "T+240:00"
