@@ -151,3 +151,12 @@ def test_timeline_entries_keep_the_event_fields_beside_their_summary() -> None:
     fire = timeline_entry(Event(4, 13, "facilitator", {"command": "fire-inject", "inject": "x"}))
     assert format_entry(fire) == "   T+13:00  facilitator fire-inject: inject x"
     assert format_clock(240) == "T+240:00"
+
+
+def test_scenario_may_be_a_builtin_id(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sc, log = files
+    monkeypatch.setenv("TABLETOP_SCENARIOS", str(sc.parent))
+    assert main(["run", "run-test", "--decisions", str(log)]) == 0
+    assert "T+60:00  end       drill ended (duration)" in capsys.readouterr().out
