@@ -287,3 +287,23 @@ def test_every_event_is_flushed_and_fsynced_before_the_session_goes_on(
     s = drill(loaded, journal, decisions=4)
     # One fsync per event, each made when that event's line was already in the file.
     assert synced[-len(s.feed) :] == list(range(1, len(s.feed) + 1))
+
+
+def test_resume_writes_the_events_a_crash_cut_off_at_the_last_instant(
+    loaded: LoadedScenario, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    s = Session(loaded.scenario, sha256=loaded.sha256, sink=JournalWriter(journal))
+    s.advance(5)
+    s.take("start-gen")  # 2 minutes: done at 7
+    s.advance(6)
+    s.take("assess")  # 1 minute: done at 7 too
+    s.advance(7)
+    full = journal.read_bytes().splitlines(keepends=True)
+    at_7 = [json.loads(x)["kind"] for x in full if json.loads(x)["t"] == 7]
+    assert at_7 == ["action-done", "action-done"]
+    # The process died after writing the first event of that instant.
+    journal.write_bytes(b"".join(full[:-1]))
+    resumed = resume(loaded, journal)
+    assert journal.read_bytes().splitlines(keepends=True) == full
+    assert resumed.done == s.done
