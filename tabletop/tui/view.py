@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 
 from tabletop.engine.events import ImpactPoint
 from tabletop.engine.propagation import DepGraph

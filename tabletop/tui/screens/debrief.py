@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -193,7 +194,7 @@ class DebriefScreen(Screen[None]):
         self.score = event.score
         sc = event.score
         head = Text(f" {sc.total:.1f} / 100  grade {sc.grade} ", style="bold reverse")
-        head.append(f"  {self.session.scenario.title} · team {sc.team or 'team'}")
+        head.append(f"  {self.session.scenario.title} · team: {sc.team or 'unnamed'}")
         imp = sc.impact
         head.append(
             f"\n customer-minutes: yours {imp.customer_minutes:,.0f} · doing nothing "
@@ -235,7 +236,7 @@ class DebriefScreen(Screen[None]):
         """Debrief commands for the command palette."""
         return [
             ("Export the report (JSON, Markdown, HTML)", "x", self.action_export),
-            ("New drill: back to the picker", "n", self.app.action_new_drill),
+            ("New drill: back to the picker", "n", partial(self.run_action, "app.new_drill")),
             ("Quit", "q", self.app.exit),
         ]
 

@@ -173,7 +173,7 @@ class DrillScreen(Screen[None]):
         running = len(s.running)
         if running:
             text.append(f"  · {running} action{'s' if running > 1 else ''} running", style="cyan")
-        text.append(f"  · {s.team or 'team'} · {s.mode}", style="dim")
+        text.append(f"  · team: {s.team or 'unnamed'} · {s.mode}", style="dim")
         if text != self._clock_text:
             self._clock_text = text
             self.query_one("#clock", Static).update(text, layout=False)

@@ -37,9 +37,9 @@ class ImpactPanel(Vertical):
             text.append(f"/{self._total:,}", style="dim")
         text.append("  at risk ", style="bold")
         text.append(f"{impact.at_risk_now:,}", style="magenta" if impact.at_risk_now else "")
-        text.append(f"\ncustomer-minutes {impact.customer_minutes:,.0f}", style="")
+        text.append(f"\ncustomer-min {impact.customer_minutes:,.0f}")
         if impact.at_risk_minutes:
-            text.append(f"  at-risk min {impact.at_risk_minutes:,.0f}", style="magenta")
+            text.append(f"  at-risk-min {impact.at_risk_minutes:,.0f}", style="magenta")
         if text != self._last_text:
             self._last_text = text
             self.query_one("#impact-figures", Static).update(text, layout=False)
