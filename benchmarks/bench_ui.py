@@ -25,6 +25,7 @@ from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import load_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.widgets.actions import PhaseFilter
 
 PRESSES = 30
 PHASES = ["assess", "escalate", "communicate", "workaround", "fix", "verify", "prevent"]
@@ -144,6 +145,8 @@ async def _keys(pilot: Any, timed: Any) -> None:
     await timed("baseline (unbound key)", ["x"])
     await timed("actions list down/up", ["down", "down", "up"])
     await timed("phase filter cycle (p)", ["p"])
+    for _ in range(-PRESSES % len(PhaseFilter.PHASES)):  # back to "all phases"
+        await pilot.press("p")
     # Enter on an action: taken once, then refused as running: an engine call + full sync.
     await timed("take action (enter)", ["enter"])
     await timed("step clock 1 min (.)", ["full_stop"])

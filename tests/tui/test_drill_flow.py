@@ -21,6 +21,7 @@ from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.view import format_clock
+from tabletop.tui.widgets.decisions import DecisionLog
 from tabletop.tui.widgets.depmap import DependencyMap
 
 SIZE = (120, 40)
@@ -78,6 +79,8 @@ async def test_whole_drill_by_keyboard(
         await pilot.pause()
         assert session.now == due[0]
         assert "done: " in screen_text(app)  # the two actions finished on the way
+        rows = app.screen.query_one(DecisionLog).rows
+        assert [r[1][0] for r in rows] == ["✓", "✓"]  # both shown done in the decision log
 
         await pilot.press("o", *"calm", "enter")
         await pilot.pause()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import RichLog
 
 from tabletop.engine.events import Event
 from tabletop.tui.view import Feedback, format_clock
+from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 
 def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
@@ -61,6 +63,11 @@ def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
 class IncidentFeed(RichLog):
     """Appends the session's new events on each `sync`."""
 
+    virtual_size = quiet_virtual_size()  # see tabletop.tui.widgets.noreflow
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        relayout_if_scrollbars_change(self, old, new)
+
     def __init__(self, labels: dict[str, str], **kwargs: object) -> None:
         super().__init__(wrap=True, markup=False, auto_scroll=True, min_width=20, **kwargs)  # type: ignore[arg-type]
         self._labels = labels
@@ -70,17 +77,24 @@ class IncidentFeed(RichLog):
         """Write events not shown yet; True when something was written."""
         new = feed[self._seen :]
         self._seen = len(feed)
+        wrote = False
         for ev in new:
             line = event_text(ev, self._labels)
             if line is not None:
-                self.write(line)
+                self.write(line, scroll_end=False)
+                wrote = True
+        if wrote:
+            self._follow()
         return bool(new)
+
+    def _follow(self) -> None:
+        # Scroll now rather than after the next refresh (RichLog's default), so that the new
+        # lines and the scroll are painted in one frame.
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def feedback(self, lines: Sequence[Feedback]) -> None:
         """Write training-mode feedback on the last decision."""
         for fb in lines:
-            self.write(
-                Text(
-                    f"  {'✓' if fb.good else '!'} {fb.text}", style="green" if fb.good else "yellow"
-                )
-            )
+            mark, style = ("✓", "green") if fb.good else ("!", "yellow")
+            self.write(Text(f"  {mark} {fb.text}", style=style), scroll_end=False)
+        self._follow()
