@@ -92,7 +92,7 @@ async def test_whole_drill_by_keyboard(
         await pilot.pause()
         assert session.decisions[-1].message == "We know"
 
-        await pilot.press("e", "y")
+        await pilot.press("ctrl+e", "y")
         await pilot.pause()
         assert session.ended and session.end_reason == "facilitator"
         assert isinstance(app.screen, DebriefScreen)

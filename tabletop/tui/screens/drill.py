@@ -60,7 +60,8 @@ class DrillScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_clock", "Run/pause"),
         Binding("j", "jump", "Next inject"),
-        Binding("e", "end_drill", "End drill"),
+        # ctrl+e, not a letter: typing meant for the filter must never end the drill.
+        Binding("ctrl+e", "end_drill", "End drill"),
         Binding("o", "note", "Note"),
         Binding("question_mark,f1", "app.help", "Help"),
         Binding("plus,equals_sign", "pace(-1)", "Faster"),
@@ -244,7 +245,7 @@ class DrillScreen(Screen[None]):
         if s.ended:
             return
         if nxt is None:
-            self.notify("No more scheduled injects: end the drill with e.")
+            self.notify("No more scheduled injects: end the drill with ctrl+e.")
             return
         s.facilitator("jump", to=nxt[0])
         s.advance(nxt[0])
@@ -389,7 +390,7 @@ class DrillScreen(Screen[None]):
             ("Clock: step one minute", ".", self.action_step),
             ("Jump to the next inject", "j", self.action_jump),
             ("Add an observer note", "o", self.action_note),
-            ("End the drill", "e", self.action_end_drill),
+            ("End the drill", "ctrl+e", self.action_end_drill),
         ]
         titles = {i.id: i.title for i in s.scenario.injects}
         cmds += [
