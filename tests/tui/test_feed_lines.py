@@ -1,0 +1,34 @@
+"""What the incident feed says for each kind of event (no app needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.widgets.feed import event_text
+
+
+def test_feed_lines_cover_every_visible_event_kind(
+    mini: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    s = new_session(mini)
+    s.take("check-services")  # refused: web is down
+    s.take("post-status", message="We know; next update at 10:00")
+    s.take("assess-impact")
+    s.add_note("calm team", by="observer")
+    s.advance(50)  # press-call skipped (status posted), assess done with what it reveals
+    s.end("facilitator")
+    labels = {a.id: a.label for a in mini.scenario.actions}
+    lines = [t.plain for ev in s.feed if (t := event_text(ev, labels)) is not None]
+    text = "\n".join(lines)
+    assert "⚡ Utility power lost" in text
+    assert "✖ refused Verify every service: needs Web storefront, which is down" in text
+    assert "message: “We know; next update at 10:00”" in text
+    assert "done: Assess scope and severity" in text and "12,000 customers" in text
+    assert "skipped: A journalist asks what is going on" in text
+    assert "✎ note: calm team" in text
+    assert "drill ended (facilitator)" in text
+    assert all(line.startswith("T+") for line in lines)
+    start = next(ev for ev in s.feed if ev.kind == "start")
+    assert event_text(start, labels) is None  # the start event is not news to the team
