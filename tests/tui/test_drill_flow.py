@@ -334,6 +334,8 @@ async def test_fire_inject_now_and_the_running_clock(
         await pilot.pause(0.8)
         await pilot.press("space")
         assert 1 <= session.now <= 10  # about 3 minutes ran; paused again
+        clock = [e.t for e in session.feed if e.data.get("command") == "clock"]
+        assert clock and int(clock[-1]) == int(session.now)  # a checkpoint per minute
         frozen = session.now
         await pilot.pause(0.5)
         assert session.now == frozen

@@ -97,6 +97,7 @@ class DrillScreen(Screen[None]):
         self._ended_posted = False
         self._feed_len = -1
         self._clock_text = Text()
+        self._checkpoint = int(session.now)
 
     # ----------------------------------------------------------------- layout
 
@@ -214,6 +215,12 @@ class DrillScreen(Screen[None]):
         if not self.running or s.ended:
             return
         s.advance(s.now + TICK_SECONDS / PACE_LEVELS[self.pace_index])
+        minute = int(s.now)
+        if minute > self._checkpoint and not s.ended:
+            # A checkpoint per exercise minute: after a crash, `resume` reopens the drill at
+            # most a minute back (the clock's advance is otherwise not an event).
+            self._checkpoint = minute
+            s.facilitator("clock")
         self.sync()
 
     def action_toggle_clock(self) -> None:
