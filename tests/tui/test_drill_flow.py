@@ -357,3 +357,27 @@ async def test_picker_lists_an_invalid_file_without_crashing(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)  # not played, not crashed
+
+
+async def test_every_panel_is_usable_at_100x30(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    app = TabletopApp(new_session(dc_power), loaded=dc_power)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for sel in (
+            "#clock",
+            "#map",
+            "#node-detail",
+            "#action-list",
+            "#action-detail",
+            "#impact",
+            "#feed",
+            "#decisions",
+        ):
+            region = screen.query_one(sel).region
+            assert region.width >= 20 and region.height >= 1, sel
+            assert region.right <= 100 and region.bottom <= 30, sel
+        assert screen.query_one("#action-list").region.height >= 8
+        assert screen.query_one("#map").region.height >= 8
