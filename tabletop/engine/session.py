@@ -5,10 +5,8 @@ The one engine API: the UI, the headless run, scoring and the tests all drive a 
 
 from __future__ import annotations
 
-import gc
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +34,7 @@ from tabletop.engine.propagation import (
     StatusGraph,
     initial_own,
 )
+from tabletop.gc_pause import paused_gc
 from tabletop.scenario.models import Condition, Effect, Inject, Scenario
 
 #: Receives every event as it happens (the journal writer is one).
@@ -77,7 +76,7 @@ class Session:
         self._actions = scenario.action_index
         self._injects = {i.id: i for i in scenario.injects}
         self._inject_pos = {i.id: k for k, i in enumerate(scenario.injects)}
-        with _paused_gc():
+        with paused_gc():
             self._dep = DepGraph.from_nodes(scenario.nodes)
             self._nodes = scenario.node_index
             self.status = StatusGraph(self._dep, initial_own(scenario.nodes))
@@ -459,20 +458,6 @@ class Session:
         return ev
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the graph indexes: the many small
-    objects would trigger full collections over a large scenario's whole heap, for nothing
-    (measured: Session() on 10k nodes went from 0.66 s to 0.05 s with a 100k scenario loaded)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _optional(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -498,11 +483,14 @@ def simulate(
 
     `sink` receives every event (a `JournalWriter` journals the run)."""
     session = Session(scenario, sha256=sha256, team=team, record_feed=record_feed, sink=sink)
+    stop = scenario.duration if until is None else min(until, scenario.duration)
     for d in sorted(decisions, key=lambda d: d.at):
+        if d.at > stop:
+            break
         session.advance(d.at)
         if session.ended:
             break
         session.take(d.action, by=d.by, note=d.note, message=d.message)
-    session.advance(scenario.duration if until is None else until)
+    session.advance(stop)
     session.end("facilitator" if until is not None and until < scenario.duration else "duration")
     return session

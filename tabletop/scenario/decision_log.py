@@ -18,10 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tabletop.engine.events import Decision
+from tabletop.gc_pause import paused_gc
 from tabletop.scenario.errors import Contexts, did_you_mean, from_validation_error
 from tabletop.scenario.models import Scenario
 from tabletop.scenario.problems import InputError, Problem
-from tabletop.scenario.yaml_safe import DEFAULT_LIMITS, Limits, Located, load_yaml, paused_gc
+from tabletop.scenario.yaml_safe import DEFAULT_LIMITS, Limits, Located, load_yaml
 
 
 class LoggedDecision(BaseModel):

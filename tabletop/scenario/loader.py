@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from tabletop.gc_pause import paused_gc
 from tabletop.scenario import models as m
 from tabletop.scenario.errors import Contexts, from_validation_error
 from tabletop.scenario.problems import InputError, Problem
@@ -21,7 +22,6 @@ from tabletop.scenario.yaml_safe import (
     Limits,
     Located,
     YamlDocument,
-    paused_gc,
     read_bytes,
 )
 from tabletop.scenario.yaml_safe import parse_yaml as _parse_yaml

@@ -18,10 +18,8 @@ location (a path of keys and indexes, as pydantic reports it) back to a mark wit
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -128,19 +126,6 @@ def _child(node: Node, part: int | str) -> tuple[Node | None, Node] | None:
             ):
                 return key_node, value_node
     return None
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building millions of small objects triggers it
-    over and over for nothing (measured: loads run about 2.5x faster without it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Loader(_BaseLoader):

@@ -48,3 +48,13 @@ def test_generator_restores_web_and_impact_is_integrated() -> None:
     assert s.customer_minutes == 250
     assert s.status.effective["web"] == "up"
     assert s.done["start-gen"] == 30
+
+
+def test_simulate_until_ignores_decisions_after_the_stop() -> None:
+    # the generator decision at 60 comes after the stop at 30: it must not be taken
+    s = simulate(SCENARIO, [Decision(20, "start-gen"), Decision(60, "start-gen")], until=30)
+    assert s.now == 30
+    assert s.end_reason == "facilitator"
+    assert [d.t for d in s.decisions] == [20]
+    # web down from 5 until the generator lands at 30: 25 min x 10 users
+    assert s.customer_minutes == 250
