@@ -24,7 +24,9 @@ from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.decision_log import DecisionLog, load_decision_log
 from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scoring import score as score_session
+from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
+from tabletop.store import StoreError, default_db_path, save_session
 
 
 def _fail(message: str) -> click.ClickException:
@@ -122,7 +124,23 @@ def render_text(payload: dict[str, Any], title: str) -> str:
     help="Also write the run's journal (JSON Lines) to this new file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def run_command(scenario: str, decisions: Path, journal: Path | None, as_json: bool) -> None:
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="History database the finished run is stored in (default: TABLETOP_DB or XDG data).",
+)
+@click.option(
+    "--no-history", is_flag=True, help="Do not store the run in the history (trying out a log)."
+)
+def run_command(
+    scenario: str,
+    decisions: Path,
+    journal: Path | None,
+    as_json: bool,
+    db: Path | None,
+    no_history: bool,
+) -> None:
     """Run a decision log against SCENARIO (a file or a built-in id), without the UI.
 
     Prints the timeline (injects, decisions, refusals with their reasons, effects, the end),
@@ -139,6 +157,24 @@ def run_command(scenario: str, decisions: Path, journal: Path | None, as_json: b
         click.echo("\n" + render_score_text(result))
         if journal is not None:
             click.echo(f"journal: {journal}")
+    if not no_history:
+        store_run(db or default_db_path(), loaded, session, result, journal)
+
+
+def store_run(
+    db: Path, loaded: LoadedScenario, session: Session, result: Score, journal: Path | None
+) -> None:
+    """Keep the finished run in the history; say where on stderr, so stdout stays the report."""
+    try:
+        sid = save_session(db, loaded, session, result)
+    except StoreError as exc:
+        keep = (
+            f"store it later with `tabletop history --add {journal}`"
+            if journal is not None
+            else "rerun with --journal PATH to keep it"
+        )
+        raise _fail(f"history not saved: {exc}; {keep}") from None
+    click.echo(f"saved to history as session #{sid} ({db})", err=True)
 
 
 def register(group: click.Group) -> None:
