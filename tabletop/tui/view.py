@@ -18,6 +18,7 @@ from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scenario.problems import InputError
+from tabletop.scoring.feedback import DecisionFeedback, StepFeedback
 
 #: Symbol per displayed status, so the map reads without colour.
 STATUS_SYMBOL: dict[str, str] = {
@@ -121,84 +122,70 @@ class Feedback:
     text: str
 
 
-def _predecessors(scenario: Scenario) -> dict[str, set[str]]:
-    """Transitive `after` of every playbook step (ids)."""
-    direct = {s.id: set(scenario.step_after(i)) for i, s in enumerate(scenario.playbook)}
-    closed: dict[str, set[str]] = {}
+def feedback_lines(scenario: Scenario, fb: DecisionFeedback) -> list[Feedback]:
+    """Training-mode feedback in words, from what `tabletop.scoring.feedback` computed.
 
-    def visit(step: str, seen: frozenset[str]) -> set[str]:
-        if step in closed:
-            return closed[step]
-        acc: set[str] = set()
-        for p in direct.get(step, ()):
-            if p in seen:
-                continue
-            acc.add(p)
-            acc |= visit(p, seen | {p})
-        closed[step] = acc
-        return acc
-
-    for s in direct:
-        visit(s, frozenset({s}))
-    return closed
-
-
-def decision_feedback(
-    scenario: Scenario,
-    started: Mapping[str, float],
-    action: str,
-    now: float,
-    done_at: float,
-) -> list[Feedback]:
-    """Training feedback on an accepted decision: in order against the playbook, and on time.
-
-    `started` maps each action to the first time it was taken (the session's `started`),
-    already including this decision.
+    The verdicts are scoring's; this only words them (bad news first within each step).
     """
-    out: list[Feedback] = []
-    for avoid in scenario.avoid:
-        if avoid.action == action:
-            out.append(Feedback(False, f"Avoid this: {avoid.why} (−{avoid.penalty:g} points)"))
-    steps = [s for s in scenario.playbook if action in s.any_of]
-    if not steps:
-        if not out:
-            out.append(Feedback(True, "Not a playbook step: fine if it helps, but stay calm."))
-        return out
-    step_start = {
-        s.id: min((started[a] for a in s.any_of if a in started), default=None)
-        for s in scenario.playbook
-    }
     titles = {s.id: s.title for s in scenario.playbook}
-    preds = _predecessors(scenario)
-    for step in steps:
-        began = step_start[step.id]
-        if began is not None and began < now:
-            out.append(Feedback(True, f"“{step.title}” was already under way since T+{began:g}."))
-            continue
-        missing = [p for p in sorted(preds[step.id]) if step_start[p] is None]
-        later = [
-            other
-            for other, before in preds.items()
-            if step.id in before and (t := step_start[other]) is not None and t < now
+    out: list[Feedback] = []
+    if fb.avoid is not None:
+        cost = "already counted once" if fb.avoid.already_penalised else f"−{fb.avoid.penalty:g}"
+        out.append(Feedback(False, f"Avoid this: {fb.avoid.why} ({cost} points)"))
+    if fb.disclosure is not None:
+        said = "; ".join(f"“{words}” {what}" for words, what in fb.disclosure.hits)
+        out.append(
+            Feedback(False, f"Your message discloses: {said} (−{fb.disclosure.penalty:g} points).")
+        )
+    if not fb.steps and fb.avoid is None:
+        out.append(Feedback(True, "Not a playbook step: fine if it helps, but stay calm."))
+    for step in fb.steps:
+        out += _step_lines(step, titles)
+    return out
+
+
+def _step_lines(step: StepFeedback, titles: Mapping[str, str]) -> list[Feedback]:
+    def names(ids: Sequence[str]) -> str:
+        return "; ".join(f"“{titles.get(i, i)}”" for i in ids)
+
+    if step.already_started is not None:
+        return [
+            Feedback(
+                True, f"“{step.title}” was already under way since T+{step.already_started:g}."
+            )
         ]
-        if missing:
-            names = "; ".join(f"“{titles[p]}”" for p in missing)
-            out.append(Feedback(False, f"Out of order: {names} should come first."))
-        elif later:
-            names = "; ".join(f"“{titles[p]}”" for p in sorted(later))
-            out.append(Feedback(False, f"Late in the order: it should come before {names}."))
-        else:
-            out.append(Feedback(True, f"In order: “{step.title}”."))
-        if step.by is not None:
-            if done_at <= step.by:
-                out.append(Feedback(True, f"On time: done by T+{done_at:g}, target T+{step.by:g}."))
-            else:
-                late = done_at - step.by
-                out.append(
-                    Feedback(
-                        False, f"Late: done T+{done_at:g}, target T+{step.by:g} ({late:g} min)."
-                    )
-                )
+    out: list[Feedback] = []
+    if step.should_come_first:
+        out.append(
+            Feedback(False, f"Out of order: {names(step.should_come_first)} should come first.")
+        )
+    if step.should_come_after:
+        out.append(
+            Feedback(
+                False, f"Late in the order: it should come before {names(step.should_come_after)}."
+            )
+        )
+    if step.in_order:
+        out.append(Feedback(True, f"In order: “{step.title}”."))
+    if step.timing == "on-time":
+        out.append(
+            Feedback(True, f"On time: done by T+{step.done_at:g}, target T+{step.target:g}.")
+        )
+    elif step.timing == "late":
+        out.append(
+            Feedback(
+                False,
+                f"Late: done T+{step.done_at:g}, target T+{step.target:g}"
+                f" ({step.late_by:g} min late).",
+            )
+        )
+    elif step.timing == "never":
+        out.append(
+            Feedback(
+                False,
+                f"Too late: it will not be done before the drill ends (target T+{step.target:g}).",
+            )
+        )
     return out
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tabletop.engine.events import ImpactPoint
+from tabletop.engine.events import DecisionRecord, ImpactPoint
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
-from tabletop.tui.view import catalog, decision_feedback, format_clock, layers, resample
+from tabletop.scoring.feedback import decision_feedback
+from tabletop.tui.view import Feedback, catalog, feedback_lines, format_clock, layers, resample
 
 
 def test_clock_formats_minutes_and_seconds() -> None:
@@ -50,13 +51,17 @@ def test_resample_follows_the_step_function() -> None:
     assert resample(series, 10, 5) == [0, 0, 100, 40, 40]
 
 
+def _lines(mini: LoadedScenario, s: Session, rec: DecisionRecord) -> list[Feedback]:
+    return feedback_lines(mini.scenario, decision_feedback(mini.scenario, s, rec))
+
+
 def test_feedback_flags_out_of_order_and_late(
     mini: LoadedScenario, new_session: Callable[..., Session]
 ) -> None:
     s = new_session(mini)
     s.advance(40)
     rec = s.take("post-status")
-    fb = decision_feedback(mini.scenario, s.started, "post-status", rec.t, rec.done_at or 0)
+    fb = _lines(mini, s, rec)
     texts = " ".join(f.text for f in fb)
     assert "Out of order" in texts and "Establish what failed" in texts
     assert "Late" in texts
@@ -68,7 +73,7 @@ def test_feedback_praises_in_order_on_time(
 ) -> None:
     s = new_session(mini)
     rec = s.take("assess-impact")
-    fb = decision_feedback(mini.scenario, s.started, "assess-impact", rec.t, rec.done_at or 0)
+    fb = _lines(mini, s, rec)
     assert [f.good for f in fb] == [True, True]
     assert "On time" in fb[1].text
 
@@ -77,8 +82,8 @@ def test_feedback_warns_about_avoid_actions(
     mini: LoadedScenario, new_session: Callable[..., Session]
 ) -> None:
     s = new_session(mini)
-    s.take("post-detailed-cause")
-    fb = decision_feedback(mini.scenario, s.started, "post-detailed-cause", 0, 0)
+    rec = s.take("post-detailed-cause")
+    fb = _lines(mini, s, rec)
     assert fb[0].good is False and "attackers" in fb[0].text
 
 
@@ -88,3 +93,14 @@ def test_catalog_lists_an_invalid_file_with_its_problem(tmp_path: Path) -> None:
     broken = [e for e in entries if e.path.name == "broken.yaml"]
     assert broken and broken[0].loaded is None and broken[0].problem
     assert any(e.loaded is not None and e.loaded.scenario.id == "dc-power-loss" for e in entries)
+
+
+def test_feedback_words_a_disclosing_message(
+    mini: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    s = new_session(mini)
+    s.take("assess-impact")
+    s.advance(10)
+    rec = s.take("post-status", message="Web storefront is down after firmware 4.2 failed")
+    texts = [f.text for f in _lines(mini, s, rec) if not f.good]
+    assert any("discloses" in t and "“firmware 4.2” gives a software version" in t for t in texts)

@@ -20,13 +20,14 @@ from textual.widgets import Footer, Static
 
 from tabletop.engine.session import Session
 from tabletop.scenario.models import MESSAGE_PHASES
+from tabletop.scoring.feedback import decision_feedback
 from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
 from tabletop.tui.view import (
     PACE_LEVELS,
     STATUS_STYLE,
     STATUS_SYMBOL,
-    decision_feedback,
     display_status,
+    feedback_lines,
     format_clock,
     format_pace,
     layers,
@@ -354,7 +355,7 @@ class DrillScreen(Screen[None]):
         if not rec.accepted:
             panel.show_result(Text(f"✖ refused {label}: {rec.reason}", style="bold red"))
         elif s.mode == "training":
-            fb = decision_feedback(s.scenario, s.started, action_id, rec.t, rec.done_at or rec.t)
+            fb = feedback_lines(s.scenario, decision_feedback(s.scenario, s, rec))
             self.query_one(IncidentFeed).feedback(fb)
             worst = next((f for f in fb if not f.good), fb[0] if fb else None)
             if worst is not None:
