@@ -10,12 +10,13 @@ scenario, checks that it reproduces the journal, and `resume` carries on writing
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, get_args
 
-from tabletop.engine.events import INPUT_KINDS, Event
+from tabletop.engine.events import INPUT_KINDS, Event, EventKind
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -136,14 +137,53 @@ def read_journal(path: str | Path) -> JournalRead:
     return JournalRead(events, warnings, offset, p)
 
 
+_KINDS: frozenset[str] = frozenset(get_args(EventKind))
+#: Text fields an event must carry so that a replay can re-apply it (or check it).
+_REQUIRED_TEXT: dict[str, tuple[str, ...]] = {
+    "start": ("scenario",),
+    "decision": ("action",),
+    "refusal": ("action",),
+    "note": ("text",),
+    "facilitator": ("command",),
+}
+#: Text fields that, when present, must be text (null counts as absent).
+_OPTIONAL_TEXT = ("by", "note", "message", "team", "mode", "sha256", "reason")
+
+
+def event_problem(obj: object) -> str | None:
+    """Why `obj` (one parsed journal line) is not a well-formed event, or None when it is.
+
+    A journal is input like any other file: a hand-edited or damaged line must be one clear
+    problem, not a crash deep inside the replay."""
+    if not isinstance(obj, dict):
+        return "not a journal event (a JSON object with seq, t and kind)"
+    missing = [k for k in ("seq", "t", "kind") if k not in obj]
+    if missing:
+        return f"not a journal event: no {', '.join(repr(k) for k in missing)}"
+    seq, t, kind = obj["seq"], obj["t"], obj["kind"]
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        return f"'seq' must be a whole number, got {seq!r}"
+    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+        return f"'t' must be an exercise minute (a number >= 0), got {t!r}"
+    if kind not in _KINDS:
+        return f"unknown event kind {kind!r} (expected one of {', '.join(sorted(_KINDS))})"
+    for key in _REQUIRED_TEXT.get(kind, ()):
+        if not isinstance(obj.get(key), str):
+            return f"a {kind} event needs {key!r} as text, got {obj.get(key)!r}"
+    for key in _OPTIONAL_TEXT:
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f"{key!r} of a {kind} event must be text, got {obj[key]!r}"
+    if obj.get("command") == "fire-inject" and not isinstance(obj.get("inject"), str):
+        return f"a fire-inject command needs 'inject' as text, got {obj.get('inject')!r}"
+    return None
+
+
 def _whole_event(line: bytes) -> Event | None:
     try:
         obj = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    if isinstance(obj, dict) and {"seq", "t", "kind"} <= obj.keys():
-        return Event.from_json(obj)
-    return None
+    return Event.from_json(obj) if event_problem(obj) is None else None
 
 
 def _parse_line(path: Path, number: int, line: bytes) -> Event | None:
@@ -156,8 +196,9 @@ def _parse_line(path: Path, number: int, line: bytes) -> Event | None:
         raise InputError(
             [Problem(str(path), number, col, f"damaged journal line: {exc}")]
         ) from None
-    if not isinstance(obj, dict) or not {"seq", "t", "kind"} <= obj.keys():
-        raise InputError([Problem(str(path), number, 1, "not a journal event")])
+    problem = event_problem(obj)
+    if problem is not None:
+        raise InputError([Problem(str(path), number, 1, problem)])
     return Event.from_json(obj)
 
 
@@ -217,8 +258,20 @@ def replay(
         mode=str(start.get("mode", "training")),
         sink=sink,
     )
-    for event in events[1:]:
+    for k, event in enumerate(events[1:], start=2):
         if event.kind in INPUT_KINDS:
+            if event.t < session.now:
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            k,
+                            1,
+                            f"event {event.seq} ({event.kind} at T+{event.t:g}) comes before "
+                            f"T+{session.now:g}: the clock of a drill never goes back",
+                        )
+                    ]
+                )
             session.advance(event.t)
             apply_input(session, event)
     if events[-1].t > session.now:
@@ -247,7 +300,8 @@ def apply_input(session: Session, event: Event) -> None:
 
 def _check_reproduced(where: str, produced: list[Event], journal: list[Event]) -> None:
     for k, (mine, theirs) in enumerate(zip(produced, journal, strict=False)):
-        if _normal(mine) != _normal(theirs):
+        got, want = _normal(mine), _normal(theirs)
+        if got != want:
             raise InputError(
                 [
                     Problem(
@@ -255,7 +309,7 @@ def _check_reproduced(where: str, produced: list[Event], journal: list[Event]) -
                         k + 1,
                         1,
                         f"replay differs from the journal at event {theirs.seq} "
-                        f"({theirs.kind} at T+{theirs.t:g}): got {mine.kind} at T+{mine.t:g}",
+                        f"({theirs.kind} at T+{theirs.t:g}): {_difference(got, want)}",
                     )
                 ]
             )
@@ -264,6 +318,16 @@ def _check_reproduced(where: str, produced: list[Event], journal: list[Event]) -
         raise InputError(
             [Problem(where, len(produced) + 1, 1, f"replay stops before event {extra.seq}")]
         )
+
+
+def _difference(got: dict[str, Any], want: dict[str, Any]) -> str:
+    """The first field in which a replayed event differs from the journalled one."""
+    if got.get("kind") != want.get("kind") or got.get("t") != want.get("t"):
+        return f"got {got.get('kind')} at T+{got.get('t', 0):g}"
+    for key in dict.fromkeys([*want, *got]):
+        if got.get(key) != want.get(key):
+            return f"{key!r} is {want.get(key)!r} in the journal, the replay gives {got.get(key)!r}"
+    return "the events differ"  # pragma: no cover - got != want means some key differs
 
 
 def _normal(event: Event) -> Any:

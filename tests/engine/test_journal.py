@@ -307,3 +307,82 @@ def test_resume_writes_the_events_a_crash_cut_off_at_the_last_instant(
     resumed = resume(loaded, journal)
     assert journal.read_bytes().splitlines(keepends=True) == full
     assert resumed.done == s.done
+
+
+def _edited(journal: Path, index: int, **fields: Any) -> None:
+    """Rewrite event `index` of the journal with `fields` changed (None removes a field)."""
+    rows = lines(journal)
+    for key, value in fields.items():
+        if value is None:
+            rows[index].pop(key, None)
+        else:
+            rows[index][key] = value
+    journal.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"t": "abc"}, "'t' must be an exercise minute (a number >= 0), got 'abc'"),
+        ({"t": -5}, "'t' must be an exercise minute (a number >= 0), got -5"),
+        ({"t": float("inf")}, "'t' must be an exercise minute (a number >= 0), got inf"),
+        ({"seq": "x"}, "'seq' must be a whole number, got 'x'"),
+        ({"kind": "decisionz"}, "unknown event kind 'decisionz'"),
+        ({"action": None}, "a decision event needs 'action' as text, got None"),
+        ({"action": 5}, "a decision event needs 'action' as text, got 5"),
+        ({"by": ["x"]}, "'by' of a decision event must be text, got ['x']"),
+    ],
+)
+def test_a_malformed_event_is_one_problem_with_its_line_not_a_crash(
+    loaded: LoadedScenario, tmp_path: Path, fields: dict[str, Any], message: str
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    drill(loaded, journal)
+    index = next(k for k, r in enumerate(lines(journal)) if r["kind"] == "decision")
+    _edited(journal, index, **fields)
+    with pytest.raises(InputError) as err:
+        read_journal(journal)
+    [problem] = err.value.problems
+    assert (problem.file, problem.line) == (str(journal), index + 1)
+    assert problem.message.startswith(message)
+
+
+def test_input_events_without_their_fields_are_problems(
+    loaded: LoadedScenario, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    drill(loaded, journal)
+    rows = lines(journal)
+    for kind, key in (("note", "text"), ("facilitator", "command")):
+        index = next(k for k, r in enumerate(rows) if r["kind"] == kind)
+        _edited(journal, index, **{key: None})
+        with pytest.raises(InputError, match=f"a {kind} event needs '{key}' as text"):
+            read_journal(journal)
+        journal.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_an_input_event_earlier_than_the_clock_is_a_problem_not_a_crash(
+    loaded: LoadedScenario, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    drill(loaded, journal)
+    rows = lines(journal)
+    last = max(k for k, r in enumerate(rows) if r["kind"] == "decision")
+    _edited(journal, last, t=0.5)
+    events = read_journal(journal).events
+    with pytest.raises(InputError) as err:
+        replay(loaded.scenario, events, journal=journal)
+    [problem] = err.value.problems
+    assert problem.line == last + 1
+    assert "comes before" in problem.message and "never goes back" in problem.message
+
+
+def test_a_replay_mismatch_names_the_field_that_differs(
+    loaded: LoadedScenario, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    drill(loaded, journal)
+    _edited(journal, 0, duration=999)
+    with pytest.raises(InputError) as err:
+        replay(loaded.scenario, read_journal(journal).events, journal=journal)
+    assert "'duration' is 999 in the journal, the replay gives" in err.value.problems[0].message
