@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tabletop.engine.events import Decision
 from tabletop.gc_pause import paused_gc
 from tabletop.scenario.errors import Contexts, did_you_mean, from_validation_error
-from tabletop.scenario.models import Scenario
+from tabletop.scenario.models import Minutes, Scenario
 from tabletop.scenario.problems import InputError, Problem
 from tabletop.scenario.yaml_safe import DEFAULT_LIMITS, Limits, Located, load_yaml
 
@@ -30,7 +30,7 @@ class LoggedDecision(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    at: float = Field(ge=0, description="Exercise minute the decision was taken.")
+    at: Minutes = Field(description="Exercise minute the decision was taken.")
     action: str = Field(min_length=1, description="Id of the action taken.")
     by: str | None = Field(default=None, description="Who took it.")
     note: str | None = Field(default=None, description="A note for the debrief.")

@@ -25,6 +25,7 @@ _EXPECTED = {
     "string_type": "text",
     "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a finite number",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "int_from_float": "a whole number",
@@ -140,13 +141,20 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
     if kind in bounds:
         words, key = bounds[kind]
         limit = (ctx or {}).get(key)
-        return f"{_subject(loc)} must be {words} {limit:g}, got {value}", "value"
+        return f"{_subject(loc)} must be {words} {_limit(limit)}, got {value}", "value"
     if kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
         return message, "value"
     if kind == "dependency_shape":
         return f"{_subject(loc)}: {error['msg']}, got {describe(value)}", "value"
     return f"{_subject(loc)}: {error['msg']}", "value"
+
+
+def _limit(limit: Any) -> str:
+    """A bound as people write it: 1,000,000 rather than 1e+06."""
+    if isinstance(limit, int | float) and float(limit).is_integer() and abs(limit) < 1e15:
+        return f"{int(limit):,}"
+    return f"{limit:g}" if isinstance(limit, int | float) else str(limit)
 
 
 def _is_number(value: Any) -> bool:

@@ -11,12 +11,30 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Strict,
+    StrictBool,
+    Tag,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Minutes = Annotated[float, Field(ge=0)]
+#: Upper bounds that keep every figure finite (users x minutes stays far below float and
+#: int64 limits): about 1.9 years of exercise time, more people than live on Earth.
+MAX_MINUTES = 1_000_000
+MAX_USERS = 10_000_000_000
+
+# Numbers are strict: a quoted "10" or a YAML `true` where a number belongs is a mistake to
+# report, not to coerce (`duration: true` would silently be a one-minute drill), and
+# infinity or NaN would make every impact figure meaningless.
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Minutes = Annotated[float, Strict(), Field(ge=0, le=MAX_MINUTES, allow_inf_nan=False)]
 
 
 class Phase(StrEnum):
@@ -103,10 +121,10 @@ class Node(_Strict):
     id: Id
     label: str = Field(min_length=1)
     kind: str = "service"
-    third_party: bool = False
-    standby: bool = False
-    users: int = Field(default=0, ge=0)
-    sensitive: bool = False
+    third_party: StrictBool = False
+    standby: StrictBool = False
+    users: Annotated[int, Strict()] = Field(default=0, ge=0, le=MAX_USERS)
+    sensitive: StrictBool = False
     depends_on: list[Dependency] = Field(default_factory=list)
 
     @property
@@ -195,7 +213,7 @@ class Avoid(_Strict):
     """An action that costs points, with the reason."""
 
     action: Id
-    penalty: float = Field(ge=0, le=100)
+    penalty: Number = Field(ge=0, le=100)
     why: str = Field(min_length=1)
 
 
@@ -210,10 +228,10 @@ class ReferenceDecision(_Strict):
 class ScoringWeights(_Strict):
     """Weights of the four components; they sum to 100."""
 
-    order: float = Field(default=35, ge=0, le=100)
-    coverage: float = Field(default=20, ge=0, le=100)
-    timeliness: float = Field(default=15, ge=0, le=100)
-    outcome: float = Field(default=30, ge=0, le=100)
+    order: Number = Field(default=35, ge=0, le=100)
+    coverage: Number = Field(default=20, ge=0, le=100)
+    timeliness: Number = Field(default=15, ge=0, le=100)
+    outcome: Number = Field(default=30, ge=0, le=100)
 
     @model_validator(mode="after")
     def _sum_to_100(self) -> ScoringWeights:
@@ -233,9 +251,9 @@ class Scenario(_Strict):
     summary: str = Field(min_length=1)
     difficulty: Difficulty | None = None
     tags: list[str] = Field(default_factory=list)
-    duration: float = Field(gt=0)
-    degraded_weight: float = Field(default=0.5, ge=0, le=1)
-    disclosure_penalty: float = Field(default=5, ge=0, le=100)
+    duration: Number = Field(gt=0, le=MAX_MINUTES)
+    degraded_weight: Number = Field(default=0.5, ge=0, le=1)
+    disclosure_penalty: Number = Field(default=5, ge=0, le=100)
     nodes: list[Node] = Field(min_length=1)
     actions: list[Action] = Field(min_length=1)
     injects: list[Inject] = Field(default_factory=list)

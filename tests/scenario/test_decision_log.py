@@ -80,3 +80,23 @@ def test_log_that_is_not_yaml_or_missing(write: Write, scenario: Scenario, tmp_p
         load_decision_log(tmp_path / "none.yaml", scenario)
     with pytest.raises(InputError, match="a decision log must be a YAML mapping"):
         load_decision_log(write("list.yaml", "- 1\n"), scenario)
+
+
+def test_a_time_must_be_a_finite_number_not_text_or_a_boolean(
+    write: Write, scenario: Scenario
+) -> None:
+    path = write(
+        "types.yaml",
+        "scenario: corpus-base\ndecisions:\n"
+        '  - {at: "5", action: assess}\n'
+        "  - {at: true, action: assess}\n"
+        "  - {at: .nan, action: assess}\n",
+    )
+    with pytest.raises(InputError) as info:
+        load_decision_log(path, scenario)
+    lines = [f"{p.line}:{p.column}: {p.message}" for p in info.value.problems]
+    assert lines == [
+        "3:10: 'at' should be a number, got the text '5'",
+        "4:10: 'at' should be a number, got true (yes/no/on/off are booleans in YAML: quote text)",
+        "5:10: 'at' should be a finite number, got the number nan",
+    ]
