@@ -150,15 +150,41 @@ def _write(text: str, output: str | None) -> None:
         return
     target = Path(output)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target and rename, so a reader never sees half a report.
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
+        _write_file(text, target)
     except OSError as exc:
         raise _user_error(f"{target}: cannot write ({exc.strerror or exc})") from None
     click.echo(f"wrote {target}", err=True)
+
+
+def _write_file(text: str, target: Path) -> None:
+    """Write `text` to `target`: a regular file atomically, anything else (/dev/stdout, a
+    pipe, /dev/null) in place. Renaming over a device or a pipe would replace it with a
+    plain file, and renaming over a symlink would replace the link, not what it points to."""
+    real = target.resolve() if target.is_symlink() else target
+    if real.exists() and not real.is_file():
+        if real.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        with real.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        return
+    real.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a reader never sees half a report.
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        # mkstemp makes the file private (0600); a report is an ordinary file for its reader.
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, real)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _rows(db: Path, team: str | None, scenario: str | None, since: str | None) -> list[SessionRow]:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
@@ -217,3 +218,35 @@ def test_history_add_stores_a_drill_from_its_journal(tmp_path: Path, kit) -> Non
     )
     for key in ("timeline", "decisions", "impact_series", "components", "findings"):
         assert from_db[key] == from_journal[key], key
+
+
+def test_output_to_a_device_a_pipe_or_a_symlink_writes_through_it(db: Path, tmp_path: Path) -> None:
+    # Renaming a temporary file over /dev/null (as root) once replaced the device with a
+    # plain file: special files are written in place, symlinks through to their target.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert tabletop("export", "--csv", str(fifo), "--db", str(db)).returncode == 0
+    reader.join(timeout=30)
+    assert fifo.is_fifo() and received[0].startswith(b"id,")
+
+    target = tmp_path / "real.md"
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    assert tabletop("report", "1", "-o", str(link), "--db", str(db)).returncode == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_written_report_follows_the_umask_and_leaves_no_temporary_file(
+    db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.html"
+    old = os.umask(0o022)
+    try:
+        assert tabletop("report", "1", "-o", str(out), "--db", str(db)).returncode == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
