@@ -25,7 +25,7 @@ from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import load_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.tui.app import TabletopApp
-from tabletop.tui.widgets.actions import PhaseFilter
+from tabletop.tui.widgets.actions import ALL_PHASES, PhaseFilter
 
 PRESSES = 30
 PHASES = ["assess", "escalate", "communicate", "workaround", "fix", "verify", "prevent"]
@@ -140,15 +140,25 @@ async def _measure(scenario: Scenario) -> Timings:
     return out
 
 
+async def _set_phase(pilot: Any, phase: str) -> None:
+    """Filter the actions list to one phase (or all), the list keeping the focus."""
+    pilot.app.screen.query_one(PhaseFilter).phase = phase
+    await pilot.pause()
+
+
 async def _keys(pilot: Any, timed: Any) -> None:
     """The keys measured, in order (the drill screen, actions list focused)."""
     await timed("baseline (unbound key)", ["x"])
     await timed("actions list down/up", ["down", "down", "up"])
     await timed("phase filter cycle (p)", ["p"])
-    for _ in range(-PRESSES % len(PhaseFilter.PHASES)):  # back to "all phases"
-        await pilot.press("p")
-    # Enter on an action: taken once, then refused as running: an engine call + full sync.
+    # Enter on an assess action (never asks for a message): taken once, then refused as
+    # running: an engine call, the feed, the log and training feedback.
+    await _set_phase(pilot, "assess")
     await timed("take action (enter)", ["enter"])
+    # A communicate action opens the message dialog (a modal screen); Escape cancels it.
+    await _set_phase(pilot, "communicate")
+    await timed("message dialog open/close", ["enter", "escape"])
+    await _set_phase(pilot, ALL_PHASES)
     await timed("step clock 1 min (.)", ["full_stop"])
     await pilot.press("m")
     await timed("map move (right/down)", ["right", "down"])

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.widgets.keybar import KeyBar
 
 
 def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
@@ -68,4 +69,4 @@ class BriefingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="briefing"):
             yield Static(briefing_text(self.loaded, self.team, self.mode), id="briefing-text")
-        yield Footer()
+        yield KeyBar()

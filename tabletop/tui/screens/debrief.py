@@ -20,11 +20,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Counterfactual, Score
+from tabletop.tui.widgets.keybar import KeyBar
 
 
 def components_table(score: Score) -> Table:
@@ -143,7 +144,7 @@ class DebriefScreen(Screen[None]):
                 yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
                 with VerticalScroll(id="cf-box"):
                     yield Static("Computing counterfactuals…", id="counterfactuals")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         titles = {

@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.tui.view import CatalogEntry, catalog
+from tabletop.tui.widgets.keybar import KeyBar
 
 
 class PickerScreen(Screen[None]):
@@ -69,7 +70,7 @@ class PickerScreen(Screen[None]):
                     allow_blank=False,
                     id="mode",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._entries = catalog(self._folders)

@@ -11,6 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
@@ -18,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from tabletop.engine.events import ActionView
 from tabletop.scenario.models import PHASE_ORDER
+from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
@@ -40,9 +42,16 @@ class ActionList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Take action", show=True)]
 
+    # Filtering changes the number of lines; the list's size is fixed by the stylesheet, so
+    # that must not relayout the screen (30-40 ms on a phase filter); see noreflow.
+    virtual_size = quiet_virtual_size()
+
     def __init__(self, on_highlight: Callable[[], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_highlight = on_highlight
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        relayout_if_scrollbars_change(self, old, new)
 
     async def _on_click(self, event: events.Click) -> None:
         # A single click only highlights: taking an action by a stray click would cost the

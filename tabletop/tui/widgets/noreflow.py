@@ -19,9 +19,30 @@ def quiet_virtual_size() -> Reactive[Size]:
     return Reactive(Size(0, 0), layout=False)
 
 
-def relayout_if_scrollbars_change(widget: Widget, old: Size, new: Size) -> None:
-    """Refresh the widget; ask for a layout only when the content starts or stops overflowing."""
+def _scrollbars(widget: Widget, content: Size) -> tuple[bool, bool]:
+    """Which scrollbars (horizontal, vertical) the widget shows for content of this size."""
     region = widget.scrollable_content_region
-    before = (old.width > region.width, old.height > region.height)
-    after = (new.width > region.width, new.height > region.height)
-    widget.refresh(layout=before != after)
+    styles = widget.styles
+
+    def shown(overflow: str, over: bool) -> bool:
+        return overflow == "scroll" or (overflow == "auto" and over)
+
+    return (
+        shown(styles.overflow_x, content.width > region.width),
+        shown(styles.overflow_y, content.height > region.height),
+    )
+
+
+def relayout_if_scrollbars_change(widget: Widget, old: Size, new: Size) -> None:
+    """Refresh the widget; ask for a layout only when a scrollbar appears or disappears.
+
+    The feed and the decision log have `overflow-y: scroll` (a permanent scrollbar) and
+    `overflow-x: hidden` in the stylesheet, so that case never comes up while they fill up:
+    the first line past the panel's height used to cost a full-screen relayout (40-80 ms).
+    """
+    if _scrollbars(widget, old) != _scrollbars(widget, new):
+        widget.refresh(layout=True)
+        return
+    # Same scrollbars: update the thumb's size in place (a layout would do it, at a price).
+    widget._scroll_update(new)
+    widget.refresh()
