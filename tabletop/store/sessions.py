@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from tabletop.engine.events import Event
-from tabletop.engine.journal import replay
+from tabletop.engine.journal import event_problem, replay
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
+from tabletop.scenario.problems import InputError
 from tabletop.scoring.model import (
     Component,
     Components,
@@ -345,13 +346,30 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
     if row is None:
         raise KeyError(session_id)
     sha, team, mode, ended_at, score_doc, journal, document = row
-    scenario = Scenario.model_validate(json.loads(document))
-    loaded = LoadedScenario(scenario, Path(f"{db_path}#session-{session_id}"), sha)
-    events = [Event.from_json(json.loads(line)) for line in journal.splitlines() if line]
-    session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
-    return StoredSession(
-        session_id, loaded, session, score_from_json(json.loads(score_doc)), ended_at
-    )
+    try:
+        scenario = Scenario.model_validate(json.loads(document))
+        loaded = LoadedScenario(scenario, Path(f"{db_path}#session-{session_id}"), sha)
+        events = [_stored_event(line) for line in journal.splitlines() if line]
+        session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
+        score = score_from_json(json.loads(score_doc))
+    except (ValueError, KeyError, TypeError, InputError) as exc:
+        # A row edited by hand or damaged on disk: say which, never a traceback. (KeyError
+        # here must not read as "no such session" to the caller.)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(
+            f"{db_path}: stored session #{session_id} is damaged and cannot be rebuilt "
+            f"({type(exc).__name__}: {reason})"
+        ) from None
+    return StoredSession(session_id, loaded, session, score, ended_at)
+
+
+def _stored_event(line: str) -> Event:
+    """One stored journal line as an event, checked like a journal file's lines."""
+    obj = json.loads(line)
+    problem = event_problem(obj)
+    if problem is not None:
+        raise ValueError(problem)
+    return Event.from_json(obj)
 
 
 def replay_events(

@@ -269,3 +269,35 @@ def test_score_round_trips_exactly(kit) -> None:
     session = simulate(sc, [Decision(0, "assess"), Decision(5, "post-status", message="v1.2.3")])
     original = score(sc, session, team="Blue")
     assert score_from_json(json.loads(json.dumps(score_document(original)))) == original
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("journal", '{"seq": "x", "t": 0, "kind": "start"}\n', "'seq' must be a whole number"),
+        ("score_json", "{}", "KeyError: 'components'"),
+        ("score_json", "not json", "JSONDecodeError"),
+    ],
+)
+def test_a_damaged_stored_session_is_a_store_error_not_a_crash_or_missing(
+    tmp_path: Path, drill, column: str, value: str, reason: str
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    sid = _save(db, drill)
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, sid))
+    with pytest.raises(StoreError) as err:
+        load_session(db, sid)
+    message = str(err.value)
+    assert f"stored session #{sid} is damaged" in message and reason in message
+    assert "\n" not in message
+
+
+def test_a_damaged_stored_scenario_is_a_store_error(tmp_path: Path, drill) -> None:
+    db = tmp_path / "h.sqlite3"
+    sid = _save(db, drill)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE scenarios SET document = '{}'")
+    with pytest.raises(StoreError, match="ValidationError") as err:
+        load_session(db, sid)
+    assert "\n" not in str(err.value)
