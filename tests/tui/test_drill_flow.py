@@ -386,3 +386,39 @@ async def test_every_panel_is_usable_at_100x30(
             assert region.right <= 100 and region.bottom <= 30, sel
         assert screen.query_one("#action-list").region.height >= 8
         assert screen.query_one("#map").region.height >= 8
+
+
+async def test_tab_moves_between_panels_in_order_and_the_key_bar_names_the_panel(
+    dc_power: LoadedScenario, new_session: Callable[..., Session], screen_text: Text
+) -> None:
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        pace = screen.pace_index
+
+        def where() -> tuple[str | None, str]:
+            focused = app.focused
+            return (focused.id if focused else None, screen_text(app).splitlines()[-1])
+
+        forward = ["feed", "decisions", "map", "action-filter", "action-list"]
+        panels = ["Incident feed", "Decision log", "Dependency map", "Actions", "Actions"]
+        assert where()[0] == "action-list"
+        for wid, panel in zip(forward, panels, strict=True):
+            await pilot.press("tab")
+            got, bar = where()
+            assert got == wid
+            assert bar.lstrip().startswith(panel)
+        for wid in reversed(forward[:-1]):
+            await pilot.press("shift+tab")
+            assert where()[0] == wid
+        # In the filter box, - and + are typed, not pace keys: the bar does not offer them.
+        await pilot.press("shift+tab", "shift+tab")
+        assert where()[0] == "action-filter"
+        assert "Slower" not in where()[1]
+        await pilot.press("minus", "enter")
+        assert where()[0] == "action-list"
+        assert screen.pace_index == pace and not session.decisions
+        assert "Slower" in where()[1]

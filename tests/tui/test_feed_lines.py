@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.tui.widgets.feed import event_text
+from tabletop.tui.widgets.feed import NodeNames, changes_text, event_text
 
 
 def test_feed_lines_cover_every_visible_event_kind(
@@ -32,3 +32,26 @@ def test_feed_lines_cover_every_visible_event_kind(
     assert all(line.startswith("T+") for line in lines)
     start = next(ev for ev in s.feed if ev.kind == "start")
     assert event_text(start, labels) is None  # the start event is not news to the team
+
+
+def test_feed_names_the_nodes_that_changed_most_users_first(
+    mini: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    s = new_session(mini)
+    inject = next(ev for ev in s.feed if ev.kind == "inject")
+    labels = {a.id: a.label for a in mini.scenario.actions}
+    text = event_text(inject, labels, NodeNames.of(mini.scenario))
+    assert text is not None
+    # web (12,000 users) first, then file order; db is the fourth change.
+    assert text.plain.endswith(
+        "\n  Web storefront ✖ down, Utility power feed ✖ down, Server racks ✖ down, +1 more"
+    )
+    assert "node(s)" not in text.plain
+
+
+def test_changes_text_counts_changes_beyond_the_listed_ones() -> None:
+    nodes = NodeNames({"a": "Alpha", "b": "Beta"}, {"a": 5, "b": 10})
+    data = {"changes": [["a", "up", "degraded"], ["b", "down", "up"]], "changed": 30}
+    assert changes_text(data, nodes) == "Beta ● up, Alpha ◐ degraded, +28 more"
+    assert changes_text({"changes": [], "changed": 0}, nodes) is None
+    assert changes_text({"changed": 1}, None) == "1 node changed status"

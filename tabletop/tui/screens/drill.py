@@ -37,7 +37,7 @@ from tabletop.tui.view import (
 from tabletop.tui.widgets.actions import ActionsPanel
 from tabletop.tui.widgets.decisions import DecisionLog
 from tabletop.tui.widgets.depmap import DependencyMap, MapNode
-from tabletop.tui.widgets.feed import IncidentFeed
+from tabletop.tui.widgets.feed import IncidentFeed, NodeNames
 from tabletop.tui.widgets.impact import ImpactPanel
 from tabletop.tui.widgets.keybar import KeyBar
 from tabletop.tui.widgets.nodeinfo import NodeDetail
@@ -115,7 +115,9 @@ class DrillScreen(Screen[None]):
             with Vertical(id="info-col"):
                 total = sum(n.users for n in self.session.scenario.nodes)
                 yield ImpactPanel(total, id="impact")
-                yield IncidentFeed(self._action_labels, id="feed")
+                yield IncidentFeed(
+                    self._action_labels, NodeNames.of(self.session.scenario), id="feed"
+                )
                 yield DecisionLog(self._action_labels, id="decisions")
         yield KeyBar()
 

@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import RichLog
 
 from tabletop.engine.events import Event
-from tabletop.tui.view import Feedback, format_clock
+from tabletop.scenario.models import Scenario
+from tabletop.tui.view import STATUS_SYMBOL, Feedback, format_clock
 from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
+#: How many changed nodes a feed entry names before "+N more".
+NAMED_CHANGES = 3
 
-def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
-    """The feed line of one event, or None for events the team does not see."""
+
+@dataclass(frozen=True)
+class NodeNames:
+    """What the feed needs to name nodes: label and users per node id."""
+
+    labels: Mapping[str, str]
+    users: Mapping[str, int]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> NodeNames:
+        """Labels and users of the scenario's nodes."""
+        return cls({n.id: n.label for n in scenario.nodes}, {n.id: n.users for n in scenario.nodes})
+
+
+def changes_text(data: Mapping[str, Any], nodes: NodeNames | None) -> str | None:
+    """The status changes of an event in words: most users first, then `+N more`.
+
+    E.g. `Web storefront ✖ down, Checkout ✖ down, +3 more`. Uses the event's `changes`
+    ([node, old, new], possibly capped) and `changed` (the full count).
+    """
+    listed = [c for c in data.get("changes") or () if len(c) == 3]
+    total = max(int(data.get("changed") or 0), len(listed))
+    if not total:
+        return None
+    if nodes is None or not listed:
+        return f"{total} node{'s' if total != 1 else ''} changed status"
+    ranked = sorted(listed, key=lambda c: -nodes.users.get(c[0], 0))  # stable: file order
+    shown = [
+        f"{nodes.labels.get(node, node)} {STATUS_SYMBOL.get(new, '?')} {new}"
+        for node, _old, new in ranked[:NAMED_CHANGES]
+    ]
+    if total > len(shown):
+        shown.append(f"+{total - len(shown)} more")
+    return ", ".join(shown)
+
+
+def _append_changes(head: Text, data: Mapping[str, Any], nodes: NodeNames | None) -> None:
+    said = changes_text(data, nodes)
+    if said:
+        head.append(f"\n  {said}", style="dim")
+
+
+def event_text(ev: Event, labels: dict[str, str], nodes: NodeNames | None = None) -> Text | None:
+    """The feed line of one event, or None for events the team does not see.
+
+    `labels` are the action labels; `nodes` names the nodes whose status changed.
+    """
     d = ev.data
     head = Text(f"{format_clock(ev.t)} ", style="dim")
     if ev.kind == "inject":
@@ -22,8 +72,7 @@ def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
         head.append(str(d.get("title", d.get("inject"))), style="bold")
         if d.get("message"):
             head.append(f"\n  {d['message']}")
-        if d.get("changed"):
-            head.append(f"\n  {d['changed']} node(s) changed status", style="dim")
+        _append_changes(head, d, nodes)
     elif ev.kind == "inject-skipped":
         head.append("· skipped: ", style="dim")
         head.append(f"{d.get('title', d.get('inject'))} ({d.get('reason', '')})", style="dim")
@@ -43,8 +92,7 @@ def event_text(ev: Event, labels: dict[str, str]) -> Text | None:
         head.append(f"done: {d.get('label', d.get('action'))}")
         if d.get("reveals"):
             head.append(f"\n  {d['reveals']}", style="italic")
-        if d.get("changed"):
-            head.append(f"\n  {d['changed']} node(s) changed status", style="dim")
+        _append_changes(head, d, nodes)
     elif ev.kind == "note":
         head.append("✎ note: ", style="magenta")
         head.append(str(d.get("text", "")))
@@ -68,9 +116,12 @@ class IncidentFeed(RichLog):
     def watch_virtual_size(self, old: Size, new: Size) -> None:
         relayout_if_scrollbars_change(self, old, new)
 
-    def __init__(self, labels: dict[str, str], **kwargs: object) -> None:
+    def __init__(
+        self, labels: dict[str, str], nodes: NodeNames | None = None, **kwargs: object
+    ) -> None:
         super().__init__(wrap=True, markup=False, auto_scroll=True, min_width=20, **kwargs)  # type: ignore[arg-type]
         self._labels = labels
+        self._node_names = nodes
         self._seen = 0
 
     def sync(self, feed: Sequence[Event]) -> bool:
@@ -79,7 +130,7 @@ class IncidentFeed(RichLog):
         self._seen = len(feed)
         wrote = False
         for ev in new:
-            line = event_text(ev, self._labels)
+            line = event_text(ev, self._labels, self._node_names)
             if line is not None:
                 self.write(line, scroll_end=False)
                 wrote = True

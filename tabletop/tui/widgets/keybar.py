@@ -14,9 +14,17 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
+
+#: Key names whose character Textual's `key_to_character` does not know.
+_CHARACTERS = {"minus": "-", "plus": "+", "slash": "/", "asterisk": "*"}
+
+
+def _character(key: str) -> str | None:
+    return _CHARACTERS.get(key) or key_to_character(key)
 
 
 def focus_name(widget: Widget | None) -> str | None:
@@ -72,10 +80,15 @@ class KeyBar(Static):
         targets: list[tuple[DOMNode, str]] = []
         seen: set[str] = set()
         palette = self.app.COMMAND_PALETTE_BINDING
+        focused = screen.focused
         entries = [
             (key, ab.node, ab.binding, ab.enabled)
             for key, ab in screen.active_bindings.items()
-            if ab.binding.show and key != palette
+            if ab.binding.show
+            and key != palette
+            # Textual keeps `-` and `+` here while an Input has the focus, though the Input
+            # takes them as text: do not offer keys that would be typed instead.
+            and not (focused is not None and focused.check_consume_key(key, _character(key)))
         ]
         if palette in screen.active_bindings and self.app.ENABLE_COMMAND_PALETTE:
             ab = screen.active_bindings[palette]
