@@ -294,7 +294,12 @@ def _outcome_findings(
         if part.team > part.nothing:
             text = f"Impact: {figures}: you did worse than doing nothing."
         else:
-            text = f"Impact: {figures}: you avoided {share} of the avoidable impact."
+            # Not the strength's sentence: the same words under "strengths" and "areas for
+            # improvement" read as a contradiction; this one names what was left.
+            text = (
+                f"Impact: {figures}: {1.0 - part.value:.0%} of the avoidable impact was "
+                "not avoided."
+            )
         bad.append(Finding("improvement", "outcome", -weight * (1.0 - part.value), text))
     if part.value >= 0.5:
         text = f"Impact: {figures}: you avoided {share} of the avoidable impact."

@@ -140,6 +140,10 @@ def test_outcome_against_nothing_and_reference(flat: Scenario) -> None:
     (f,) = [f for f in sc.improvements if f.component == "outcome"]
     assert f.points == pytest.approx(-30 * 8_500 / 21_500)  # -11.86
     assert "11,000 customer-minutes" in f.text and "24,000" in f.text and "2,500" in f.text
+    # 60% avoided earns a strength too; the two sentences must not be the same words.
+    (g,) = [g for g in sc.strengths if g.component == "outcome"]
+    assert "you avoided 60% of the avoidable impact" in g.text
+    assert f.text.endswith("40% of the avoidable impact was not avoided.")
 
 
 def test_outcome_edges() -> None:
