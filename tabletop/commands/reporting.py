@@ -81,6 +81,8 @@ def load_drill(
     path = Path(source)
     if path.is_file():
         return _drill_from_journal(path, scenario, counterfactuals)
+    if path.is_dir():
+        raise _user_error(f"{source}: is a folder, not a journal file")
     sid = _session_id(source)
     if sid is None:
         raise _user_error(f"{source}: no such journal file, and not a stored session id")
@@ -313,7 +315,8 @@ def history_command(
 
 def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
     if not journal.is_file():
-        raise _user_error(f"{journal}: no such journal file")
+        what = "is a folder, not a journal file" if journal.is_dir() else "no such journal file"
+        raise _user_error(f"{journal}: {what}")
     drill = _drill_from_journal(journal, scenario, counterfactuals=True)
     # The drill ended when its journal was last written: the best wall-clock time it has.
     ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)

@@ -131,6 +131,13 @@ def test_report_errors_are_one_line(db: Path, tmp_path: Path) -> None:
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
+def test_a_folder_given_as_a_journal_is_named_as_such(db: Path, tmp_path: Path) -> None:
+    for args in (("report", str(tmp_path)), ("history", "--add", str(tmp_path))):
+        r = tabletop(*args, "--db", str(db))
+        assert r.returncode == 1
+        assert r.stderr == f"tabletop: {tmp_path}: is a folder, not a journal file\n"
+
+
 def test_history_lists_filters_and_trends(db: Path, tmp_path: Path) -> None:
     r = tabletop("history", "--db", str(db), sub=True)
     assert r.returncode == 0, r.stderr
