@@ -30,6 +30,9 @@ def scenario_files(folders: list[Path] | None = None) -> list[Path]:
 
 def resolve_scenario(name: str) -> Path:
     """A path as given, or the built-in scenario with this id; FileNotFoundError if neither."""
+    if not name.strip():
+        # Path("") is the current folder: an empty name must not read as "is a folder".
+        raise FileNotFoundError("an empty scenario name: give a file or a built-in id")
     p = Path(name)
     if p.exists():
         return p

@@ -48,6 +48,12 @@ def test_validate_without_files_is_a_usage_error(cli) -> None:
     assert cli("validate").code == 2
 
 
+def test_validate_an_empty_name_is_not_the_current_folder(cli) -> None:
+    ran = cli("validate", "")
+    assert ran.code == 1
+    assert ran.out.splitlines() == ["an empty scenario name: give a file or a built-in id"]
+
+
 def test_schema_to_stdout_and_to_a_file(cli, tmp_path: Path) -> None:
     ran = cli("schema")
     assert ran.code == 0
