@@ -51,6 +51,12 @@ for _module in (authoring, drill, play, scoring_cmds, reporting):
     _module.register(cli)
 
 
+def _first_line(exc: BaseException) -> str:
+    # Some exceptions (pydantic's) span many lines; the user gets one, the file has the rest.
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def _report_crash(exc: BaseException) -> int:
     with tempfile.NamedTemporaryFile(
         "w", prefix="tabletop-crash-", suffix=".txt", delete=False
@@ -58,7 +64,8 @@ def _report_crash(exc: BaseException) -> int:
         traceback.print_exception(exc, file=fh)
         where = fh.name
     click.echo(
-        f"tabletop: unexpected error: {type(exc).__name__}: {exc}. Details in {where}; "
+        f"tabletop: unexpected error: {type(exc).__name__}: {_first_line(exc)}. Details in "
+        f"{where}; "
         "please attach that file to a bug report.",
         err=True,
     )

@@ -27,6 +27,7 @@ from tabletop.scoring import score as score_session
 from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
 from tabletop.store import StoreError, default_db_path, save_session
+from tabletop.terminal_text import one_line
 
 
 def _fail(message: str) -> click.ClickException:
@@ -42,6 +43,8 @@ def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, Dec
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None
     loaded = load_scenario(path)
+    if decisions.is_dir():
+        raise _fail(f"{decisions}: is a folder, not a decision log")
     if not decisions.is_file():
         raise _fail(f"{decisions}: no such decision log")
     return loaded, load_decision_log(decisions, loaded.scenario)
@@ -74,7 +77,8 @@ def run_payload(loaded: LoadedScenario, log: DecisionLog, session: Session) -> d
 
 def render_header(payload: dict[str, Any], title: str) -> list[str]:
     """Title lines of the readable output."""
-    team = f" — team {payload['team']}" if payload.get("team") else ""
+    name = one_line(payload.get("team") or "")
+    team = f" — team {name}" if name else ""
     return [f"{payload['scenario']}: {title}{team}", ""]
 
 
@@ -114,7 +118,7 @@ def render_text(payload: dict[str, Any], title: str) -> str:
     "--decisions",
     "decisions",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Decision log (YAML: scenario, team, decisions: [{at, action, by, note, message}]).",
 )
 @click.option(

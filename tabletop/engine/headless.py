@@ -15,6 +15,7 @@ from tabletop.engine.events import Decision, Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session, simulate
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.terminal_text import one_line
 
 _CHANGES_SHOWN = 5
 
@@ -86,7 +87,8 @@ def timeline_entry(event: Event) -> dict[str, Any]:
 def format_entry(entry: dict[str, Any]) -> str:
     """A timeline entry as one readable line."""
     return (
-        f"{entry['clock']:>10}  {_LABELS.get(entry['kind'], entry['kind']):<9} {entry['summary']}"
+        f"{entry['clock']:>10}  {_LABELS.get(entry['kind'], entry['kind']):<9} "
+        f"{one_line(entry['summary'])}"
     )
 
 

@@ -488,8 +488,8 @@ def simulate(
         if d.at > stop:
             break
         session.advance(d.at)
-        if session.ended:
-            break
+        # A decision at the very end is refused ("the drill has ended") and journalled like
+        # any refusal, rather than silently dropped.
         session.take(d.action, by=d.by, note=d.note, message=d.message)
     session.advance(stop)
     session.end("facilitator" if until is not None and until < scenario.duration else "duration")

@@ -9,6 +9,7 @@ from typing import Any
 
 from tabletop.scoring import wording
 from tabletop.scoring.model import Finding, Score, SolveResult
+from tabletop.terminal_text import one_line
 
 _COMPONENTS = ("order", "coverage", "timeliness", "outcome")
 
@@ -17,7 +18,7 @@ def render_score_text(score: Score, *, findings: bool = True) -> str:
     """The score, its breakdown, the findings and the counterfactuals, as lines of text."""
     cm = wording.customer_minutes
     lines = [
-        f"Score: {score.total:.1f} / 100 ({score.grade})   team {score.team or '-'}, "
+        f"Score: {score.total:.1f} / 100 ({score.grade})   team {one_line(score.team or '-')}, "
         f"scenario {score.scenario}",
     ]
     for name in _COMPONENTS:

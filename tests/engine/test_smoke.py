@@ -58,3 +58,11 @@ def test_simulate_until_ignores_decisions_after_the_stop() -> None:
     assert [d.t for d in s.decisions] == [20]
     # web down from 5 until the generator lands at 30: 25 min x 10 users
     assert s.customer_minutes == 250
+
+
+def test_a_decision_at_the_very_end_is_refused_not_dropped() -> None:
+    s = simulate(SCENARIO, [Decision(100, "start-gen")])
+    assert [(d.t, d.accepted, d.reason) for d in s.decisions] == [
+        (100, False, "the drill has ended")
+    ]
+    assert [e.kind for e in s.feed][-2:] == ["end", "refusal"]
