@@ -206,3 +206,12 @@ def test_weights_from_the_scenario(flat_data: dict[str, Any], build: Any) -> Non
     # timeliness weight 0; outcome: svc never fixed: 24,000 = nothing -> 0.
     assert sc.total == pytest.approx(5.0)
     assert not [f for f in sc.findings if f.component == "timeliness"]
+
+
+def test_a_total_that_is_exactly_a_grade_boundary_gets_that_grade_despite_float_noise() -> None:
+    # order 1, coverage 5/7, timeliness 1, outcome 6/7 is exactly 35 + 20*5/7 + 15 + 30*6/7 = 90,
+    # but the float sum is 89.99999999999999.
+    total = 35 * 1.0 + 20 * (5 / 7) + 15 * 1.0 + 30 * (6 / 7)
+    assert total < 90
+    assert grade_for(total) == "A"
+    assert grade_for(60 - 1e-12) == "D" and grade_for(89.999) == "B"
