@@ -138,3 +138,25 @@ def test_counterfactuals_respect_an_early_end(mini: Scenario) -> None:
     sc = score(mini, s)
     # Doing nothing for 50 minutes: 1,700 x 50 = 85,000.
     assert sc.impact.baseline_customer_minutes == pytest.approx(85_000)
+
+
+def test_solve_does_not_warn_on_float_noise_at_the_floor(
+    flat_data: dict[str, Any], build: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 35 + 20*5/7 + 15 + 30*6/7 is exactly 90 but sums to 89.99999999999999: no warning.
+    import dataclasses
+    import importlib
+
+    solve_module = importlib.import_module("tabletop.scoring.solve")
+    real = solve_module.score_with
+
+    def noisy(*args: Any, **kwargs: Any) -> Any:
+        sc = real(*args, **kwargs)
+        if kwargs.get("team") == "reference":
+            return dataclasses.replace(sc, total=35 + 20 * (5 / 7) + 15 + 30 * (6 / 7))
+        return sc
+
+    monkeypatch.setattr(solve_module, "score_with", noisy)
+    result = solve(build(flat_data))
+    assert result.reference.total < 90
+    assert not any("below 90" in w for w in result.warnings)
