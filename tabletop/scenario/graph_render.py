@@ -81,7 +81,7 @@ def render_text(scenario: Scenario) -> str:
     lines = [f"{scenario.id}: {scenario.title}", f"{len(scenario.nodes)} nodes"]
     for number, layer in enumerate(layers(scenario)):
         lines.append("")
-        lines.append(f"layer {number}" + (" (depends on nothing)" if number == 0 else ""))
+        lines.append(f"layer {number}" + (_layer_zero_note(scenario, layer) if number == 0 else ""))
         for node_id in layer:
             node = scenario.node(node_id)
             lines.append(f"  {node.id}  {node.label}  [{_facts(node)}]")
@@ -93,6 +93,14 @@ def render_text(scenario: Scenario) -> str:
             if needed_by[node.id]:
                 lines.append(f"    needed by: {', '.join(needed_by[node.id])}")
     return "\n".join(lines) + "\n"
+
+
+def _layer_zero_note(scenario: Scenario, layer: list[str]) -> str:
+    # Members of a dependency cycle share a layer, so layer 0 may hold nodes that depend on
+    # each other: saying "depends on nothing" of them would be wrong.
+    if any(scenario.node(n).depends_on for n in layer):
+        return " (depends on nothing outside its own cycle)"
+    return " (depends on nothing)"
 
 
 def _mermaid_text(text: str) -> str:

@@ -138,6 +138,18 @@ def test_graph_text(cli, write: Write, base_text: str) -> None:
         "",
     ]
     assert "    needs: db, soft utility" in ran.out
+
+
+def test_graph_text_does_not_say_a_cycle_depends_on_nothing(
+    cli, write: Write, base_text: str
+) -> None:
+    # utility and generator depend on each other: a cycle with nothing below it, layer 0.
+    text = base_text.replace(
+        "    third_party: true\n", "    third_party: true\n    depends_on: [generator]\n", 1
+    ).replace("    standby: true\n", "    standby: true\n    depends_on: [utility]\n", 1)
+    ran = cli("graph", str(write("cycle.yaml", text)))
+    assert ran.code == 0, ran.out
+    assert ran.out.splitlines()[3] == "layer 0 (depends on nothing outside its own cycle)"
     assert "layer 2" in ran.out
 
 
