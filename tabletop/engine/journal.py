@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, get_args
@@ -38,6 +39,9 @@ class JournalWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         self._fh: IO[bytes] = self.path.open("ab")
+        # fsync is for files: a pipe or /dev/null (a run whose journal is thrown away) refuses
+        # it with EINVAL, and there is nothing on a disk to make durable there anyway.
+        self._regular = stat.S_ISREG(os.fstat(self._fh.fileno()).st_mode)
         if truncate_to is not None:
             self._fh.truncate(truncate_to)
             if truncate_to > 0 and not _ends_with_newline(self.path):
@@ -55,7 +59,8 @@ class JournalWriter:
 
     def _sync(self) -> None:
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if self._regular:
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         """Close the file (every event is already on disk)."""
