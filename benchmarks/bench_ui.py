@@ -155,10 +155,13 @@ async def _keys(pilot: Any, timed: Any) -> None:
     # running: an engine call, the feed, the log and training feedback.
     await _set_phase(pilot, "assess")
     await timed("take action (enter)", ["enter"])
-    # A communicate action opens the message dialog (a modal screen); Escape cancels it.
+    # A communicate action opens the message box (focus moves into it); Escape cancels it.
     await _set_phase(pilot, "communicate")
-    await timed("message dialog open/close", ["enter", "escape"])
+    await timed("message box open/cancel", ["enter", "escape"])
     await _set_phase(pilot, ALL_PHASES)
+    # Focus to the next panel: the key bar says which panel has the focus.
+    await timed("next panel (tab)", ["tab"])
+    await pilot.press("a")  # back to the actions list
     await timed("step clock 1 min (.)", ["full_stop"])
     await pilot.press("m")
     await timed("map move (right/down)", ["right", "down"])

@@ -21,6 +21,7 @@ from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.view import format_clock
+from tabletop.tui.widgets.actions import ActionsPanel
 from tabletop.tui.widgets.decisions import DecisionLog
 from tabletop.tui.widgets.depmap import DependencyMap
 from tabletop.tui.widgets.feed import IncidentFeed
@@ -422,3 +423,24 @@ async def test_tab_moves_between_panels_in_order_and_the_key_bar_names_the_panel
         assert where()[0] == "action-list"
         assert screen.pace_index == pace and not session.decisions
         assert "Slower" in where()[1]
+
+
+async def test_message_box_opens_in_the_panel_and_escape_cancels(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _take_by_filter(pilot, "email")
+        assert app.focused is not None and app.focused.id == "action-message"
+        assert len(app.screen_stack) == 2  # no dialog: the box is in the actions panel
+        await pilot.press(*"oops", "escape")
+        assert app.focused is not None and app.focused.id == "action-list"
+        assert not session.decisions
+        await pilot.press("enter", *"We are on it", "enter")
+        await pilot.pause()
+        assert session.decisions[-1].message == "We are on it"
+        assert app.focused is not None and app.focused.id == "action-list"
+        assert screen.query_one(ActionsPanel).asking is None

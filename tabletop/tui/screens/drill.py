@@ -337,21 +337,15 @@ class DrillScreen(Screen[None]):
             return
         act = s.scenario.action_index.get(action_id)
         if act is not None and act.phase in MESSAGE_PHASES and s.refusal_reason(action_id) is None:
-            self.app.push_screen(
-                TextPrompt(
-                    f"Message for: {act.label}",
-                    "What do you tell them? Say what you will do; not which part is weak.",
-                    "your message (may be empty)",
-                ),
-                partial(self._take_with_message, action_id),
-            )
+            self.query_one(ActionsPanel).ask_message(action_id, act.label)
             return
         self.take(action_id, None)
 
-    def _take_with_message(self, action_id: str, message: str | None) -> None:
-        if message is None:  # cancelled
+    @on(ActionsPanel.MessageEntered)
+    def _message_entered(self, event: ActionsPanel.MessageEntered) -> None:
+        if event.message is None or self.session.ended:  # cancelled, or too late
             return
-        self.take(action_id, message.strip() or None)
+        self.take(event.action_id, event.message.strip() or None)
 
     def take(self, action_id: str, message: str | None) -> None:
         """Take the action now with this message, show the result and training feedback."""

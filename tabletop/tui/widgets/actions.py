@@ -23,6 +23,8 @@ from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scroll
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
+#: The message box's placeholder while no communicate or follow-up action is being taken.
+MESSAGE_IDLE = "✉ message (communicate, follow-up)"
 
 
 def action_prompt(view: ActionView) -> Text:
@@ -107,17 +109,32 @@ class ActionsPanel(Vertical):
 
         action_id: str
 
+    @dataclass
+    class MessageEntered(Message):
+        """The message for an action was entered (None: the user cancelled)."""
+
+        action_id: str
+        message: str | None
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._views: list[ActionView] = []
         self._by_id: dict[str, ActionView] = {}
         self._shown: tuple[tuple[str, str, bool], ...] = ()
+        self._asking: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="action-filters"):
             yield Input(placeholder="filter actions  /", id="action-filter")
             yield PhaseFilter(id="phase-filter")
         yield ActionList(self._update_detail, id="action-list")
+        # The message box of communicate and follow-up actions: shown in the panel rather
+        # than in a dialog, which cost 70-140 ms to open and close (a screen push and pop).
+        # Always there (1 row), focusable only while asking: showing or hiding it would
+        # relayout and repaint the whole screen.
+        message = Input(placeholder=MESSAGE_IDLE, id="action-message", compact=True)
+        message.can_focus = False
+        yield message
         yield Static("", id="action-detail")
 
     @property
@@ -205,7 +222,45 @@ class ActionsPanel(Vertical):
 
     @on(Input.Submitted, "#action-filter")
     def action_focus_list(self) -> None:
+        """Escape: back to the list (cancelling a message being written)."""
+        if self._asking is not None:
+            self._close_message(None)
+            return
         self.option_list.focus()
+
+    @property
+    def asking(self) -> str | None:
+        """The action whose message is being written, if any."""
+        return self._asking
+
+    def ask_message(self, action_id: str, label: str) -> None:
+        """Open the message box for this action; Enter takes it, Escape cancels."""
+        self._asking = action_id
+        box = self.query_one("#action-message", Input)
+        box.value = ""
+        box.placeholder = f"✉ message for {label} (may be empty)"
+        box.can_focus = True
+        box.focus()
+        hint = Text("Enter: take it · Esc: cancel\n", style="bold")
+        hint.append("Say what you will do, not which part is weak.", style="italic")
+        self.show_result(hint)
+
+    @on(Input.Submitted, "#action-message")
+    def _message_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_message(event.value)
+
+    def _close_message(self, message: str | None) -> None:
+        action_id, self._asking = self._asking, None
+        box = self.query_one("#action-message", Input)
+        box.value = ""
+        box.placeholder = MESSAGE_IDLE
+        self.option_list.focus()
+        box.can_focus = False
+        if message is None:
+            self.show_result(Text("message cancelled: nothing taken", style="dim"))
+        if action_id is not None:
+            self.post_message(self.MessageEntered(action_id, message))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

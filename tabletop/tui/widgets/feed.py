@@ -16,7 +16,7 @@ from tabletop.tui.view import STATUS_SYMBOL, Feedback, format_clock
 from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 #: How many changed nodes a feed entry names before "+N more".
-NAMED_CHANGES = 3
+NAMED_CHANGES = 2
 
 
 @dataclass(frozen=True)
