@@ -108,13 +108,20 @@ def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool)
     if start is None:
         raise InputError([Problem(str(path), 1, 1, "not a tabletop journal (no start event)")])
     scenario_id = str(start.data.get("scenario", ""))
-    try:
-        scenario_path = Path(scenario) if scenario else resolve_scenario(scenario_id)
-    except FileNotFoundError:
-        raise _user_error(
-            f"{path}: the journal's scenario {scenario_id!r} is not built in; "
-            "name its file with --scenario PATH"
-        ) from None
+    if scenario:
+        # A file or a built-in id, as everywhere else a scenario is named.
+        try:
+            scenario_path = resolve_scenario(scenario)
+        except FileNotFoundError as exc:
+            raise _user_error(str(exc)) from None
+    else:
+        try:
+            scenario_path = resolve_scenario(scenario_id)
+        except FileNotFoundError:
+            raise _user_error(
+                f"{path}: the journal's scenario {scenario_id!r} is not built in; "
+                "name its file with --scenario PATH"
+            ) from None
     loaded = load_scenario(scenario_path)
     team = str(start.data.get("team", ""))
     session = _replay(loaded, events, path)

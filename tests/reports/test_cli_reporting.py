@@ -105,6 +105,15 @@ def test_report_from_a_journal_of_a_builtin_scenario(tmp_path: Path) -> None:
     r = tabletop("report", str(journal), "--format", "md")
     assert r.returncode == 0, r.stderr
     assert "## Recommended actions" in r.stdout and "```mermaid" in r.stdout
+    # --scenario takes a built-in id as well as a file, like every other command.
+    by_id = tabletop("report", str(journal), "--scenario", "dc-power-loss", "--format", "md")
+    assert by_id.returncode == 0, by_id.stderr
+    assert by_id.stdout == r.stdout
+    missing = tabletop("report", str(journal), "--scenario", "no-such-scenario")
+    assert missing.returncode == 1
+    assert missing.stderr == (
+        "tabletop: no-such-scenario: no such file and no built-in scenario with that id\n"
+    )
 
 
 def test_report_from_a_stored_session(db: Path, tmp_path: Path) -> None:
