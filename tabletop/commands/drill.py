@@ -52,6 +52,8 @@ def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, Dec
 
 def execute_run(loaded: LoadedScenario, log: DecisionLog, journal: Path | None) -> Session:
     """Run the log's decisions to the end of the drill (journalled when asked)."""
+    if journal is not None and journal.is_dir():
+        raise _fail(f"{journal}: is a folder; --journal names the new journal file")
     try:
         return run_decisions(loaded, log.decisions, team=log.team or "", journal=journal)
     except FileExistsError as exc:
@@ -123,7 +125,7 @@ def render_text(payload: dict[str, Any], title: str) -> str:
 )
 @click.option(
     "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Also write the run's journal (JSON Lines) to this new file.",
 )

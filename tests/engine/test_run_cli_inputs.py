@@ -56,3 +56,12 @@ def test_notes_and_messages_cannot_forge_timeline_lines(tmp_path: Path, capsys) 
     out = capsys.readouterr().out.splitlines()
     assert not any(line.lstrip().startswith("T+99:00") for line in out)
     assert any("forged" in line for line in out)  # still shown, on the decision's own line
+
+
+def test_a_folder_as_journal_is_one_line_exit_1(tmp_path: Path, capsys) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text("scenario: dc-power-loss\nteam: t\ndecisions: []\n", encoding="utf-8")
+    rc = main(["run", "dc-power-loss", "--decisions", str(log), "--journal", str(tmp_path)])
+    assert rc == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tabletop: {tmp_path}: is a folder; --journal names the new journal file"]
