@@ -299,9 +299,10 @@ class SolveResult:
 
 def grade_for(total: float) -> str:
     """A >= 90, B >= 80, C >= 70, D >= 60, else F."""
-    # Round away float noise first: 35 x 1 + 20 x 5/7 + 15 x 1 + 30 x 6/7 is exactly 90
-    # but sums to 89.99999999999999, which must not cost the team its A.
-    total = round(total, 9)
+    # Grade the total as every rendering shows it (two decimals): a report must never read
+    # "90.00 / 100 - grade B". This also rounds away float noise: 35 x 1 + 20 x 5/7 + 15 x 1
+    # + 30 x 6/7 is exactly 90 but sums to 89.99999999999999.
+    total = round(total, 2)
     for letter, floor in (("A", 90), ("B", 80), ("C", 70), ("D", 60)):
         if total >= floor:
             return letter

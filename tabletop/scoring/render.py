@@ -18,7 +18,7 @@ def render_score_text(score: Score, *, findings: bool = True) -> str:
     """The score, its breakdown, the findings and the counterfactuals, as lines of text."""
     cm = wording.customer_minutes
     lines = [
-        f"Score: {score.total:.1f} / 100 ({score.grade})   team {one_line(score.team or '-')}, "
+        f"Score: {score.total:.2f} / 100 ({score.grade})   team {one_line(score.team or '-')}, "
         f"scenario {score.scenario}",
     ]
     for name in _COMPONENTS:

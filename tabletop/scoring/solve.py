@@ -40,14 +40,14 @@ def solve(scenario: Scenario) -> SolveResult:
     warnings = [
         f"reference decision {r.action} at T+{r.t:g} was refused: {r.reason}" for r in refused
     ]
-    if round(ref_score.total, 9) < REFERENCE_FLOOR:  # float noise: exactly 90 passes
+    if round(ref_score.total, 2) < REFERENCE_FLOOR:  # as shown, so float noise passes
         warnings.append(
-            f"the reference scores {ref_score.total:.1f}, below {REFERENCE_FLOOR:g}: "
+            f"the reference scores {ref_score.total:.2f}, below {REFERENCE_FLOOR:g}: "
             "the scenario may not be winnable as written"
         )
-    if round(base_score.total, 9) > BASELINE_CEILING:
+    if round(base_score.total, 2) > BASELINE_CEILING:
         warnings.append(
-            f"doing nothing scores {base_score.total:.1f}, above {BASELINE_CEILING:g}: "
+            f"doing nothing scores {base_score.total:.2f}, above {BASELINE_CEILING:g}: "
             "the scenario rewards inaction"
         )
     return SolveResult(

@@ -214,4 +214,12 @@ def test_a_total_that_is_exactly_a_grade_boundary_gets_that_grade_despite_float_
     total = 35 * 1.0 + 20 * (5 / 7) + 15 * 1.0 + 30 * (6 / 7)
     assert total < 90
     assert grade_for(total) == "A"
-    assert grade_for(60 - 1e-12) == "D" and grade_for(89.999) == "B"
+    assert grade_for(60 - 1e-12) == "D" and grade_for(89.99) == "B"
+
+
+def test_the_grade_follows_the_total_as_shown_with_two_decimals() -> None:
+    # 89.996 is shown as 90.00 everywhere (text, reports, JSON): it must not read "grade B".
+    assert f"{89.996:.2f}" == "90.00"
+    assert grade_for(89.996) == "A"
+    assert f"{89.994:.2f}" == "89.99"
+    assert grade_for(89.994) == "B"
