@@ -28,6 +28,7 @@ from tabletop.store import (
     StoreError,
     default_db_path,
     export_csv,
+    find_stored,
     list_sessions,
     load_session,
     save_session,
@@ -328,6 +329,11 @@ def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
     # The drill ended when its journal was last written: the best wall-clock time it has.
     ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)
     try:
+        # Adding the same drill twice would count it twice in --trend and compare.
+        known = find_stored(db, drill.loaded, drill.session)
+        if known is not None:
+            click.echo(f"{journal} is already stored as session #{known}", err=True)
+            return
         sid = save_session(db, drill.loaded, drill.session, drill.score, recorded_at=ended)
     except StoreError as exc:
         raise _user_error(str(exc)) from None

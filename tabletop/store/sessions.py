@@ -137,7 +137,7 @@ def save_session(
     sc = loaded.scenario
     sha = loaded.sha256 or session.sha256
     document = json.dumps(sc.model_dump(mode="json", exclude_unset=True), sort_keys=True)
-    journal = "\n".join(json.dumps(e.to_json(), sort_keys=True) for e in _events_of(session))
+    journal = journal_text(session)
     score_doc = json.dumps(score_document(score), sort_keys=True)
     refused = sum(1 for d in session.decisions if not d.accepted)
     comp = score.components
@@ -279,6 +279,28 @@ def _events_of(session: Session) -> list[Event]:
 
 
 # ----------------------------------------------------------------------------- reading
+
+
+def journal_text(session: Session) -> str:
+    """The session's events as stored: one sorted-key JSON object per line."""
+    return "\n".join(json.dumps(e.to_json(), sort_keys=True) for e in _events_of(session))
+
+
+def find_stored(db_path: Path | str, loaded: LoadedScenario, session: Session) -> int | None:
+    """The id of a stored session with exactly these events of this scenario file, if any."""
+    conn = _open_for_reading(db_path)
+    if conn is None:
+        return None
+    try:
+        row = conn.execute(
+            "SELECT id FROM sessions WHERE scenario_sha256 = ? AND journal = ? ORDER BY id LIMIT 1",
+            (loaded.sha256 or session.sha256, journal_text(session)),
+        ).fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{db_path}: cannot read the history: {exc}") from None
+    finally:
+        conn.close()
+    return int(row[0]) if row else None
 
 
 def _open_for_reading(db_path: Path | str) -> sqlite3.Connection | None:

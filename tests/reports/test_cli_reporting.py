@@ -234,6 +234,12 @@ def test_history_add_stores_a_drill_from_its_journal(tmp_path: Path, kit) -> Non
     )
     for key in ("timeline", "decisions", "impact_series", "components", "findings"):
         assert from_db[key] == from_journal[key], key
+    # The same drill added again is recognised, not stored a second time (it would count
+    # twice in --trend and compare).
+    again = tabletop("history", *args, "--json")
+    assert again.returncode == 0, again.stderr
+    assert "already stored as session #1" in again.stderr
+    assert len(json.loads(again.stdout)) == 1
 
 
 def test_output_to_a_device_a_pipe_or_a_symlink_writes_through_it(db: Path, tmp_path: Path) -> None:
