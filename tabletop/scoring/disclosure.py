@@ -9,7 +9,8 @@ in the `message` of communicate and follow-up decisions:
   `ipaddress`, so times such as 14:10:05 never match),
 - CVE ids (CVE-2024-3094),
 - software version strings: `v2.4` / `v2.4.1`, any bare dotted triple or longer (7.0.3,
-  10.0.19041.1, 1.1.1k), and a number after a version word ("firmware 4.2", "version 7.1",
+  10.0.19041.1, 1.1.1k), product/version as servers announce it (nginx/1.25), and a number
+  after a version word ("firmware 4.2", "version 7.1",
   "kernel 5", "build 1234").
 
 False positives are kept low on purpose: times (14:10, 09.02), dates (2026-11-27, 27.11.2026,
@@ -62,6 +63,10 @@ _WORD_VERSION = re.compile(
     rf"(?<!\w)(?:{_VERSION_WORDS})\s*:?\s*v?\d+(?:\.\d+)+[a-z]?\d*(?![\w%]|\.\d)",
     re.IGNORECASE,
 )
+# product/version as servers announce themselves: nginx/1.25, Apache/2.4.58, OpenSSL/3.0.
+_PRODUCT_SLASH_VERSION = re.compile(
+    r"(?<![\w/])[A-Za-z][\w.+-]*/v?\d+(?:\.\d+)+[a-z]?\d*(?![\w%]|\.\d)", re.IGNORECASE
+)
 _SECTION_BEFORE = re.compile(r"(?:section|sect\.|step|clause|chapter|§|item|rule)\s*$", re.I)
 
 
@@ -113,7 +118,7 @@ def find_hits(text: str, scenario: Scenario | None = None) -> list[Hit]:
         v6 = _ipv6_hit(m)
         if v6 is not None:
             found.append(v6)
-    for pat in (_FIRMWARE_NUMBER, _WORD_VERSION, _V_VERSION):
+    for pat in (_PRODUCT_SLASH_VERSION, _FIRMWARE_NUMBER, _WORD_VERSION, _V_VERSION):
         found += [Hit("version", m.group(), m.start(), m.end()) for m in pat.finditer(text)]
     for m in _DOTTED.finditer(text):
         parts = m.group().split(".")

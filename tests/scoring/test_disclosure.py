@@ -38,6 +38,9 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Running OpenSSL 1.1.1k", [("version", "1.1.1k")]),
     ("Windows 10.0.19041.1 hosts", [("version", "10.0.19041.1")]),
     ("release 2.1 fixes it", [("version", "release 2.1")]),
+    ("The proxy answered as nginx/1.25 all day", [("version", "nginx/1.25")]),
+    ("Banner said Apache/2.4.58 (Unix)", [("version", "Apache/2.4.58")]),
+    ("Support is 24/7 and and/or 3.5 hours is fine", []),  # a slash without product/x.y
     # --- not hits: times, dates, tickets, money, percentages, counts, exercise times
     ("Back at 14:10, next update 09:02.", []),
     ("Down since 14:10:05 UTC", []),
