@@ -123,6 +123,22 @@ def list_command(folders: tuple[Path, ...]) -> None:
     for row in rows:
         if isinstance(row, str):
             click.echo(row)
+    for line in _duplicate_ids(files, rows):
+        click.echo(line)
+
+
+def _duplicate_ids(files: list[Path], rows: list[list[str] | str]) -> list[str]:
+    """One line per scenario id that several files share: a facilitator must know which plays."""
+    by_id: dict[str, list[Path]] = {}
+    for path, row in zip(files, rows, strict=True):
+        if isinstance(row, list):
+            by_id.setdefault(row[0], []).append(path)
+    return [
+        f"note: id {sid!r} is in {len(paths)} files ({', '.join(str(p) for p in paths)}); "
+        "name the file to play a given one"
+        for sid, paths in by_id.items()
+        if len(paths) > 1
+    ]
 
 
 def _check_id(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -85,6 +85,17 @@ def test_list_shows_builtins_and_folders_and_one_line_for_invalid(
     )
 
 
+def test_list_names_ids_that_several_files_share(cli, tmp_path: Path, base_text: str) -> None:
+    (tmp_path / "a.yaml").write_text(base_text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(base_text, encoding="utf-8")
+    ran = cli("list", str(tmp_path))
+    assert ran.code == 0
+    assert ran.out.splitlines()[-1] == (
+        f"note: id 'corpus-base' is in 2 files ({tmp_path / 'a.yaml'}, {tmp_path / 'b.yaml'}); "
+        "name the file to play a given one"
+    )
+
+
 def test_list_missing_folder_is_one_line(cli) -> None:
     ran = cli("list", "no-such-folder")
     assert (ran.code, ran.err) == (1, "tabletop: no-such-folder: no such file or folder\n")
