@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.widgets import DataTable
 
@@ -444,3 +445,31 @@ async def test_message_box_opens_in_the_panel_and_escape_cancels(
         assert session.decisions[-1].message == "We are on it"
         assert app.focused is not None and app.focused.id == "action-list"
         assert screen.query_one(ActionsPanel).asking is None
+
+
+async def test_keys_typed_faster_than_the_screen_updates_keep_the_drill(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    """A burst of keys (key repeat, a paste, tmux send-keys) queued before any is handled."""
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+
+    def burst(*keys: tuple[str, str]) -> None:
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        drill = app.screen
+        # Enter twice on a note dialog: the second one must not close the drill screen.
+        burst(("o", "o"), ("x", "x"), ("enter", "\r"), ("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert app.screen is drill
+        await pilot.press("j")  # and the drill still answers
+        assert any(e.kind == "facilitator" and e.data["command"] == "jump" for e in session.feed)
+        # The same for the end-of-drill question: a second `y` must not close the debrief.
+        burst(("ctrl+e", "\x05"), ("y", "y"), ("y", "y"))
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, DebriefScreen)

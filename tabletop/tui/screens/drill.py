@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tabletop.engine.session import Session
 from tabletop.scenario.models import MESSAGE_PHASES
@@ -371,7 +371,7 @@ class DrillScreen(Screen[None]):
     # ------------------------------------------------------------- focus keys
 
     def action_filter(self) -> None:
-        self.query_one("#action-filter").focus()
+        self.query_one("#action-filter", Input).focus()
 
     def action_cycle_phase(self) -> None:
         self.query_one(ActionsPanel).cycle_phase()

@@ -9,16 +9,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tabletop.tui.screens.modals import OnceModal
 
 #: Keys that belong to widgets rather than to a screen's BINDINGS.
 _COMMON = [
-    ("tab / shift+tab", "move between panels"),
+    ("tab / shift+tab", "move between panels (the key bar names the focused one)"),
     ("arrows", "move in the map and in lists"),
-    ("enter", "take the highlighted action / choose"),
+    ("enter", "take the highlighted action / choose; send a message"),
     ("ctrl+p", "command palette: every action and facilitator command by name"),
-    ("escape", "close a dialog, back from the filter to the list"),
+    ("escape", "close a dialog, cancel a message, back from the filter to the list"),
     ("ctrl+q", "quit"),
 ]
 
@@ -65,7 +66,7 @@ def keys_table(sections: list[tuple[str, list[BindingType]]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(OnceModal[None]):
     """Lists every key; any of escape, q, ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,4 +83,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static(keys_table(self._sections), id="help-keys")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)

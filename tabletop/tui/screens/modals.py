@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +12,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+T = TypeVar("T")
 
-class TextPrompt(ModalScreen[str | None]):
+
+class OnceModal(ModalScreen[T]):
+    """A modal that closes once: a second Enter or Escape typed before it has gone (fast
+    typing, key repeat) must not dismiss the screen below it (that emptied the app)."""
+
+    _once_closed = False
+
+    def close(self, result: T) -> None:
+        """Dismiss with `result`, only the first time and only while this is the top screen."""
+        if self._once_closed or self.app.screen is not self:
+            return
+        self._once_closed = True
+        self.dismiss(result)
+
+
+class TextPrompt(OnceModal[str | None]):
     """Ask for one line of text; Enter confirms, Escape cancels (returns None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -34,13 +50,13 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.close(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
 
-class ChooseOne(ModalScreen[str | None]):
+class ChooseOne(OnceModal[str | None]):
     """Choose one of (id, label) pairs; Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -58,13 +74,13 @@ class ChooseOne(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.close(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(OnceModal[bool]):
     """A yes/no question: y/Enter on Yes confirms, n/Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -88,7 +104,7 @@ class Confirm(ModalScreen[bool]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.close(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        self.close(yes)
