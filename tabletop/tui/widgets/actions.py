@@ -24,7 +24,7 @@ from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scroll
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
 #: The message box's placeholder while no communicate or follow-up action is being taken.
-MESSAGE_IDLE = "✉ message (communicate, follow-up)"
+MESSAGE_IDLE = "✉ message (for notices)"
 
 
 def action_prompt(view: ActionView) -> Text:

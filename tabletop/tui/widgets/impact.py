@@ -35,9 +35,10 @@ class ImpactPanel(Vertical):
         text.append(f"{impact.affected_now:,.0f}", style=style)
         if self._total:
             text.append(f"/{self._total:,}", style="dim")
-        text.append("  at risk ", style="bold")
+        # Two short lines: at 100 columns the panel is 31 wide.
+        text.append("\nat risk ", style="bold")
         text.append(f"{impact.at_risk_now:,}", style="magenta" if impact.at_risk_now else "")
-        text.append(f"\ncustomer-min {impact.customer_minutes:,.0f}")
+        text.append(f" · cust-min {impact.customer_minutes:,.0f}")
         if impact.at_risk_minutes:
             text.append(f"  at-risk-min {impact.at_risk_minutes:,.0f}", style="magenta")
         if text != self._last_text:
