@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -163,7 +165,54 @@ def resume_command(
     ).run()
 
 
+def serve_command_line(folders: tuple[Path, ...], team: str, mode: str) -> str:
+    """The shell command textual-serve runs for each browser: `tabletop play` in this Python."""
+    parts = [sys.executable, "-m", "tabletop.cli", "play", *map(str, folders), "--mode", mode]
+    if team:
+        parts += ["--team", team]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def web_templates() -> Path:
+    """The page template for the browser: textual-serve's, without requests to other hosts."""
+    return Path(__file__).resolve().parent.parent / "tui" / "web"
+
+
+@click.command("serve")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path), metavar="[FOLDER]...")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port."
+)
+@click.option("--team", default="", help="Team name (asked in the picker when omitted).")
+@click.option(
+    "--mode", type=click.Choice(["training", "exam"]), default="training", show_default=True
+)
+def serve_command(folders: tuple[Path, ...], host: str, port: int, team: str, mode: str) -> None:
+    """Serve the drill UI to a web browser (each browser tab gets its own drill).
+
+    FOLDERs add scenarios to the picker. The page and its scripts and fonts come from this
+    server only. Listens on 127.0.0.1 unless --host says otherwise.
+    """
+    for folder in folders:
+        if not folder.is_dir():
+            raise _fail(f"{folder}: no such folder")
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise _fail("the browser mode needs textual-serve: pip install textual-serve") from None
+    server = Server(
+        serve_command_line(folders, team, mode),
+        host=host,
+        port=port,
+        title="tabletop",
+        templates_path=web_templates(),
+    )
+    server.serve()
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
     group.add_command(play_command)
     group.add_command(resume_command)
+    group.add_command(serve_command)
