@@ -7,6 +7,30 @@ Each key is pressed many times through `pilot.press`. Two figures per key:
 A key the drill screen does not bind (`x`) is the baseline measured in the same run; the
 ratio against it is the cost of our code. Two scenarios: the largest built-in and a generated
 one with 1,000 nodes. Target: key→paint p95 ≤ 50 ms.
+
+Recorded 2026-11-27 on the 2-core shared machine, key→paint p50 / p95 in ms
+(largest built-in = cert-expiry-cascade, 29 nodes; generated = 1,000 nodes):
+
+    key                       before (largest / 1k)     after (largest / 1k)
+    actions list down/up      8.3/10.9    9.1/10.7      7.6/10.9    5.5/6.4
+    phase filter (p)          38.2/53.6   21.2/71.2     7.6/15.4    11.9/43.4
+    take action (enter)       10.4/128.6  10.8/60.7     12.9/17.7   10.3/20.0
+    message dialog → box      182/251     196/311       48.9/63.6   46.4/59.9
+    next panel (tab)          88-131 (probe)            48.6/67.0   51.2/64.7
+    step clock 1 min (.)      3.4/12.9    4.5/42.8      3.4/13.6    4.4/15.5
+    map move                  5.6/15.0    6.8/13.7      7.7/9.1     6.3/7.1
+    jump to next inject (j)   0.0/11.6    13.0/31.4     0.0/11.8    14.5/29.2
+
+Causes found and fixed: the feed and the decision log relayouted the whole screen when
+they first needed a scrollbar (now permanent scrollbars, `widgets/noreflow.py`); filtering
+the action list changed its virtual size, which relayouted the screen (now quiet); a full
+GC pass over the 1k-node scenario's objects (70 ms) landed on random keys (`gc.freeze`
+during the drill); Textual's Footer recomposed a widget per key on every focus change and
+dialog (now a one-line `KeyBar`); the message for a communicate action was a modal screen
+(now a box inside the actions panel). The old "take action" row was slow because the
+highlighted action was a communicate one: it timed the message dialog. Still above target:
+a focus change (tab, message box) costs two frames, a restyle of the panels whose
+`:focus-within` border changes and then the widgets' own focus styles (~50/65 ms).
 """
 
 from __future__ import annotations
