@@ -90,6 +90,13 @@ class KeyBar(Static):
             # takes them as text: do not offer keys that would be typed instead.
             and not (focused is not None and focused.check_consume_key(key, _character(key)))
         ]
+        # A screen key that a focused widget's hidden binding shadows still does the screen's
+        # job when the widget passes it on (the picker's Enter on the table briefs): show it.
+        active = screen.active_bindings
+        for key, bindings in screen._bindings.key_to_bindings.items():
+            shadow = active.get(key)
+            if shadow is not None and shadow.node is not screen and not shadow.binding.show:
+                entries += [(key, screen, b, True) for b in bindings if b.show]
         if palette in screen.active_bindings and self.app.ENABLE_COMMAND_PALETTE:
             ab = screen.active_bindings[palette]
             entries.append((palette, ab.node, ab.binding, ab.enabled))
