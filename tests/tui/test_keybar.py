@@ -1,0 +1,41 @@
+"""The one-line key bar: the focused panel's name, the keys that work, a click runs one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tabletop.engine.session import Session
+from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.app import TabletopApp
+from tabletop.tui.screens.picker import PickerScreen
+from tabletop.tui.widgets.keybar import KeyBar
+
+
+def _bar(app: TabletopApp) -> str:
+    return app.screen.query_one(KeyBar).render().plain  # type: ignore[union-attr]
+
+
+async def test_click_on_a_key_runs_its_action(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(dc_power)
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = _bar(app)
+        assert bar.startswith(" Actions ")
+        due = session.next_inject()
+        assert due is not None
+        x = bar.index("j Next inject")
+        await pilot.click(KeyBar, offset=(x + 2, 0))
+        await pilot.pause()
+        assert session.now == due[0]
+
+
+async def test_picker_bar_offers_enter_to_brief() -> None:
+    app = TabletopApp(journal_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        bar = _bar(app)
+        assert "⏎ Brief me" in bar and "q Quit" in bar
