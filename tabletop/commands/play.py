@@ -146,6 +146,8 @@ def resume_command(
     from tabletop.engine.journal import read_journal, resume
     from tabletop.tui.app import TabletopApp
 
+    if journal_path.is_dir():
+        raise _fail(f"{journal_path}: is a folder, not a journal file")
     if not journal_path.is_file():
         raise _fail(f"{journal_path}: no such journal file")
     record = read_journal(journal_path)

@@ -30,6 +30,8 @@ def test_resume_missing_or_broken_journal(
 ) -> None:
     assert main(["resume", str(tmp_path / "none.jsonl")]) == 1
     assert "no such journal" in capsys.readouterr().err
+    assert main(["resume", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"tabletop: {tmp_path}: is a folder, not a journal file\n"
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n")
     assert main(["resume", str(bad)]) == 1

@@ -40,7 +40,7 @@ def components_table(score: Score) -> Table:
         weight = score.weights.get(name, 0.0)
         table.add_row(name, f"{value:.0%}", f"{weight:g}", f"{weight * value:.1f}")
     table.add_row("penalties", "", "", Text(f"−{score.penalties:.1f}", style="red"))
-    table.add_row(Text("total", style="bold"), "", "", Text(f"{score.total:.1f}", style="bold"))
+    table.add_row(Text("total", style="bold"), "", "", Text(f"{score.total:.2f}", style="bold"))
     return table
 
 
@@ -194,7 +194,7 @@ class DebriefScreen(Screen[None]):
     def _score_ready(self, event: ScoreReady) -> None:
         self.score = event.score
         sc = event.score
-        head = Text(f" {sc.total:.1f} / 100  grade {sc.grade} ", style="bold reverse")
+        head = Text(f" {sc.total:.2f} / 100  grade {sc.grade} ", style="bold reverse")
         head.append(f"  {self.session.scenario.title} · team: {sc.team or 'unnamed'}")
         imp = sc.impact
         head.append(
