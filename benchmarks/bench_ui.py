@@ -28,9 +28,27 @@ GC pass over the 1k-node scenario's objects (70 ms) landed on random keys (`gc.f
 during the drill); Textual's Footer recomposed a widget per key on every focus change and
 dialog (now a one-line `KeyBar`); the message for a communicate action was a modal screen
 (now a box inside the actions panel). The old "take action" row was slow because the
-highlighted action was a communicate one: it timed the message dialog. Still above target:
-a focus change (tab, message box) costs two frames, a restyle of the panels whose
-`:focus-within` border changes and then the widgets' own focus styles (~50/65 ms).
+highlighted action was a communicate one: it timed the message dialog.
+
+Focus changes (tab, message box open/cancel), second round, same machine, p50 / p95 in ms:
+
+    key                       before (largest / 1k)     after (largest / 1k)
+    message box open/cancel   46.7/64.1   53.0/68.1     20.1/26.3   20.4/24.9
+    next panel (tab)          50.0/65.7   65.5/103.2    24.6/39.5   21.6/37.0
+
+Cause: not the restyle itself (the `:focus-within` panels have 3-6 descendants; restyling
+them costs ~7 ms) but frame pacing. A focus change painted two frames: Textual's `Screen`
+repaints the whole screen whenever `focused` changes, and that request, made in the screen's
+own task, started a frame at once; the widgets restyled by the change (old and new focused
+widget, their panels, their scrollbars) report their repaints from their own tasks a moment
+later, and those landed in a second frame, which Textual's frame timer, resumed after a
+pause, schedules one to two periods (17-33 ms) after the first. The second frame repainted
+what the first had already shown. Fix (`DrillScreen`): `focused` no longer repaints the
+whole screen (the widgets whose look depends on the focus refresh themselves), and repaints
+are held for 5 ms after a focus change (`FOCUS_SETTLE`, an app batch) so that the whole
+change paints in one frame. What remains (~20-25 ms) is spread: ~7 ms restyling the
+`:focus`/`:focus-within` nodes, ~4 ms the widgets' own focus/blur restyle, ~3 ms the key bar
+(Textual's `active_bindings`), ~8 ms painting the changed panels, plus the 5 ms hold.
 """
 
 from __future__ import annotations

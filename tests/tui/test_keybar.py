@@ -39,3 +39,23 @@ async def test_picker_bar_offers_enter_to_brief() -> None:
         assert isinstance(app.screen, PickerScreen)
         bar = _bar(app)
         assert "⏎ Brief me" in bar and "q Quit" in bar
+
+
+async def test_tab_highlights_the_next_panel_and_names_it(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    # The drill screen holds repaints for a moment after a focus change (one frame for the
+    # whole change): the hold must end, and the change must still be visible.
+    app = TabletopApp(new_session(dc_power), loaded=dc_power)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        actions, feed = app.screen.query_one("#actions"), app.screen.query_one("#feed")
+        focused_border = actions.styles.border_top
+        assert feed.styles.border_top != focused_border
+        await pilot.press("tab")
+        await pilot.pause(0.05)
+        assert app.screen.focused is feed
+        assert feed.styles.border_top == focused_border
+        assert actions.styles.border_top != focused_border
+        assert _bar(app).startswith(" Incident feed ")
+        assert app._batch_count == 0  # repaints are no longer held

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -14,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tabletop.engine.session import Session
@@ -50,6 +52,9 @@ LEGEND = Text.assemble(
     )
 )
 
+#: Seconds repaints are held after a focus change, so that it paints in one frame.
+FOCUS_SETTLE = 0.005
+
 #: Real seconds between clock ticks while running.
 TICK_SECONDS = 0.25
 
@@ -77,6 +82,12 @@ class DrillScreen(Screen[None]):
         Binding("m", "focus_map", "Map", show=False),
     ]
 
+    # Textual's Screen repaints the whole screen whenever the focus moves (`focused` is a
+    # repainting reactive). That full repaint raced ahead of the panels' own restyle
+    # (`:focus`, `:focus-within`), which then cost a second frame, 17-33 ms later (see
+    # benchmarks/bench_ui.py). The widgets whose look depends on the focus refresh
+    # themselves, so the screen-wide repaint is not needed.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     running: reactive[bool] = reactive(False)
     pace_index: reactive[int] = reactive(4)
 
@@ -150,6 +161,32 @@ class DrillScreen(Screen[None]):
         # stood, so that `tabletop resume` reopens it at this time.
         if not self.session.ended:
             self.session.facilitator("suspend")
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Move the focus, painting the whole change in one frame.
+
+        The old and the new focused widget restyle (`:focus`) and their panels
+        (`:focus-within`) and scrollbars repaint, each reporting from its own task; the first
+        report used to start a frame and the rest landed in a second one, 17-33 ms later
+        (Textual's frame timer waits one to two periods after a pause). Repaints are held
+        for a few milliseconds so that all of them make one frame.
+        """
+        if widget is self.focused:
+            return
+        batch = self.app.batch_update()
+        batch.__enter__()
+        try:
+            super().set_focus(widget, scroll_visible, from_app_focus)
+        finally:
+            # An app timer, not the screen's: the hold must end even if this screen goes.
+            self.app.set_timer(FOCUS_SETTLE, partial(self._focus_settled, batch))
+
+    def _focus_settled(self, batch: AbstractContextManager[None]) -> None:
+        batch.__exit__(None, None, None)
+        if self.is_attached:
+            self.check_idle()  # the screen's idle resumes its frame timer
 
     # ------------------------------------------------------------------- sync
 
