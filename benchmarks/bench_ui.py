@@ -36,6 +36,10 @@ Focus changes (tab, message box open/cancel), second round, same machine, p50 / 
     message box open/cancel   46.7/64.1   53.0/68.1     20.1/26.3   20.4/24.9
     next panel (tab)          50.0/65.7   65.5/103.2    24.6/39.5   21.6/37.0
 
+A rerun minutes later (load 0.5): tab 25.5/48.8 and 27.2/49.7, message box 22.0/33.7 and
+22.1/33.3: one frame every time; the p95 of tab swings with the machine's load, the slowest
+step being focus onto the filter `Input` (its restyle and the actions panel's repaint).
+
 Cause: not the restyle itself (the `:focus-within` panels have 3-6 descendants; restyling
 them costs ~7 ms) but frame pacing. A focus change painted two frames: Textual's `Screen`
 repaints the whole screen whenever `focused` changes, and that request, made in the screen's
