@@ -6,15 +6,16 @@ writes its traceback to a file, names it and says how to report it: never a raw 
 
 from __future__ import annotations
 
+import importlib
 import sys
 import tempfile
 import traceback
 from enum import IntEnum
+from typing import NamedTuple
 
 import click
 
 from tabletop import __version__
-from tabletop.commands import authoring, drill, play, reporting, scoring_cmds
 from tabletop.scenario.problems import InputError
 
 
@@ -35,7 +36,126 @@ class UserError(click.ClickException):
         click.echo(f"tabletop: {self.format_message()}", err=True)
 
 
-@click.group(invoke_without_command=True)
+class LazyCommand(NamedTuple):
+    """Where a sub-command lives, and its one-line help for `tabletop --help`."""
+
+    module: str
+    attribute: str
+    short_help: str
+
+
+#: Every sub-command. Modules are imported only when their command runs (or its own --help is
+#: asked for): importing them all costs more than half a second (networkx, numpy, Jinja2, the
+#: engine, Textual). `short_help` is what `tabletop --help` lists without importing anything;
+#: a test checks that it matches the command's docstring. To add a command, add a line here.
+COMMANDS: dict[str, LazyCommand] = {
+    "compare": LazyCommand(
+        "tabletop.commands.reporting",
+        "compare_command",
+        "Set several drills side by side: components, timelines, findings that repeat.",
+    ),
+    "export": LazyCommand(
+        "tabletop.commands.reporting",
+        "export_command",
+        "Export stored drills as CSV for spreadsheets (one row per drill).",
+    ),
+    "graph": LazyCommand(
+        "tabletop.commands.authoring",
+        "graph_command",
+        "Print the dependency graph of scenario FILE as text, Mermaid or Graphviz DOT.",
+    ),
+    "history": LazyCommand(
+        "tabletop.commands.reporting",
+        "history_command",
+        "List stored drills (oldest first), or their trends with --trend.",
+    ),
+    "list": LazyCommand(
+        "tabletop.commands.authoring",
+        "list_command",
+        "List the built-in scenarios and those in FOLDERS: id, kind, title, nodes, duration.",
+    ),
+    "new": LazyCommand(
+        "tabletop.commands.authoring",
+        "new_command",
+        "Write a commented starter scenario ID of KIND that validates; never overwrites.",
+    ),
+    "play": LazyCommand("tabletop.commands.play", "play_command", "Play a drill."),
+    "report": LazyCommand(
+        "tabletop.commands.reporting",
+        "report_command",
+        "After-action report of one drill, from its journal or its stored session id.",
+    ),
+    "resume": LazyCommand(
+        "tabletop.commands.play",
+        "resume_command",
+        "Reopen a drill from its journal, after a crash or a closed terminal: nothing is lost.",
+    ),
+    "run": LazyCommand(
+        "tabletop.commands.drill",
+        "run_command",
+        "Run a decision log against SCENARIO (a file or a built-in id), without the UI.",
+    ),
+    "schema": LazyCommand(
+        "tabletop.commands.authoring",
+        "schema_command",
+        "Print the JSON Schema of the tabletop/v1 format (for editor completion).",
+    ),
+    "serve": LazyCommand(
+        "tabletop.commands.play",
+        "serve_command",
+        "Serve the drill UI to a web browser (each browser tab gets its own drill).",
+    ),
+    "solve": LazyCommand(
+        "tabletop.commands.scoring_cmds",
+        "solve_command",
+        "Play the reference decisions and doing nothing, and score both.",
+    ),
+    "validate": LazyCommand(
+        "tabletop.commands.authoring",
+        "validate_command",
+        "Check scenario FILES (paths or built-in ids): every problem as FILE:LINE:COL: message.",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when that command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, sorted, without importing any command module."""
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module on first use; None for an unknown name."""
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        command = getattr(importlib.import_module(entry.module), entry.attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{entry.module}.{entry.attribute} is not a click command")
+        self.commands[cmd_name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The Commands section of --help from the table's one-liners (nothing imported)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            entry = COMMANDS.get(name)
+            if entry is not None and name not in self.commands:
+                rows.append((name, click.utils.make_default_short_help(entry.short_help, limit)))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="tabletop")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -44,11 +164,9 @@ def cli(ctx: click.Context) -> None:
     With no command, opens the drill UI on the scenario picker.
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(play.play_command)
-
-
-for _module in (authoring, drill, play, scoring_cmds, reporting):
-    _module.register(cli)
+        play = cli.get_command(ctx, "play")
+        assert play is not None  # in COMMANDS
+        ctx.invoke(play)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,1 +1,1 @@
-"""Sub-commands of the `tabletop` CLI, one module per area, each with `register(group)`."""
+"""Sub-commands of the `tabletop` CLI, one module per area, listed in `tabletop.cli.COMMANDS`."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import networkx as nx  # type: ignore[import-untyped]
-
 from tabletop.scenario.models import Node, Scenario
 
 Format = Literal["text", "mermaid", "dot"]
@@ -41,6 +39,10 @@ def edges(scenario: Scenario) -> list[Edge]:
 
 def layers(scenario: Scenario) -> list[list[str]]:
     """Node ids by layer (see the module docstring), file order within a layer."""
+    # Imported here: networkx takes a tenth of a second to import, and `tabletop validate`
+    # and `--help` must not pay for it (only `graph` draws layers).
+    import networkx as nx  # type: ignore[import-untyped]
+
     graph = nx.DiGraph()
     graph.add_nodes_from(n.id for n in scenario.nodes)
     graph.add_edges_from((e.source, e.target) for e in edges(scenario))
