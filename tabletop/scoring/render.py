@@ -54,7 +54,7 @@ def render_score_text(score: Score, *, findings: bool = True) -> str:
 
 def _finding_line(f: Finding) -> str:
     when = wording.t(f.t) if f.t is not None else ""
-    return f"  {f.points:+6.2f}  {when:<7} {f.text}"
+    return f"  {f.points:+6.2f}  {when:<9} {f.text}"
 
 
 def render_solve_text(result: SolveResult) -> str:
@@ -63,7 +63,7 @@ def render_solve_text(result: SolveResult) -> str:
     lines = [f"Reference decisions for {result.scenario} ({source}):"]
     for d in result.decisions:
         msg = f"  message: {d.message}" if d.message else ""
-        lines.append(f"  {wording.t(d.at):<8} {d.action}{msg}")
+        lines.append(f"  {wording.t(d.at):<9} {d.action}{msg}")
     lines += [
         "",
         "Reference run:",

@@ -6,6 +6,7 @@ customers, escalate when the cause is outside your hands, fix before verifying, 
 
 from __future__ import annotations
 
+from tabletop import exercise_time
 from tabletop.scenario.models import Phase
 
 #: What the team did, in the past tense, and the same as a gerund ("before assessing").
@@ -96,13 +97,13 @@ _MISSING: dict[str, str] = {
 
 
 def t(minute: float) -> str:
-    """An exercise time: T+12, T+12.5."""
-    return f"T+{minute:g}"
+    """An exercise time, the one way it is written: T+12:00, T+4:37:21."""
+    return exercise_time.instant(minute)
 
 
 def minutes(value: float) -> str:
-    """A duration in minutes: '1 min', '12.5 min'."""
-    return f"{value:g} min"
+    """A duration of exercise time, the one way it is written: '1:00', '12:30', '1:02:00'."""
+    return exercise_time.duration(value)
 
 
 def customer_minutes(value: float) -> str:

@@ -122,7 +122,7 @@ def test_solve_command_text_and_json(
     assert main(["solve", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Reference decisions for mini-power (derived from the playbook)" in out
-    assert "T+0      assess-impact" in out
+    assert "T+0:00    assess-impact" in out
     assert "Score: 100.00 / 100 (A)" in out and "Score: 0.00 / 100 (F)" in out
     assert main(["solve", str(path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

@@ -79,8 +79,8 @@ def test_run_text_prints_score_findings_and_counterfactuals(
     assert main(["run", str(scenario), "--decisions", str(log)]) == 0
     out = capsys.readouterr().out
     assert "Score: " in out and "Areas for improvement" in out
-    assert "You took “Post the failed part and its firmware” at T+70" in out
-    assert "Had you taken “Restore the utility feed” at T+90 instead of never" in out
+    assert "You took “Post the failed part and its firmware” at T+1:10:00" in out
+    assert "Had you taken “Restore the utility feed” at T+1:30:00 instead of never" in out
 
 
 def test_run_is_deterministic(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,7 +41,7 @@ def test_order_discordant_pairs_and_unstarted_step(flat: Scenario) -> None:
     assert lost(sc, "order") == pytest.approx(26.25)
     pair_texts = [f.text for f in order if f.step == "communicate"]
     assert len(pair_texts) == 2
-    assert "You told customers at T+0 before assessing at T+5" in pair_texts[0]
+    assert "You told customers at T+0:00 before assessing at T+5:00" in pair_texts[0]
     assert "guesses instead of facts" in pair_texts[0]
 
 
@@ -76,7 +76,7 @@ def test_coverage_counts_only_steps_done_before_the_end(flat: Scenario) -> None:
     cov = [f for f in sc.improvements if f.component == "coverage"]
     assert [f.points for f in cov] == [-5.0, -5.0, -5.0]
     fix = next(f for f in cov if f.step == "fix")
-    assert "started at T+235 but not done" in fix.text
+    assert "started at T+3:55:00 but not done" in fix.text
 
 
 def test_timeliness_linear_between_target_and_twice_target(
@@ -93,7 +93,7 @@ def test_timeliness_linear_between_target_and_twice_target(
     # Lost: 15 x (1 - 0.58333) / 2 = 3.125, one finding for the fix step.
     (late,) = [f for f in sc.improvements if f.component == "timeliness"]
     assert late.step == "fix" and late.points == pytest.approx(-3.125)
-    assert "25 min after its T+60 target" in late.text
+    assert "25:00 after its T+1:00:00 target" in late.text
     (on_time,) = [f for f in sc.strengths if f.component == "timeliness"]
     assert on_time.step == "assess" and on_time.points == pytest.approx(7.5)  # 15 / 2
 
