@@ -10,11 +10,19 @@ BUILTIN_ENV = "TABLETOP_SCENARIOS"
 
 
 def builtin_dir() -> Path:
-    """The folder of built-in scenarios (`scenarios/` beside the package in a checkout)."""
+    """The folder of built-in scenarios.
+
+    In an installed wheel, `tabletop/builtin_scenarios/` (setup.py copies them there); in a
+    checkout (and an editable install), the top-level `scenarios/` folder beside the package.
+    """
     override = os.environ.get(BUILTIN_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent.parent / "scenarios"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "builtin_scenarios"
+    if packaged.is_dir():
+        return packaged
+    return package.parent / "scenarios"
 
 
 def scenario_files(folders: list[Path] | None = None) -> list[Path]:
