@@ -65,9 +65,13 @@ def validate_command(files: tuple[str, ...]) -> None:
             failed = True
             continue
         s = loaded.scenario
+        for warning in loaded.warnings:
+            click.echo(str(warning))
         click.echo(
             f"{loaded.path}: ok ({len(s.nodes)} nodes, {len(s.actions)} actions, "
-            f"{len(s.injects)} injects)"
+            f"{len(s.injects)} injects"
+            + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
+            + ")"
         )
     if failed:
         # Not ctx.exit(1): tabletop.cli.main runs click in non-standalone mode, where click

@@ -36,6 +36,8 @@ def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
     loaded = load_scenario(path)
+    for warning in loaded.warnings:
+        click.echo(f"tabletop: {warning}", err=True)
     result = solve(loaded.scenario)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

@@ -16,7 +16,7 @@ from tabletop.gc_pause import paused_gc
 from tabletop.scenario import models as m
 from tabletop.scenario.errors import Contexts, from_validation_error
 from tabletop.scenario.problems import InputError, Problem
-from tabletop.scenario.validate import check_references
+from tabletop.scenario.validate import check_references, scenario_warnings
 from tabletop.scenario.yaml_safe import (
     DEFAULT_LIMITS,
     Limits,
@@ -41,6 +41,7 @@ SCENARIO_CONTEXTS: Contexts = {
     ("avoid", "*"): ("avoid entry", m.Avoid),
     ("reference", "*"): ("reference decision", m.ReferenceDecision),
     ("scoring",): ("scoring", m.ScoringWeights),
+    ("objectives", "*"): ("objective", m.Objective),
 }
 
 
@@ -51,6 +52,9 @@ class LoadedScenario:
     scenario: m.Scenario
     path: Path
     sha256: str
+    #: What is allowed but probably a mistake (a dependency cycle, a `by` no team can meet);
+    #: `validate` and `solve` print them and still exit 0.
+    warnings: tuple[Problem, ...] = ()
 
 
 def scenario_problems(doc: YamlDocument) -> tuple[m.Scenario | None, list[Problem]]:
@@ -68,11 +72,17 @@ def scenario_problems(doc: YamlDocument) -> tuple[m.Scenario | None, list[Proble
 
 def _parse_and_check(
     raw: bytes, name: str, limits: Limits
-) -> tuple[m.Scenario | None, list[Problem]]:
+) -> tuple[m.Scenario | None, list[Problem], tuple[Problem, ...]]:
     # A function of its own so that the node tree and plain data are freed (by reference
     # counting) before the garbage collector is back on: its first pass would walk them all.
     doc = _parse_yaml(raw, name, limits)
-    return scenario_problems(doc)
+    scenario, problems = scenario_problems(doc)
+    warnings = (
+        tuple(sorted(doc.locate(w) for w in scenario_warnings(scenario)))
+        if scenario is not None
+        else ()
+    )
+    return scenario, problems, warnings
 
 
 def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
@@ -84,17 +94,17 @@ def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedSc
     p = Path(path)
     raw = read_bytes(p, limits)
     with paused_gc():
-        scenario, problems = _parse_and_check(raw, str(p), limits)
+        scenario, problems, warnings = _parse_and_check(raw, str(p), limits)
     if scenario is None:
         raise InputError(problems)
-    return LoadedScenario(scenario, p, hashlib.sha256(raw).hexdigest())
+    return LoadedScenario(scenario, p, hashlib.sha256(raw).hexdigest(), warnings)
 
 
 def parse_scenario(text: str | bytes, name: str = "<string>") -> m.Scenario:
     """Validate scenario text (tests, tools); raise `InputError` listing every problem."""
     raw = text.encode() if isinstance(text, str) else text
     with paused_gc():
-        scenario, problems = _parse_and_check(raw, name, DEFAULT_LIMITS)
+        scenario, problems, _warnings = _parse_and_check(raw, name, DEFAULT_LIMITS)
     if scenario is None:
         raise InputError(problems)
     return scenario

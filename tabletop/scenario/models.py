@@ -67,6 +67,11 @@ class Status(StrEnum):
 
 
 EffectStatus = Literal["up", "degraded", "down", "compromised"]
+#: How a node comes back after it went down: by itself when its dependencies return (auto),
+#: or only when an action's effect brings it back (manual: a crashed service after a power cut).
+Recovery = Literal["auto", "manual"]
+#: Who sees an inject: the team (its feed, the briefing) or only the facilitator.
+Audience = Literal["team", "facilitator"]
 ScenarioKind = Literal["power", "attack", "third-party", "network", "other"]
 Difficulty = Literal["intro", "standard", "hard"]
 
@@ -125,6 +130,7 @@ class Node(_Strict):
     standby: StrictBool = False
     users: Annotated[int, Strict()] = Field(default=0, ge=0, le=MAX_USERS)
     sensitive: StrictBool = False
+    recovers: Recovery = "auto"
     depends_on: list[Dependency] = Field(default_factory=list)
 
     @property
@@ -155,6 +161,8 @@ class Condition(_Strict):
 
     done: list[Id] = Field(default_factory=list)
     not_done: list[Id] = Field(default_factory=list)
+    started: list[Id] = Field(default_factory=list)
+    not_started: list[Id] = Field(default_factory=list)
     down: list[Id] = Field(default_factory=list)
     up: list[Id] = Field(default_factory=list)
 
@@ -186,6 +194,7 @@ class Inject(_Strict):
     at: Minutes | None = None
     after: InjectAfter | None = None
     when: Condition | None = None
+    audience: Audience = "team"
     title: str = Field(min_length=1)
     message: str | None = None
     effects: list[Effect] = Field(default_factory=list)
@@ -207,6 +216,11 @@ class PlaybookStep(_Strict):
     by: Minutes | None = None
     #: None means "the step above it"; [] means "in parallel with all".
     after: list[Id] | None = None
+    #: Counts this many times in order, coverage and timeliness (default 1).
+    weight: Number = Field(default=1, gt=0, le=1000)
+    #: A critical task: failing it (not done, or done at or after twice its `by`) costs the
+    #: scenario's `critical_penalty`.
+    critical: StrictBool = False
 
 
 class Avoid(_Strict):
@@ -223,6 +237,15 @@ class ReferenceDecision(_Strict):
     at: Minutes
     action: Id
     message: str | None = None
+
+
+class Objective(_Strict):
+    """What the exercise evaluates, for the after-action report."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    capability: str | None = None
+    steps: list[Id] = Field(min_length=1)
 
 
 class ScoringWeights(_Strict):
@@ -254,6 +277,7 @@ class Scenario(_Strict):
     duration: Number = Field(gt=0, le=MAX_MINUTES)
     degraded_weight: Number = Field(default=0.5, ge=0, le=1)
     disclosure_penalty: Number = Field(default=5, ge=0, le=100)
+    critical_penalty: Number = Field(default=15, ge=0, le=100)
     nodes: list[Node] = Field(min_length=1)
     actions: list[Action] = Field(min_length=1)
     injects: list[Inject] = Field(default_factory=list)
@@ -261,6 +285,7 @@ class Scenario(_Strict):
     avoid: list[Avoid] = Field(default_factory=list)
     reference: list[ReferenceDecision] | None = None
     scoring: ScoringWeights = Field(default_factory=ScoringWeights)
+    objectives: list[Objective] = Field(default_factory=list)
 
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError when absent)."""

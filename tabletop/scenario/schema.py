@@ -36,6 +36,24 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Scenario", "avoid"): "Actions that cost points, with the reason.",
     ("Scenario", "reference"): "Model answer; derived from the playbook when absent.",
     ("Scenario", "scoring"): "Weights of the score components; they sum to 100.",
+    ("Scenario", "critical_penalty"): "Points lost per failed critical playbook step.",
+    ("Scenario", "objectives"): "What the exercise evaluates, for the after-action report.",
+    ("Node", "recovers"): (
+        "`auto`: comes back when its dependencies do. `manual`: once down, stays down until "
+        "an action's effect brings it back (a crashed service after a power cut)."
+    ),
+    ("Inject", "audience"): "`team` (default) or `facilitator`: shown only to the facilitator.",
+    ("Condition", "started"): "All of these actions have been taken (not refused).",
+    ("Condition", "not_started"): "None of these actions has been taken.",
+    ("PlaybookStep", "weight"): "Counts this many times in order, coverage and timeliness.",
+    ("PlaybookStep", "critical"): (
+        "A critical task: not done, or done at or after twice its `by`, costs "
+        "`critical_penalty` points."
+    ),
+    ("Objective", "id"): _ID,
+    ("Objective", "title"): "What the exercise evaluates, in words.",
+    ("Objective", "capability"): "The capability it exercises, as the organisation names it.",
+    ("Objective", "steps"): "Playbook step ids that perform this objective.",
     ("Node", "id"): _ID,
     ("Node", "label"): "Name shown on the dependency map.",
     ("Node", "kind"): "Free text for display: power, network, service, database, vendor ...",

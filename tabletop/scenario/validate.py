@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tabletop.scenario.errors import did_you_mean
-from tabletop.scenario.models import ID_PATTERN
+from tabletop.scenario.models import ID_PATTERN, AnyOfDependency, Node, Scenario, SoftDependency
 from tabletop.scenario.yaml_safe import Loc, Located
 
 _ID = re.compile(ID_PATTERN)
@@ -160,6 +160,8 @@ class _Checker:
                 for key, known, what in (
                     ("done", self.actions, "action"),
                     ("not_done", self.actions, "action"),
+                    ("started", self.actions, "action"),
+                    ("not_started", self.actions, "action"),
                     ("down", self.nodes, "node"),
                     ("up", self.nodes, "node"),
                 ):
@@ -212,10 +214,35 @@ class _Checker:
                         f"action {action!r} is already in avoid (line {line})",
                     )
                 seen.setdefault(action, index)
+        # An avoided action that also completes a step, or that the model answer takes, makes
+        # the scenario contradict itself: the recommended response would cost points.
+        for index, step in _entries(self.data, "playbook"):
+            for a_index, action in _strings(step.get("any_of")):
+                if action in seen:
+                    self.add(
+                        ("playbook", index, "any_of", a_index),
+                        f"action {action!r} is in avoid (line "
+                        f"{self.line_of(('avoid', seen[action], 'action'))}): a playbook step "
+                        "cannot be done by an action that costs points",
+                    )
         for index, decision in _entries(self.data, "reference"):
             loc: Loc = ("reference", index)
-            self.ref((*loc, "action"), decision.get("action"), self.actions, "action", "reference")
+            action = decision.get("action")
+            self.ref((*loc, "action"), action, self.actions, "action", "reference")
             self.within_duration((*loc, "at"), decision.get("at"), "'at'")
+            if isinstance(action, str) and action in seen:
+                self.add(
+                    (*loc, "action"),
+                    f"action {action!r} is in avoid (line "
+                    f"{self.line_of(('avoid', seen[action], 'action'))}): the model answer "
+                    "cannot take an action that costs points",
+                )
+
+    def check_objectives(self) -> None:
+        self._ids("objectives", "objective")
+        for index, objective in _entries(self.data, "objectives"):
+            loc: Loc = ("objectives", index, "steps")
+            self.refs(loc, objective.get("steps"), self.steps, "playbook step", "objective steps")
 
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -299,4 +326,93 @@ def check_references(data: Any, line_of: LineOf | None = None) -> list[Located]:
     checker.check_injects()
     checker.check_playbook()
     checker.check_avoid_and_reference()
+    checker.check_objectives()
     return checker.found
+
+
+def scenario_warnings(scenario: Scenario) -> list[Located]:
+    """What is allowed but probably a mistake, for `validate` and `solve` (exit 0).
+
+    - a dependency cycle: each node needs the others, which in real systems often means
+      none can restart first; the drill brings the cycle back as soon as none of its nodes
+      is down on its own, so the author should know it is there (and may want
+      `recovers: manual`);
+    - a `by` target earlier than the quickest of the step's actions could be done (its
+      minutes after its `requires`, which may run in parallel): no team can meet it.
+    """
+    found: list[Located] = []
+    node_pos = {n.id: k for k, n in enumerate(scenario.nodes)}
+    graph = {n.id: list(dict.fromkeys(dependency_ids(n))) for n in scenario.nodes}
+    for cycle in find_cycles(graph):
+        start = scenario.nodes[node_pos[cycle[0]]]
+        d_index = next(
+            (k for k, d in enumerate(start.depends_on) if cycle[1] in _dependency_members(d)), 0
+        )
+        path = " → ".join([*cycle, cycle[0]])
+        found.append(
+            Located(
+                ("nodes", node_pos[start.id], "depends_on", d_index),
+                f"warning: dependency cycle {path}: each needs the other; the drill brings "
+                "them back as soon as none is down on its own (a real restart may not)",
+            )
+        )
+    earliest = _earliest_done(scenario)
+    for index, step in enumerate(scenario.playbook):
+        if step.by is None:
+            continue
+        quickest = min(step.any_of, key=lambda a: (earliest.get(a, float("inf")), a))
+        soonest = earliest.get(quickest, float("inf"))
+        if step.by < soonest:
+            found.append(
+                Located(
+                    ("playbook", index, "by"),
+                    f"warning: 'by' {step.by:g} cannot be met: the quickest of this step's "
+                    f"actions ({quickest}) is done at minute {soonest:g} at the earliest",
+                )
+            )
+    return found
+
+
+def dependency_ids(node: Node) -> list[str]:
+    """Every node `node` depends on (hard, soft and `any_of` members), in file order."""
+    return [m for d in node.depends_on for m in _dependency_members(d)]
+
+
+def _dependency_members(dep: str | AnyOfDependency | SoftDependency) -> list[str]:
+    if isinstance(dep, str):
+        return [dep]
+    if isinstance(dep, SoftDependency):
+        return [dep.soft]
+    return list(dep.any_of)
+
+
+def _earliest_done(scenario: Scenario) -> dict[str, float]:
+    """Earliest minute each action can be done: its minutes after all its `requires` (which
+    may run in parallel) are done. Actions on or behind a requires cycle (an error) are left
+    out. Iterative: generated scenarios have requires chains deeper than Python's stack."""
+    actions = scenario.action_index
+    memo: dict[str, float] = {}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
+    for root in actions:
+        if root in state:
+            continue
+        stack = [root]
+        while stack:
+            aid = stack[-1]
+            if state.get(aid) is None:
+                state[aid] = 1
+                for req in actions[aid].requires:
+                    if req in actions and req not in state:
+                        stack.append(req)
+                continue
+            stack.pop()
+            if state[aid] == 2:
+                continue
+            state[aid] = 2
+            ready = 0.0
+            for req in actions[aid].requires:
+                ready = max(
+                    ready, memo.get(req, float("inf")) if state.get(req) == 2 else float("inf")
+                )
+            memo[aid] = ready + actions[aid].minutes
+    return {a: t for a, t in memo.items() if t != float("inf")}
