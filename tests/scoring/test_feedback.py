@@ -109,7 +109,7 @@ def test_disclosing_message_is_flagged_with_what_it_gives_away(mini: Scenario) -
     assert fb.disclosure is not None
     assert fb.disclosure.penalty == 5
     assert fb.disclosure.hits == [
-        ("Orders database", "names the weak component (Orders database)"),
+        ("Orders database", "names a sensitive component (Orders database)"),
         ("firmware 4.2", "gives a software version"),
     ]
 
