@@ -66,8 +66,13 @@ class DecisionLog:
 
 
 def _number(value: Any) -> float | None:
+    """A time as a float; None for anything else (the model reports those), including an
+    integer too large for a float (a 400-digit `at`)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return None
     return None
 
 

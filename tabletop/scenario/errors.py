@@ -53,6 +53,9 @@ def describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (yes/no/on/off are booleans in YAML: quote text)"
+    if isinstance(value, int) and abs(value) >= 10**15:
+        # `{:g}` would convert to float, which overflows past 1e308: count the digits instead.
+        return f"a number of {len(str(abs(value))):,} digits"
     if isinstance(value, int | float):
         return f"the number {value:g}"
     if isinstance(value, str):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tabletop.terminal_text import MAX_LINE, capped, one_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -15,7 +17,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        # One line, whatever the file holds: control characters shown as spaces (the message
+        # may quote the file), a long value shortened; the location is always kept whole.
+        where = one_line(f"{self.file}:{self.line}:{self.column}: ")
+        return where + capped(one_line(self.message), max(MAX_LINE - len(where), 120))
 
 
 class InputError(Exception):

@@ -107,7 +107,7 @@ def _scalar_key(node: Node) -> Any:
     if isinstance(node, ScalarNode):
         try:
             return yaml.SafeLoader("").construct_object(node)
-        except yaml.YAMLError:
+        except Exception:  # a key that does not construct is its text here
             return node.value
     return None
 
@@ -128,14 +128,103 @@ def _child(node: Node, part: int | str) -> tuple[Node | None, Node] | None:
     return None
 
 
+class _Unconstructable(yaml.MarkedYAMLError):
+    """A value PyYAML parsed but could not build (a date that does not exist, `!!int abc`):
+    raised at the innermost node, with its mark and a message for the author."""
+
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(problem=message, problem_mark=node.start_mark)
+        self.message = message
+
+
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:timestamp": "a date or time",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:binary": "base64 data",
+    "tag:yaml.org,2002:map": "a mapping",
+    "tag:yaml.org,2002:omap": "an ordered mapping",
+    "tag:yaml.org,2002:pairs": "a list of pairs",
+    "tag:yaml.org,2002:set": "a set",
+    "tag:yaml.org,2002:seq": "a list",
+    "tag:yaml.org,2002:str": "text",
+}
+
+
+#: Digits an integer may have: a float (every number a scenario holds) ends near 1.8e308.
+MAX_INT_DIGITS = 300
+
+_COLLECTIONS = ("a mapping", "a list", "a set", "a list of pairs", "an ordered mapping")
+
+
+def _unconstructable_message(node: Node, exc: Exception) -> str:
+    """Why a node could not be built, in an author's words (the value shortened)."""
+    tag = str(node.tag)
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    if not isinstance(node, ScalarNode):
+        kind = "a mapping" if isinstance(node, MappingNode) else "a list"
+        return f"{short} cannot be applied to {kind}: use plain YAML values only"
+    value = str(node.value)
+    shown = repr(value if len(value) <= 40 else value[:37] + "...")
+    if tag.endswith(":timestamp") and not node.style and not _explicit(node):
+        # An implicit date (`2024-02-30`): it looks like one, so YAML tried to build it.
+        return f"{shown} looks like a date but is not one ({exc}): quote it to make it text"
+    wanted = _TAG_WORDS.get(tag)
+    if wanted is None:
+        return f"{shown} cannot be read with tag {short}: use plain YAML values only"
+    if wanted in _COLLECTIONS:
+        return f"{short} needs {wanted}, got the text {shown}"
+    return f"{shown} is not {wanted} (tag {short})"
+
+
+def _explicit(node: ScalarNode) -> bool:
+    # The composer keeps no flag for an explicit tag on a plain scalar; an implicit one is
+    # exactly what the resolver would give the text.
+    resolved = yaml.resolver.Resolver().resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+    return bool(node.tag != resolved)
+
+
 class _Loader(_BaseLoader):
-    """Safe loader that collects duplicate and unhashable keys instead of keeping the last."""
+    """Safe loader that collects duplicate and unhashable keys instead of keeping the last,
+    and turns every value it cannot build into a problem at that value."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.key_problems: list[tuple[Node, str]] = []
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """Build one node. Deep, so that a failure inside a mapping or list is raised here,
+        at that node, rather than later from a pending generator with no node to point at
+        (depth is already bounded by `Limits.max_depth`)."""
+        try:
+            return super().construct_object(node, deep=True)
+        except (_Unconstructable, RecursionError, MemoryError):
+            raise
+        except yaml.MarkedYAMLError as exc:
+            unsupported = "could not determine a constructor" in str(exc.problem)
+            if exc.problem_mark is None or (
+                exc.problem_mark.index == node.start_mark.index and not unsupported
+            ):  # PyYAML's own words for this node ("failed to decode base64 data: ...")
+                raise _Unconstructable(node, _unconstructable_message(node, exc)) from None
+            raise
+        except Exception as exc:  # PyYAML raises anything from its builders
+            raise _Unconstructable(node, _unconstructable_message(node, exc)) from None
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        """An integer, refusing more digits than any number a scenario holds: past ~309 digits
+        it cannot even become a float, and every later step would overflow on it."""
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise _Unconstructable(
+                node, f"a number of {digits:,} digits is too long (at most {MAX_INT_DIGITS})"
+            )
+        return int(super().construct_yaml_int(node))
+
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):  # `!!map` (or `!!omap`...) on a scalar or list
+            raise _Unconstructable(node, _unconstructable_message(node, TypeError()))
         merge_keys = sum(1 for k, _ in node.value if k.tag == "tag:yaml.org,2002:merge")
         own_keys = len(node.value) - merge_keys
         self.flatten_mapping(node)
@@ -161,6 +250,10 @@ class _Loader(_BaseLoader):
                 )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+# The constructor table maps tags to functions, not method names: register the override.
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def _show(value: Any) -> str:
@@ -190,6 +283,12 @@ _CONTEXTS = {
 
 def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     """One problem from a PyYAML error, at its mark, in an author's words."""
+    if isinstance(exc, _Unconstructable):
+        mark = exc.problem_mark
+        assert mark is not None
+        return Problem(file, mark.line + 1, mark.column + 1, exc.message)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(file, exc, text)
     if not (isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None):
         return Problem(file, 1, 1, f"YAML syntax: {exc}")
     mark = exc.problem_mark
@@ -213,6 +312,29 @@ def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
         where = _CONTEXTS.get(context, context + " at line {line}").format(line=line)
         problem = f"{problem} ({where})"
     return Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {problem}")
+
+
+#: Characters YAML does not allow in a file (YAML 1.1 § 5.1: the printable set).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _reader_problem(file: str, exc: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML refuses, at its own line and column (the reader's own error gives a
+    character offset in a second line, and only the C loader's counts bytes)."""
+    found = _NOT_YAML.search(text)
+    if found is None:
+        return Problem(file, 1, 1, f"YAML syntax: {str(exc.reason).strip()}")
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    code = ord(found.group())
+    return Problem(
+        file,
+        line,
+        column,
+        f"control character U+{code:04X} is not allowed in YAML "
+        f"(write it as \\u{code:04x} inside double quotes, or remove it)",
+    )
 
 
 def _decode(file: str, raw: bytes) -> str:
