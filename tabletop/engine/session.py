@@ -292,8 +292,14 @@ class Session:
         return self._agenda[0][0] if self._agenda else None
 
     def next_inject(self) -> tuple[float, str] | None:
-        """(time, inject id) of the next inject scheduled to come due, if any."""
-        pending = [(t, i) for t, p, _, i in self._agenda if p == _INJECT]
+        """(time, inject id) of the next inject still to come due, if any.
+
+        An inject the facilitator fired by hand keeps its place on the agenda (it is skipped
+        when it comes due), so it is left out here: the next inject is one still to happen.
+        """
+        pending = [
+            (t, i) for t, p, _, i in self._agenda if p == _INJECT and i not in self._handled_injects
+        ]
         return min(pending) if pending else None
 
     def pending_injects(self) -> list[str]:
