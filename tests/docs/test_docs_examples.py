@@ -1,0 +1,323 @@
+"""The user documentation cannot drift from what the tool does.
+
+- every scenario in docs/examples/ validates, and every decision log there loads against its
+  scenario;
+- the worked example of docs/scoring.md (its marked table) is what `tabletop run --json`
+  prints for docs/examples/mail-provider-outage.yaml and its log;
+- every message quoted in "Mistakes validate catches" of docs/scenario-format.md is the line
+  `tabletop validate` prints for docs/examples/office-power-cut.yaml with that mistake put in.
+
+When a message or the example changes on purpose, `python tests/docs/test_docs_examples.py`
+prints the current lines to paste into the doc.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tabletop.scenario.decision_log import load_decision_log
+from tabletop.scenario.loader import load_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+EXAMPLES = DOCS / "examples"
+MISTAKES_BASE = EXAMPLES / "office-power-cut.yaml"
+WORKED = EXAMPLES / "mail-provider-outage.yaml"
+WORKED_LOG = EXAMPLES / "mail-provider-outage-log.yaml"
+
+#: (file name, text in office-power-cut.yaml, what it becomes): one mistake each.
+MISTAKES: list[tuple[str, str, str]] = [
+    # --- YAML
+    (
+        "colon-in-value",
+        "    title: The UPS alarm sounds and then goes quiet",
+        "    title: UPS alarm: it sounds and then goes quiet",
+    ),
+    ("tab-indent", "    kind: facility\n", "\tkind: facility\n"),
+    ("duplicate-key", "    users: 5000\n", "    users: 5000\n    users: 4000\n"),
+    ("date-as-minute", "  - id: power-back\n    at: 140", "  - id: power-back\n    at: 2026-12-01"),
+    ("yes-as-text", "    label: UPS batteries", "    label: yes"),
+    # --- keys, types, values
+    ("misspelt-key", "    depends_on: [server-room]", "    dependson: [server-room]"),
+    ("missing-key", "    label: Online shop\n", ""),
+    ("text-for-number", "    minutes: 20\n", "    minutes: twenty\n"),
+    ("quoted-number", "    minutes: 20\n", '    minutes: "20"\n'),
+    ("text-for-bool", "    third_party: true", "    third_party: maybe"),
+    ("bad-id", "  - id: shop\n", "  - id: Online Shop\n"),
+    ("unknown-kind", "kind: power\nsummary", "kind: blackout\nsummary"),
+    (
+        "misspelt-phase",
+        "    phase: escalate\n    minutes: 10",
+        "    phase: escalte\n    minutes: 10",
+    ),
+    (
+        "unknown-status",
+        "      - {node: generator, status: up}",
+        "      - {node: generator, status: running}",
+    ),
+    (
+        "effect-standby",
+        "      - {node: generator, status: up}",
+        "      - {node: generator, status: standby}",
+    ),
+    ("wrong-format", "format: tabletop/v1", "format: tabletop/v2"),
+    ("negative-users", "    users: 5000", "    users: -5"),
+    ("degraded-weight-range", "degraded_weight: 0.5", "degraded_weight: 2"),
+    ("empty-title", "    title: The lights go out", '    title: ""'),
+    ("empty-any-of", "    any_of: [book-ups-test]", "    any_of: []"),
+    ("inject-no-trigger", "  - id: ups-flat\n    at: 30\n", "  - id: ups-flat\n"),
+    (
+        "inject-at-and-after",
+        "    after: {action: call-utility, minutes: 20}",
+        "    at: 20\n    after: {action: call-utility, minutes: 20}",
+    ),
+    ("scoring-sum", "  outcome: 30", "  outcome: 20"),
+    ("dependency-shape", "      - soft: cooling", "      - [cooling]"),
+    ("dependency-key", "      - soft: cooling", "      - hard: cooling"),
+    ("unknown-when-key", "{not_started: [post-status]}", "{not-started: [post-status]}"),
+    (
+        "list-for-mapping",
+        "scoring:\n  order: 35\n  coverage: 20\n  timeliness: 15\n  outcome: 30",
+        "scoring: [35, 20, 15, 30]",
+    ),
+    ("mapping-for-list", "    requires: [assess-power]", "    requires: {action: assess-power}"),
+    ("recovers-value", "    recovers: manual", "    recovers: never"),
+    ("audience-value", "    audience: facilitator", "    audience: facilitators"),
+    ("weight-zero", "    weight: 2", "    weight: 0"),
+    ("weight-text", "    weight: 2", "    weight: double"),
+    ("critical-text", "    critical: true", "    critical: always"),
+    ("critical-penalty-range", "critical_penalty: 15", "critical_penalty: 150"),
+    # --- ids and references
+    ("duplicate-id", "  - id: call-utility\n", "  - id: assess-power\n"),
+    ("unknown-node", "    depends_on: [server-room]", "    depends_on: [server-rom]"),
+    (
+        "unknown-any-of-node",
+        "      - any_of: [utility, generator, ups]",
+        "      - any_of: [utility, genset, ups]",
+    ),
+    (
+        "unknown-effect-node",
+        "      - {node: ups, status: down}",
+        "      - {node: ups-batteries, status: down}",
+    ),
+    ("unknown-requires", "    requires: [assess-power]", "    requires: [assess]"),
+    ("unknown-needs", "    needs: [server-room]", "    needs: [power]"),
+    ("unknown-when-action", "{not_started: [post-status]}", "{not_started: [post-update]}"),
+    (
+        "unknown-inject-after",
+        "{action: call-utility, minutes: 20}",
+        "{action: phone-utility, minutes: 20}",
+    ),
+    ("unknown-step-action", "    any_of: [check-orders]", "    any_of: [check-order]"),
+    (
+        "unknown-after-step",
+        "    after: [assess]\n    weight: 2",
+        "    after: [asses]\n    weight: 2",
+    ),
+    ("unknown-avoid-action", "  - action: post-ups-model", "  - action: post-ups-models"),
+    (
+        "unknown-reference-action",
+        "  - {at: 40, action: book-ups-test}",
+        "  - {at: 40, action: book-test}",
+    ),
+    (
+        "unknown-objective-step",
+        "    steps: [restore-power, verify]",
+        "    steps: [restore-power, verification]",
+    ),
+    (
+        "avoid-in-step",
+        "    any_of: [tell-customers-plan]",
+        "    any_of: [tell-customers-plan, post-ups-model]",
+    ),
+    (
+        "avoid-in-reference",
+        "  - {at: 40, action: book-ups-test}",
+        "  - {at: 40, action: post-ups-model}",
+    ),
+    (
+        "duplicate-avoid",
+        "    penalty: 10\n",
+        "    penalty: 10\n    why: Twice.\n  - action: post-ups-model\n    penalty: 5\n",
+    ),
+    # --- times
+    ("inject-after-end", "    at: 140\n", "    at: 300\n"),
+    ("by-after-end", "    by: 60\n", "    by: 200\n"),
+    (
+        "reference-after-end",
+        "  - {at: 40, action: book-ups-test}",
+        "  - {at: 400, action: book-ups-test}",
+    ),
+    ("negative-minutes", "    minutes: 20\n", "    minutes: -20\n"),
+    # --- structure
+    ("self-dependency", "    depends_on: [server-room]", "    depends_on: [database]"),
+    ("self-requires", "    requires: [assess-power]", "    requires: [start-generator]"),
+    (
+        "requires-cycle",
+        "    minutes: 10\n    reveals:",
+        "    minutes: 10\n    requires: [start-generator]\n    reveals:",
+    ),
+    (
+        "after-itself",
+        "    after: [assess]\n    weight: 2",
+        "    after: [communicate]\n    weight: 2",
+    ),
+    (
+        "after-cycle",
+        "    any_of: [assess-power]\n    by: 15",
+        "    any_of: [assess-power]\n    by: 15\n    after: [escalate]",
+    ),
+    # --- warnings (the file stays valid)
+    ("dependency-cycle", "    depends_on: [server-room]", "    depends_on: [server-room, shop]"),
+    (
+        "unmeetable-by",
+        "    any_of: [assess-power]\n    by: 15",
+        "    any_of: [assess-power]\n    by: 5",
+    ),
+]
+
+
+def _tabletop(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("tabletop")
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=300, cwd=cwd, check=False
+    )
+
+
+def _is_log(path: Path) -> bool:
+    return path.stem.endswith("-log")
+
+
+def _scenario_files() -> list[Path]:
+    return sorted(p for p in EXAMPLES.glob("*.yaml") if not _is_log(p))
+
+
+def test_examples_folder_holds_scenarios_and_logs() -> None:
+    assert {p.name for p in _scenario_files()} >= {MISTAKES_BASE.name, WORKED.name}
+    assert WORKED_LOG.exists()
+
+
+def test_every_example_scenario_validates_without_warnings() -> None:
+    files = _scenario_files()
+    ran = _tabletop("validate", *(str(p) for p in files))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    lines = ran.stdout.splitlines()
+    assert len(lines) == len(files), ran.stdout  # one "ok" line each: no warning printed
+    for path, line in zip(files, lines, strict=True):
+        assert line.startswith(f"{path}: ok ("), line
+
+
+@pytest.mark.parametrize("log", sorted(p.name for p in EXAMPLES.glob("*-log.yaml")))
+def test_every_example_log_loads_against_its_scenario(log: str) -> None:
+    data = yaml.safe_load((EXAMPLES / log).read_text())
+    scenario = load_scenario(EXAMPLES / f"{data['scenario']}.yaml").scenario
+    loaded = load_decision_log(EXAMPLES / log, scenario)
+    assert loaded.decisions, "an example log with no decision shows nothing"
+
+
+# ------------------------------------------------------------------ the worked example
+
+
+def _marked_table(text: str, name: str) -> dict[str, str]:
+    """Rows `| key | value | ... |` between `<!-- NAME:begin -->` and `<!-- NAME:end -->`."""
+    match = re.search(rf"<!-- {name}:begin -->(.*?)<!-- {name}:end -->", text, re.S)
+    assert match, f"no marked table {name!r} in the doc"
+    rows: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0] and not set(cells[0]) <= {"-", " ", ":"}:
+            rows[cells[0]] = cells[1]
+    rows.pop("figure", None)  # the header row
+    return rows
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def _worked_run() -> dict[str, Any]:
+    ran = _tabletop("run", str(WORKED), "--decisions", str(WORKED_LOG), "--json", "--no-history")
+    assert ran.returncode == 0, ran.stderr
+    doc: dict[str, Any] = json.loads(ran.stdout)
+    return doc
+
+
+def test_worked_example_figures_are_what_run_prints() -> None:
+    table = _marked_table((DOCS / "scoring.md").read_text(), "worked-example")
+    doc = _worked_run()
+    for name in ("order", "coverage", "timeliness", "outcome"):
+        assert doc["components"][name] == pytest.approx(_number(table[name]), abs=5e-5), name
+    impact = doc["impact"]
+    assert impact["customer_minutes"] == _number(table["customer_minutes"])
+    assert impact["baseline_customer_minutes"] == _number(table["baseline_customer_minutes"])
+    assert impact["reference_customer_minutes"] == _number(table["reference_customer_minutes"])
+    breakdown = doc["penalty_breakdown"]
+    for name in ("critical", "avoid", "disclosure"):
+        assert breakdown[name] == _number(table[f"{name} penalty"]), name
+    assert doc["penalties"] == _number(table["penalties"])
+    assert doc["total"] == _number(table["total"])
+    assert doc["grade"] == table["grade"]
+
+
+def test_worked_example_first_finding_is_the_failed_critical_step() -> None:
+    text = (DOCS / "scoring.md").read_text()
+    first = _worked_run()["findings"][0]
+    assert first["text"] in text, "the doc quotes the first finding word for word"
+
+
+# --------------------------------------------------------- mistakes validate catches
+
+
+def _mistake_lines(tmp: Path) -> dict[str, list[str]]:
+    """What `tabletop validate` prints for each mistake, by file name."""
+    base = MISTAKES_BASE.read_text()
+    names = []
+    for name, old, new in MISTAKES:
+        assert base.count(old) >= 1, f"{name}: {old!r} is no longer in {MISTAKES_BASE.name}"
+        (tmp / f"{name}.yaml").write_text(base.replace(old, new, 1))
+        names.append(f"{name}.yaml")
+    ran = _tabletop("validate", *names, cwd=tmp)
+    out: dict[str, list[str]] = {n: [] for n in names}
+    for line in ran.stdout.splitlines():
+        out[line.split(":", 1)[0]].append(line)
+    return out
+
+
+def _first_problem(lines: list[str]) -> str:
+    return next(line for line in lines if ": ok (" not in line)
+
+
+def test_each_mistake_is_caught_and_quoted_in_the_doc(tmp_path: Path) -> None:
+    doc = (DOCS / "scenario-format.md").read_text()
+    found = _mistake_lines(tmp_path)
+    missing = []
+    for name, lines in found.items():
+        problems = [line for line in lines if ": ok (" not in line]
+        assert problems, f"{name}: validate found nothing: {lines}"
+        if problems[0] not in doc:
+            missing.append(problems[0])
+    assert not missing, "not quoted in docs/scenario-format.md:\n" + "\n".join(missing)
+
+
+def test_warnings_keep_the_file_valid(tmp_path: Path) -> None:
+    found = _mistake_lines(tmp_path)
+    for name in ("dependency-cycle.yaml", "unmeetable-by.yaml"):
+        lines = found[name]
+        assert ": warning: " in lines[0], lines
+        assert lines[-1].startswith(f"{name}: ok (") and "1 warning(s)" in lines[-1], lines
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        for lines in _mistake_lines(Path(folder)).values():
+            print(_first_problem(lines))
