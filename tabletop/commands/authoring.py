@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import builtin_dir, resolve_scenario, scenario_files
 from tabletop.scenario.graph_render import FORMATS, render
-from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError
 from tabletop.scenario.schema import scenario_json_schema
@@ -48,6 +49,7 @@ def _load(name: str) -> LoadedScenario:
 
 
 @click.command("validate")
+@no_cache_option
 @click.argument("files", nargs=-1, required=True)
 def validate_command(files: tuple[str, ...]) -> None:
     """Check scenario FILES (paths or built-in ids): every problem as FILE:LINE:COL: message."""
@@ -107,6 +109,7 @@ def _row(path: Path) -> list[str] | str:
 
 
 @click.command("list")
+@no_cache_option
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 def list_command(folders: tuple[Path, ...]) -> None:
     """List the built-in scenarios and those in FOLDERS: id, kind, title, nodes, duration."""
@@ -176,6 +179,7 @@ def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
 
 
 @click.command("graph")
+@no_cache_option
 @click.argument("file")
 @click.option(
     "--format",

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.engine.headless import (
     format_entry,
     impact_figures,
@@ -22,7 +23,7 @@ from tabletop.engine.headless import (
 from tabletop.engine.session import Session
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.decision_log import DecisionLog, load_decision_log
-from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring import score as score_session
 from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
@@ -115,6 +116,7 @@ def render_text(payload: dict[str, Any], title: str) -> str:
 
 
 @click.command("run")
+@no_cache_option
 @click.argument("scenario")
 @click.option(
     "--decisions",

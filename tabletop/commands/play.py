@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.loader import load_scenario
 
 
 def _default_journal_dir() -> Path:
@@ -45,6 +45,7 @@ def _fail(message: str) -> click.ClickException:
 
 
 @click.command("play")
+@no_cache_option
 @click.argument("args", nargs=-1, metavar="[SCENARIO] [FOLDER]...")
 @click.option("--team", default="", help="Team name (asked in the picker when omitted).")
 @click.option(
@@ -129,6 +130,7 @@ def play_command(
 
 
 @click.command("resume")
+@no_cache_option
 @click.argument("journal_path", metavar="JOURNAL", type=click.Path(path_type=Path))
 @click.option(
     "--scenario",

@@ -15,13 +15,14 @@ from typing import Any
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.engine.events import Event
 from tabletop.engine.journal import read_journal, replay
 from tabletop.engine.session import Session
 from tabletop.reports import FORMATS, build_comparison, build_report, render
 from tabletop.reports.model import Report
 from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.problems import InputError, Problem
 from tabletop.scoring.model import Score
 from tabletop.store import (
@@ -237,6 +238,7 @@ def _with_filters(fn: Any) -> Any:
 
 
 @click.command("report")
+@no_cache_option
 @click.argument("source", metavar="JOURNAL|SESSION_ID")
 @_format_option
 @_output_option
@@ -261,6 +263,7 @@ def report_command(
 
 
 @click.command("history")
+@no_cache_option
 @_with_filters
 @click.option("--trend", is_flag=True, help="Per team and component, how scores move over time.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -383,6 +386,7 @@ def export_command(
 
 
 @click.command("compare")
+@no_cache_option
 @click.argument("sources", nargs=-1, metavar="[JOURNAL|SESSION_ID]...")
 @_with_filters
 @_format_option

@@ -6,8 +6,8 @@ import json
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.loader import load_scenario
 from tabletop.scoring.render import render_solve_text
 from tabletop.scoring.solve import solve
 
@@ -18,6 +18,7 @@ def register(group: click.Group) -> None:
 
 
 @click.command("solve")
+@no_cache_option
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option(
