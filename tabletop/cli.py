@@ -69,6 +69,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "history_command",
         "List stored drills (oldest first), or their trends with --trend.",
     ),
+    "import": LazyCommand(
+        "tabletop.commands.importing",
+        "import_command",
+        "Write a scenario from the dependency graph in FILES of KIND.",
+    ),
     "list": LazyCommand(
         "tabletop.commands.authoring",
         "list_command",
@@ -109,6 +114,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "tabletop.commands.scoring_cmds",
         "solve_command",
         "Play the reference decisions and doing nothing, and score both.",
+    ),
+    "spof": LazyCommand(
+        "tabletop.commands.importing",
+        "spof_command",
+        "For every node of SCENARIO, what goes down if it alone fails, worst first.",
     ),
     "validate": LazyCommand(
         "tabletop.commands.authoring",
