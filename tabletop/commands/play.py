@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shlex
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
+from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario, scenario_source
 
 
 def _default_journal_dir() -> Path:
@@ -81,7 +81,8 @@ def play_command(
 
     Without a SCENARIO the picker opens on the built-ins and the given folders.
     """
-    from tabletop.tui.app import TabletopApp, open_journal
+    from tabletop.engine.journal import JournalWriter, create_journal
+    from tabletop.tui.app import TabletopApp
 
     scenario_arg: str | None = None
     folders = [Path(a) for a in args]
@@ -110,12 +111,23 @@ def play_command(
     loaded = load_scenario(path)
     from tabletop.engine.session import Session
 
-    if journal is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        journal = _default_journal_dir() / f"{loaded.scenario.id}-{stamp}.jsonl"
-    sink = open_journal(journal)
+    try:
+        if journal is None:
+            sink = create_journal(_default_journal_dir(), loaded.scenario.id)
+            journal = sink.path
+        else:
+            sink = JournalWriter(journal)
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
     session = Session(
-        loaded.scenario, sha256=loaded.sha256, team=team or "team", mode=mode, sink=sink
+        loaded.scenario,
+        sha256=loaded.sha256,
+        team=team or "team",
+        mode=mode,
+        sink=sink,
+        source=scenario_source(scenario_arg, loaded.path),
     )
     TabletopApp(
         session,
@@ -137,7 +149,7 @@ def play_command(
     "scenario_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Scenario file (default: the built-in named in the journal).",
+    help="Scenario file (default: the file the drill ran from, if unchanged).",
 )
 @click.option("--pace", type=click.FloatRange(min=0.01), default=5.0, show_default=True)
 @_DB_OPTION
@@ -153,15 +165,12 @@ def resume_command(
     if not journal_path.is_file():
         raise _fail(f"{journal_path}: no such journal file")
     record = read_journal(journal_path)
-    scenario_id = str(record.start.data.get("scenario", ""))
     if scenario_path is None:
+        # The file the drill ran from (recorded in the start event), if unchanged.
         try:
-            scenario_path = resolve_scenario(scenario_id)
-        except FileNotFoundError:
-            raise _fail(
-                f"{journal_path}: scenario {scenario_id!r} is not a built-in; "
-                "give its file with --scenario PATH"
-            ) from None
+            scenario_path = find_journal_scenario(record.start.data, journal_path, "--scenario")
+        except ScenarioNotFound as exc:
+            raise _fail(str(exc)) from None
     loaded = load_scenario(scenario_path)
     session = resume(loaded, journal_path, record=record)
     TabletopApp(

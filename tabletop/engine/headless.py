@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tabletop import exercise_time
 from tabletop.engine.events import Decision, Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session, simulate
@@ -26,31 +27,45 @@ def run_decisions(
     *,
     team: str = "",
     journal: str | Path | None = None,
+    source: dict[str, str] | None = None,
 ) -> Session:
     """Run decisions (each at its minute) to the end of the drill; return the ended session.
 
     With `journal`, every event is written to that new file (refused if it already holds a
-    journal: two drills in one journal could not be replayed).
+    journal: two drills in one journal could not be replayed). `source` (where the scenario
+    file is, see `tabletop.scenario.source`) goes into the start event.
     """
-    writer: JournalWriter | None = None
-    if journal is not None:
-        path = Path(journal)
-        if path.exists() and path.stat().st_size > 0:
-            raise FileExistsError(f"{path}: already exists; give a new journal file")
-        writer = JournalWriter(path)
+    # The writer creates the file exclusively: `FileExistsError` when it holds anything.
+    writer = JournalWriter(Path(journal)) if journal is not None else None
     try:
-        return simulate(
-            loaded.scenario, list(decisions), sha256=loaded.sha256, team=team, sink=writer
+        if source is None:
+            return simulate(
+                loaded.scenario, list(decisions), sha256=loaded.sha256, team=team, sink=writer
+            )
+        session = Session(
+            loaded.scenario, sha256=loaded.sha256, team=team, sink=writer, source=source
         )
+        return _play_to_end(session, decisions)
     finally:
         if writer is not None:
             writer.close()
 
 
+def _play_to_end(session: Session, decisions: Iterable[Decision]) -> Session:
+    """What `simulate` does without an early end, on a session already started (`simulate`
+    starts its own, without a `source`); a test checks both give the same events."""
+    for d in sorted(decisions, key=lambda d: d.at):
+        if not session.ended:
+            session.advance(d.at)
+        session.take(d.action, by=d.by, note=d.note, message=d.message)
+    session.advance(session.scenario.duration)
+    session.end("duration")
+    return session
+
+
 def format_clock(t: float) -> str:
-    """Exercise time as `T+mm:ss` (minutes may exceed 59: `T+240:00`)."""
-    seconds = round(t * 60)
-    return f"T+{seconds // 60:02d}:{seconds % 60:02d}"
+    """An exercise instant, the one way it is written: `T+37:21`, `T+4:00:00`."""
+    return exercise_time.instant(t)
 
 
 def impact_figures(session: Session) -> dict[str, float]:

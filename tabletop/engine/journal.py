@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, get_args
 
@@ -30,15 +32,23 @@ def encode_event(event: Event) -> bytes:
 
 
 class JournalWriter:
-    """A session sink appending each event to a JSON Lines file, flushed and fsynced."""
+    """A session sink appending each event to a JSON Lines file, flushed and fsynced.
+
+    A journal has one writer: a new journal is created exclusively (never appended to a file
+    another drill is writing), and only `resume` (`truncate_to`) reopens an existing one.
+    """
 
     def __init__(self, path: str | Path, *, truncate_to: int | None = None) -> None:
-        """Open `path` for appending (creating it and its folder). `truncate_to` first cuts
-        the file to that many bytes (dropping a torn last line before appending)."""
+        """Create the journal `path` (and its folder); `FileExistsError` when it already holds
+        anything. With `truncate_to` (resume), open the existing journal instead, cut to that
+        many bytes (dropping a torn last line) before appending."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        self._fh: IO[bytes] = self.path.open("ab")
+        created = False
+        if truncate_to is None:
+            self._fh, created = _create_exclusive(self.path)
+        else:
+            self._fh = self.path.open("ab")
         # fsync is for files: a pipe or /dev/null (a run whose journal is thrown away) refuses
         # it with EINVAL, and there is nothing on a disk to make durable there anyway.
         self._regular = stat.S_ISREG(os.fstat(self._fh.fileno()).st_mode)
@@ -71,6 +81,63 @@ class JournalWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _create_exclusive(path: Path) -> tuple[IO[bytes], bool]:
+    """A new journal file opened for appending, and whether it was created here.
+
+    `O_EXCL` makes creation atomic: of two drills naming the same file at the same moment,
+    exactly one gets it. An existing empty file (made by `touch`, `mktemp`) is taken only
+    under an exclusive lock that no other writer holds; a device or pipe (/dev/null, a run
+    whose journal is thrown away) is written as it is.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fh, created = os.fdopen(os.open(path, flags, 0o666), "ab"), True
+    except FileExistsError:
+        fh, created = path.open("ab"), False
+    try:
+        # The creator locks too: between its creation and its first event the file is empty,
+        # and another drill must not take it as an empty file of its own.
+        info = os.fstat(fh.fileno())
+        if stat.S_ISREG(info.st_mode) and (info.st_size > 0 or not _lock(fh)):
+            raise FileExistsError(f"{path}: already exists; give a new journal file")
+    except BaseException:
+        fh.close()
+        raise
+    return fh, created
+
+
+def _lock(fh: IO[bytes]) -> bool:
+    """Take a non-blocking exclusive lock on an empty file (held while it stays open); False
+    when another writer holds it. Re-checked empty under the lock: it may just have been
+    written. Where locks do not exist, the size check alone decides."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return os.fstat(fh.fileno()).st_size == 0
+
+
+def create_journal(
+    folder: str | Path, scenario_id: str, *, now: datetime | None = None
+) -> JournalWriter:
+    """A new journal in `folder` named after the scenario and the time (`ID-YYYYmmdd-HHMMSS`),
+    with `-2`, `-3` ... when that name is taken: two drills started in the same second (two
+    browser tabs, two terminals) each get their own file. The name is `writer.path`."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = Path(folder) / f"{scenario_id}-{stamp}"
+    for n in range(1, 10_000):
+        path = base.with_name(base.name + (f"-{n}" if n > 1 else "") + ".jsonl")
+        try:
+            return JournalWriter(path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{base}: no free journal name left in {folder}")
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -108,11 +175,104 @@ class JournalRead:
         return self.events[0]
 
 
-def read_journal(path: str | Path) -> JournalRead:
+@dataclass(frozen=True)
+class JournalLimits:
+    """What one journal may hold: a drill writes far less (a few hundred short lines)."""
+
+    max_bytes: int = 256 * 1024 * 1024
+    max_line_bytes: int = 1024 * 1024
+    #: Nesting of one event (the engine writes 3 levels: effects in a list in the event).
+    max_depth: int = 16
+    #: Largest exercise minute (a year and more); also the bound of every number in an event.
+    max_number: float = 1e9
+
+
+DEFAULT_JOURNAL_LIMITS = JournalLimits()
+
+
+class EventError(ValueError):
+    """One journal line that is not a well-formed event: why, and the column it is about."""
+
+    def __init__(self, message: str, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode_event(line: bytes | str, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) -> Event:
+    """One journal line (a file's, a stored session's) as an `Event`, or `EventError`.
+
+    The one decoder of journal lines, so that every reader has the same limits: the size of
+    the line, its nesting, the types of `seq`, `t` and `kind`, text that is valid Unicode
+    and numbers a float can hold. A hostile line is a problem, never a crash further on.
+    """
+    size = len(line)
+    if size > limits.max_line_bytes:
+        raise EventError(f"line too long: {size:,} bytes (limit {limits.max_line_bytes:,})")
+    if isinstance(line, bytes):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EventError(
+                f"damaged journal line: not UTF-8 (byte 0x{line[exc.start]:02x})",
+                len(line[: exc.start].decode("utf-8", "replace")) + 1,
+            ) from None
+    else:
+        text = line
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise EventError(f"damaged journal line: nested deeper than {limits.max_depth}") from None
+    except json.JSONDecodeError as exc:
+        raise EventError(f"damaged journal line: {exc.msg}", exc.colno) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise EventError(f"damaged journal line: {str(exc).split(';')[0]}") from None
+    # Shape first (a message must not recurse into a deep value), then the event's own
+    # fields with their messages, then every other number.
+    _check_values(obj, limits, numbers=False)
+    problem = event_problem(obj, limits)
+    if problem is not None:
+        raise EventError(problem)
+    _check_values(obj, limits, numbers=True)
+    return Event.from_json(obj)
+
+
+def _check_values(obj: object, limits: JournalLimits, *, numbers: bool) -> None:
+    """Refuse nesting beyond the limit and lone surrogates (text that cannot be written back
+    as UTF-8), or with `numbers`, numbers that are not finite or beyond `max_number`.
+    Iterative: depth is what is being checked."""
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not numbers and not value.isascii() and _SURROGATE.search(value):
+                raise EventError("damaged journal line: text with a lone surrogate (\\ud8xx)")
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int | float):
+            if numbers and not abs(value) <= limits.max_number:
+                raise EventError(f"damaged journal line: a number beyond {limits.max_number:g}")
+        elif depth > limits.max_depth:
+            raise EventError(f"damaged journal line: nested deeper than {limits.max_depth}")
+        elif isinstance(value, dict):
+            stack.extend((k, depth + 1) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def read_journal(path: str | Path, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) -> JournalRead:
     """Read a journal. A torn last line (a write cut short by a crash) is dropped with a
     warning; any other damage raises `InputError` naming the file and line."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            message = f"journal too large: {size:,} bytes (limit {limits.max_bytes:,})"
+            raise InputError([Problem(str(p), 1, 1, message)])
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError([Problem(str(p), 1, 1, f"cannot read journal: {exc.strerror}")]) from None
@@ -123,13 +283,14 @@ def read_journal(path: str | Path) -> JournalRead:
     # After the last newline: empty for a whole journal, a torn write otherwise.
     whole, tail = lines[:-1], lines[-1]
     for number, line in enumerate(whole, start=1):
-        event = _parse_line(p, number, line)
+        event = _parse_line(p, number, line, limits)
         if event is not None:
             events.append(event)
         offset += len(line) + 1
-    if tail and _whole_event(tail) is not None:
+    last = _whole_event(tail, limits) if tail else None
+    if last is not None:
         # Cut between the event and its newline: the event itself is whole, keep it.
-        events.append(_whole_event(tail))  # type: ignore[arg-type]
+        events.append(last)
         offset += len(tail)
         warnings.append(f"{p}:{len(whole) + 1}:{len(tail) + 1}: last line had no newline")
     elif tail:
@@ -155,56 +316,61 @@ _REQUIRED_TEXT: dict[str, tuple[str, ...]] = {
 _OPTIONAL_TEXT = ("by", "note", "message", "team", "mode", "sha256", "reason")
 
 
-def event_problem(obj: object) -> str | None:
+def event_problem(obj: object, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) -> str | None:
     """Why `obj` (one parsed journal line) is not a well-formed event, or None when it is.
 
     A journal is input like any other file: a hand-edited or damaged line must be one clear
-    problem, not a crash deep inside the replay."""
+    problem, not a crash deep inside the replay. (`decode_event` also checks the values.)"""
     if not isinstance(obj, dict):
         return "not a journal event (a JSON object with seq, t and kind)"
     missing = [k for k in ("seq", "t", "kind") if k not in obj]
     if missing:
         return f"not a journal event: no {', '.join(repr(k) for k in missing)}"
     seq, t, kind = obj["seq"], obj["t"], obj["kind"]
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        return f"'seq' must be a whole number, got {seq!r}"
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
-        return f"'t' must be an exercise minute (a number >= 0), got {t!r}"
-    if kind not in _KINDS:
-        return f"unknown event kind {kind!r} (expected one of {', '.join(sorted(_KINDS))})"
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= limits.max_number:
+        return f"'seq' must be a whole number, got {_short(seq)}"
+    if (
+        isinstance(t, bool)
+        or not isinstance(t, int | float)
+        or (isinstance(t, float) and not math.isfinite(t))  # no isfinite on a huge int
+        or t < 0
+    ):
+        return f"'t' must be an exercise minute (a number >= 0), got {_short(t)}"
+    if t > limits.max_number:
+        return f"'t' is beyond any drill (more than {limits.max_number:g} minutes), got {_short(t)}"
+    if not isinstance(kind, str) or kind not in _KINDS:
+        return f"unknown event kind {_short(kind)} (expected one of {', '.join(sorted(_KINDS))})"
     for key in _REQUIRED_TEXT.get(kind, ()):
         if not isinstance(obj.get(key), str):
-            return f"a {kind} event needs {key!r} as text, got {obj.get(key)!r}"
+            return f"a {kind} event needs {key!r} as text, got {_short(obj.get(key))}"
     for key in _OPTIONAL_TEXT:
         if obj.get(key) is not None and not isinstance(obj[key], str):
-            return f"{key!r} of a {kind} event must be text, got {obj[key]!r}"
+            return f"{key!r} of a {kind} event must be text, got {_short(obj[key])}"
     if obj.get("command") == "fire-inject" and not isinstance(obj.get("inject"), str):
-        return f"a fire-inject command needs 'inject' as text, got {obj.get('inject')!r}"
+        return f"a fire-inject command needs 'inject' as text, got {_short(obj.get('inject'))}"
     return None
 
 
-def _whole_event(line: bytes) -> Event | None:
+def _short(value: object) -> str:
+    """A value for a message: its repr, shortened (a line may be a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _whole_event(line: bytes, limits: JournalLimits) -> Event | None:
     try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return decode_event(line, limits)
+    except EventError:
         return None
-    return Event.from_json(obj) if event_problem(obj) is None else None
 
 
-def _parse_line(path: Path, number: int, line: bytes) -> Event | None:
+def _parse_line(path: Path, number: int, line: bytes, limits: JournalLimits) -> Event | None:
     if not line.strip():
         return None
     try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        col = getattr(exc, "colno", 1)
-        raise InputError(
-            [Problem(str(path), number, col, f"damaged journal line: {exc}")]
-        ) from None
-    problem = event_problem(obj)
-    if problem is not None:
-        raise InputError([Problem(str(path), number, 1, problem)])
-    return Event.from_json(obj)
+        return decode_event(line, limits)
+    except EventError as exc:
+        raise InputError([Problem(str(path), number, exc.column, exc.message)]) from None
 
 
 def _name(journal: str | Path | None) -> str:
@@ -262,6 +428,7 @@ def replay(
         team=str(start.get("team", "")),
         mode=str(start.get("mode", "training")),
         sink=sink,
+        source=_source(start.get("source")),
     )
     for k, event in enumerate(events[1:], start=2):
         if event.kind in INPUT_KINDS:
@@ -284,6 +451,15 @@ def replay(
     if check:
         _check_reproduced(where, session.feed, events)
     return session
+
+
+def _source(value: object) -> dict[str, str] | None:
+    """The start event's `source` (where the scenario file was), when it is text to text."""
+    if isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return dict(value)
+    return None
 
 
 def apply_input(session: Session, event: Event) -> None:

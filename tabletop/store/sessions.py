@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from tabletop.engine.events import Event
-from tabletop.engine.journal import event_problem, replay
+from tabletop.engine.journal import decode_event, replay
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -386,12 +386,9 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
 
 
 def _stored_event(line: str) -> Event:
-    """One stored journal line as an event, checked like a journal file's lines."""
-    obj = json.loads(line)
-    problem = event_problem(obj)
-    if problem is not None:
-        raise ValueError(problem)
-    return Event.from_json(obj)
+    """One stored journal line as an event, through the decoder of journal files' lines
+    (`EventError`, a `ValueError`, for a damaged one)."""
+    return decode_event(line)
 
 
 def replay_events(

@@ -7,7 +7,6 @@ With a session it opens straight on the drill screen (`play SCENARIO`, `resume`,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,9 +14,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tabletop.engine.events import Event
-from tabletop.engine.journal import JournalWriter
+from tabletop.engine.journal import JournalWriter, create_journal
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.source import scenario_source
 from tabletop.tui.provider import ScreenCommands
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
@@ -96,14 +96,29 @@ class TabletopApp(App[None]):
     def new_session(self, loaded: LoadedScenario, team: str, mode: str) -> Session:
         """A session journalled to `journal_path`, or a new file in `journal_dir`."""
         path = self.journal_path
-        if path is None and self.journal_dir is not None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = self.journal_dir / f"{loaded.scenario.id}-{stamp}.jsonl"
-        sink = open_journal(path) if path is not None else None
+        sink: JournalWriter | None = None
+        if path is not None:
+            try:
+                sink = JournalWriter(path)
+            except FileExistsError:
+                # A second drill with the same --journal: its own file beside the first, never
+                # appended to it (two drills in one journal could not be replayed).
+                sink = create_journal(path.parent, loaded.scenario.id)
+        elif self.journal_dir is not None:
+            # Unique even for two drills started in the same second (two browser tabs).
+            sink = create_journal(self.journal_dir, loaded.scenario.id)
+        path = sink.path if sink is not None else None
         self.journal_path = path
         if sink is not None:
             self._sinks.append(sink)
-        return Session(loaded.scenario, sha256=loaded.sha256, team=team, mode=mode, sink=sink)
+        return Session(
+            loaded.scenario,
+            sha256=loaded.sha256,
+            team=team,
+            mode=mode,
+            sink=sink,
+            source=scenario_source(loaded.path, loaded.path),
+        )
 
     def on_drill_screen_ended(self, event: DrillScreen.Ended) -> None:
         self.switch_screen(
