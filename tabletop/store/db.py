@@ -170,6 +170,10 @@ def connect(path: Path, *, create: bool, wait: float = DEFAULT_WAIT) -> sqlite3.
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a history database file")
+    if not create and path.is_file() and path.stat().st_size == 0:
+        # An empty file is an empty history; SQLite would write a schema into it, and a
+        # reading command must leave what it is given as it found it.
+        raise FileNotFoundError(str(path))
     if not path.exists():
         if not create:
             raise FileNotFoundError(str(path))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +19,6 @@ from tabletop.engine.journal import decode_event, replay
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
-from tabletop.scenario.problems import InputError
 from tabletop.scoring.model import (
     Component,
     Components,
@@ -346,7 +347,33 @@ def list_sessions(
         raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
-    return [SessionRow(*r) for r in rows]
+    return [_session_row(db_path, r) for r in rows]
+
+
+_ROW_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "str | None": (str, type(None)),
+}
+
+
+def _session_row(db_path: Path | str, values: Sequence[Any]) -> SessionRow:
+    """A row as a `SessionRow`, each column of its declared type: a damaged row (a text
+    total, a blob team) is one `StoreError`, not a crash in whatever prints it."""
+    for f, value in zip(fields(SessionRow), values, strict=True):
+        allowed = _ROW_TYPES[str(f.type)]
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            raise StoreError(
+                f"{db_path}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{type(value).__name__}, not {f.type!s}); the file was left untouched"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise StoreError(
+                f"{db_path}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{value}); the file was left untouched"
+            )
+    return SessionRow(*values)
 
 
 def load_session(db_path: Path | str, session_id: int) -> StoredSession:
@@ -357,7 +384,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
     try:
         row = conn.execute(
             "SELECT s.scenario_sha256, s.team, s.mode, s.ended_at, s.score_json, s.journal, "
-            "c.document FROM sessions s JOIN scenarios c ON c.sha256 = s.scenario_sha256 "
+            "c.document FROM sessions s LEFT JOIN scenarios c ON c.sha256 = s.scenario_sha256 "
             "WHERE s.id = ?",
             (session_id,),
         ).fetchone()
@@ -368,16 +395,21 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
     if row is None:
         raise KeyError(session_id)
     sha, team, mode, ended_at, score_doc, journal, document = row
+    if document is None:  # the session is there, the scenario it was played on is not
+        raise StoreError(
+            f"{db_path}: stored session #{session_id} is damaged: its scenario "
+            f"({str(sha)[:12]}…) is missing from the database; the file was left untouched"
+        )
     try:
         scenario = Scenario.model_validate(json.loads(document))
         loaded = LoadedScenario(scenario, Path(f"{db_path}#session-{session_id}"), sha)
         events = [_stored_event(line) for line in journal.splitlines() if line]
         session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
         score = score_from_json(json.loads(score_doc))
-    except (ValueError, KeyError, TypeError, InputError) as exc:
-        # A row edited by hand or damaged on disk: say which, never a traceback. (KeyError
-        # here must not read as "no such session" to the caller.)
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except Exception as exc:
+        # A row edited by hand or damaged on disk (a score that is a list, a nested journal):
+        # say which, never a traceback. (KeyError here must not read as "no such session".)
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise StoreError(
             f"{db_path}: stored session #{session_id} is damaged and cannot be rebuilt "
             f"({type(exc).__name__}: {reason})"
@@ -450,6 +482,8 @@ def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[st
                 list(ids),
             )
         ]
+    except (sqlite3.Error, TypeError, ValueError) as exc:
+        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
 
@@ -464,9 +498,21 @@ CSV_COLUMNS: tuple[str, ...] = tuple(SessionRow.__dataclass_fields__)
 
 
 def _csv_value(v: Any) -> Any:
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
+    if isinstance(v, str) and _looks_like_formula(v):
         return "'" + v
     return v
+
+
+def _looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read `text` as a formula: it starts with one of
+    `_FORMULA_START`, or does after leading spaces and invisible characters (NBSP, zero-width
+    space) with full-width forms (`＝`) read as their ASCII twins."""
+    if text.startswith(_FORMULA_START):
+        return True
+    rest = text.lstrip()
+    while rest and (rest[0].isspace() or unicodedata.category(rest[0]) == "Cf"):
+        rest = rest[1:]
+    return bool(rest) and unicodedata.normalize("NFKC", rest[0]).startswith(_FORMULA_START)
 
 
 def export_csv(rows: Iterable[SessionRow]) -> str:
