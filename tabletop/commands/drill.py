@@ -24,6 +24,7 @@ from tabletop.engine.session import Session
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.decision_log import DecisionLog, load_decision_log
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.source import scenario_source
 from tabletop.scoring import score as score_session
 from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
@@ -51,12 +52,20 @@ def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, Dec
     return loaded, load_decision_log(decisions, loaded.scenario)
 
 
-def execute_run(loaded: LoadedScenario, log: DecisionLog, journal: Path | None) -> Session:
-    """Run the log's decisions to the end of the drill (journalled when asked)."""
+def execute_run(
+    loaded: LoadedScenario,
+    log: DecisionLog,
+    journal: Path | None,
+    source: dict[str, str] | None = None,
+) -> Session:
+    """Run the log's decisions to the end of the drill (journalled when asked); `source`
+    (where the scenario came from) goes into the start event."""
     if journal is not None and journal.is_dir():
         raise _fail(f"{journal}: is a folder; --journal names the new journal file")
     try:
-        return run_decisions(loaded, log.decisions, team=log.team or "", journal=journal)
+        return run_decisions(
+            loaded, log.decisions, team=log.team or "", journal=journal, source=source
+        )
     except FileExistsError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -155,7 +164,7 @@ def run_command(
     the impact figures and the score with its breakdown, findings and counterfactuals.
     """
     loaded, log = load_run_inputs(scenario, decisions)
-    session = execute_run(loaded, log, journal)
+    session = execute_run(loaded, log, journal, scenario_source(scenario, loaded.path))
     result = score_session(loaded.scenario, session, team=log.team)
     payload = merge_run_payload(run_payload(loaded, log, session), result)
     if as_json:

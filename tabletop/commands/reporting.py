@@ -24,6 +24,7 @@ from tabletop.reports.model import Report
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.problems import InputError, Problem
+from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
 from tabletop.scoring.model import Score
 from tabletop.store import (
     StoreError,
@@ -104,12 +105,13 @@ def _read_events(path: Path) -> list[Event]:
     return list(read.events)
 
 
-def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool) -> Drill:
+def _drill_from_journal(
+    path: Path, scenario: str | None, counterfactuals: bool, option: str = "--scenario"
+) -> Drill:
     events = _read_events(path)
     start = next((e for e in events if e.kind == "start"), None)
     if start is None:
         raise InputError([Problem(str(path), 1, 1, "not a tabletop journal (no start event)")])
-    scenario_id = str(start.data.get("scenario", ""))
     if scenario:
         # A file or a built-in id, as everywhere else a scenario is named.
         try:
@@ -117,13 +119,11 @@ def _drill_from_journal(path: Path, scenario: str | None, counterfactuals: bool)
         except FileNotFoundError as exc:
             raise _user_error(str(exc)) from None
     else:
+        # The file the drill ran from (recorded in the start event), if unchanged.
         try:
-            scenario_path = resolve_scenario(scenario_id)
-        except FileNotFoundError:
-            raise _user_error(
-                f"{path}: the journal's scenario {scenario_id!r} is not built in; "
-                "name its file with --scenario PATH"
-            ) from None
+            scenario_path = find_journal_scenario(start.data, path, option)
+        except ScenarioNotFound as exc:
+            raise _user_error(str(exc)) from None
     loaded = load_scenario(scenario_path)
     team = str(start.data.get("team", ""))
     session = _replay(loaded, events, path)
@@ -243,7 +243,9 @@ def _with_filters(fn: Any) -> Any:
 @_format_option
 @_output_option
 @click.option(
-    "--scenario", metavar="PATH", help="Scenario file of the journal (default: built-in)."
+    "--scenario",
+    metavar="PATH",
+    help="Scenario file of the journal (default: the file it ran from, if unchanged).",
 )
 @click.option("--no-counterfactuals", is_flag=True, help="Skip the (slower) what-if analysis.")
 @_db_option
@@ -277,7 +279,7 @@ def report_command(
 @click.option(
     "--scenario-file",
     metavar="PATH",
-    help="Scenario file of the --add journals (default: built-in).",
+    help="Scenario file of the --add journals (default: the file each ran from, if unchanged).",
 )
 @_db_option
 def history_command(
@@ -328,7 +330,7 @@ def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
     if not journal.is_file():
         what = "is a folder, not a journal file" if journal.is_dir() else "no such journal file"
         raise _user_error(f"{journal}: {what}")
-    drill = _drill_from_journal(journal, scenario, counterfactuals=True)
+    drill = _drill_from_journal(journal, scenario, counterfactuals=True, option="--scenario-file")
     # The drill ended when its journal was last written: the best wall-clock time it has.
     ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)
     try:

@@ -59,6 +59,7 @@ class Session:
         mode: str = "training",
         sink: EventSink | None = None,
         record_feed: bool = True,
+        source: dict[str, str] | None = None,
     ) -> None:
         self.scenario = scenario
         self.sha256 = sha256
@@ -118,6 +119,8 @@ class Session:
                 "team": team,
                 "mode": mode,
                 "duration": scenario.duration,
+                # Where the scenario file was (as given, absolute): report and resume find it.
+                **({"source": source} if source else {}),
             },
         )
         self._record_impact_point()
