@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.exercise_time import duration
 from tabletop.scenario.catalog import builtin_dir, resolve_scenario, scenario_files
 from tabletop.scenario.graph_render import FORMATS, render
 from tabletop.scenario.loader import LoadedScenario
@@ -105,7 +106,7 @@ def _row(path: Path) -> list[str] | str:
     except InputError as exc:
         n = len(exc.problems)
         return f"{path}: invalid ({n} problem{'s' if n != 1 else ''}; see tabletop validate {path})"
-    return [s.id, s.kind, s.title, str(len(s.nodes)), f"{s.duration:g}", s.difficulty or "-"]
+    return [s.id, s.kind, s.title, str(len(s.nodes)), duration(s.duration), s.difficulty or "-"]
 
 
 @click.command("list")

@@ -23,6 +23,7 @@ from tabletop.reports.model import (
     fmt_number,
     fmt_percent,
     fmt_points,
+    played_text,
 )
 
 
@@ -75,6 +76,7 @@ def render_html(report: Report) -> str:
     return _page(
         "report.html.j2",
         r=report,
+        played=played_text(report.summary),
         impact=impact_chart(report),
         timeline=timeline_chart(report.timeline, report.summary.minutes_played),
         labels={n.id: n.label for n in report.graph_nodes},

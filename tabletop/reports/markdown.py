@@ -17,6 +17,7 @@ from tabletop.reports.model import (
     fmt_number,
     fmt_percent,
     fmt_points,
+    played_text,
 )
 
 # Characters with a meaning anywhere in a line (CommonMark/GFM inline syntax); `(`, `!` and
@@ -121,8 +122,7 @@ def render_markdown(report: Report) -> str:
         ("Mode", md_cell(s.mode)),
         (
             "Duration",
-            f"{fmt_minutes(s.minutes_played)} of {fmt_minutes(sc.duration)} exercise minutes"
-            + (f" (ended: {md_text(s.end_reason)})" if s.end_reason else ""),
+            md_text(played_text(s)),
         ),
         ("Score", f"**{fmt_points(s.total)} / 100 — grade {s.grade}**"),
     ]

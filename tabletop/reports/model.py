@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tabletop import exercise_time
 from tabletop.engine.events import Event
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
@@ -79,6 +80,10 @@ class Summary:
     total: float
     grade: str
     headline: list[Figure]
+    #: When the facilitator ended the drill, if before its duration (else None); the score
+    #: still covers the whole drill, to `scored_to`.
+    ended_at: float | None = None
+    scored_to: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,10 +298,30 @@ class Comparison:
 
 
 def fmt_minutes(t: float | None) -> str:
-    """Exercise minute as `T+12` (`T+12.5` when fractional), `—` when absent."""
-    if t is None:
-        return "—"
-    return f"T+{t:g}" if t != int(t) else f"T+{int(t)}"
+    """An exercise instant the one way it is written (`T+12:30`, `T+4:37:21`), `—` when absent."""
+    return exercise_time.instant(t)
+
+
+def fmt_duration(minutes: float | None) -> str:
+    """A length of exercise time the one way it is written (`25:00`, `4:00:00`)."""
+    return exercise_time.duration(minutes)
+
+
+def played_text(s: Summary) -> str:
+    """How long the drill ran, in words: says when an early end and the scoring differ.
+
+    "ended at T+2:00:00 (facilitator); scored to T+4:00:00" · "ran to its end, T+4:00:00" ·
+    "stopped at T+1:10:00 of 4:00:00, not ended".
+    """
+    if s.ended_at is not None and s.scored_to is not None and s.ended_at < s.scored_to:
+        reason = f" ({s.end_reason})" if s.end_reason else ""
+        return f"ended at {fmt_minutes(s.ended_at)}{reason}; scored to {fmt_minutes(s.scored_to)}"
+    if s.end_reason is None:
+        return (
+            f"stopped at {fmt_minutes(s.minutes_played)} of "
+            f"{fmt_duration(s.scenario.duration)}, not ended"
+        )
+    return f"ran to its end, {fmt_minutes(s.scenario.duration)}"
 
 
 def fmt_number(x: float) -> str:
@@ -356,6 +381,8 @@ def build_report(
         total=score.total,
         grade=score.grade,
         headline=_headline(score, session, timeline, decisions),
+        ended_at=score.ended_at,
+        scored_to=score.scored_to,
     )
     improvements = [_point(f) for f in _sorted_findings(score.findings, "improvement")]
     return Report(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tabletop.engine.session import simulate
 from tabletop.scenario.models import Scenario
+from tabletop.scoring import wording
 from tabletop.scoring.components import step_times
 from tabletop.scoring.model import SolveResult
 from tabletop.scoring.reference import reference_decisions
@@ -38,7 +39,8 @@ def solve(scenario: Scenario) -> SolveResult:
     )
     refused = [r for r in ref.decisions if not r.accepted]
     warnings = [
-        f"reference decision {r.action} at T+{r.t:g} was refused: {r.reason}" for r in refused
+        f"reference decision {r.action} at {wording.t(r.t)} was refused: {r.reason}"
+        for r in refused
     ]
     if round(ref_score.total, 2) < REFERENCE_FLOOR:  # as shown, so float noise passes
         warnings.append(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx  # type: ignore[import-untyped]
 
+from tabletop import exercise_time
 from tabletop.engine.events import ImpactPoint
 from tabletop.engine.propagation import DepGraph
 from tabletop.scenario.catalog import scenario_files
@@ -55,14 +56,18 @@ def status_label(own: str, effective: str) -> str:
 
 
 def format_clock(t: float) -> str:
-    """Exercise time as `T+mm:ss` (minutes may exceed 99)."""
-    total = round(t * 60)
-    return f"T+{total // 60:02d}:{total % 60:02d}"
+    """An exercise instant, the one way it is written: `T+37:21`, `T+4:37:21`."""
+    return exercise_time.instant(t)
 
 
 def format_minutes(t: float | None) -> str:
-    """A minute figure as `T+12` / `T+12.5`, or an en dash when absent."""
-    return "–" if t is None else f"T+{t:g}"
+    """An exercise instant (`T+12:30`), or a dash when absent."""
+    return exercise_time.instant(t)
+
+
+def format_duration(minutes: float) -> str:
+    """A length of exercise time, the one way it is written: `15:00`, `4:00:00`."""
+    return exercise_time.duration(minutes)
 
 
 def format_pace(seconds_per_minute: float) -> str:
@@ -151,7 +156,8 @@ def _step_lines(step: StepFeedback, titles: Mapping[str, str]) -> list[Feedback]
     if step.already_started is not None:
         return [
             Feedback(
-                True, f"“{step.title}” was already under way since T+{step.already_started:g}."
+                True,
+                f"“{step.title}” was already under way since {format_clock(step.already_started)}.",
             )
         ]
     out: list[Feedback] = []
@@ -169,21 +175,26 @@ def _step_lines(step: StepFeedback, titles: Mapping[str, str]) -> list[Feedback]
         out.append(Feedback(True, f"In order: “{step.title}”."))
     if step.timing == "on-time":
         out.append(
-            Feedback(True, f"On time: done by T+{step.done_at:g}, target T+{step.target:g}.")
+            Feedback(
+                True,
+                f"On time: done by {format_minutes(step.done_at)}, "
+                f"target {format_minutes(step.target)}.",
+            )
         )
     elif step.timing == "late":
         out.append(
             Feedback(
                 False,
-                f"Late: done T+{step.done_at:g}, target T+{step.target:g}"
-                f" ({step.late_by:g} min late).",
+                f"Late: done {format_minutes(step.done_at)}, target {format_minutes(step.target)}"
+                f" ({format_duration(step.late_by or 0)} late).",
             )
         )
     elif step.timing == "never":
         out.append(
             Feedback(
                 False,
-                f"Too late: it will not be done before the drill ends (target T+{step.target:g}).",
+                "Too late: it will not be done before the drill ends "
+                f"(target {format_minutes(step.target)}).",
             )
         )
     return out

@@ -77,16 +77,16 @@ def test_run_prints_the_timeline_and_impact(
     assert main(["run", str(sc), "--decisions", str(log)]) == 0
     out = capsys.readouterr().out
     assert "run-test: Run test — team Blue" in out
-    assert "T+00:00  inject    Feed lost [2 changed: feed up→down, web up→down]" in out
-    assert "T+00:00  REFUSED   fix-feed (by ana): first needs done: Assess" in out
+    assert " T+0:00  inject    Feed lost [2 changed: feed up→down, web up→down]" in out
+    assert " T+0:00  REFUSED   fix-feed (by ana): first needs done: Assess" in out
     assert (
         "T+15:00  done      Fix the feed [fix-feed] [2 changed: feed down→up, web down→up]" in out
     )
-    assert "T+60:00  end       drill ended (duration)" in out
+    assert "T+1:00:00  end       drill ended (duration)" in out
     # web (100 users) down 0-15; admin (10) at risk 30-60
     assert "customer-minutes   1,500" in out
     assert "at-risk minutes    300" in out
-    assert "peak affected      100 users (from T+00:00)" in out
+    assert "peak affected      100 users (from T+0:00)" in out
 
 
 def test_run_json_has_the_stable_keys(
@@ -102,7 +102,7 @@ def test_run_json_has_the_stable_keys(
     kinds = [e["kind"] for e in data["timeline"]]
     assert kinds[0] == "inject" and kinds[-1] == "end" and "refusal" in kinds
     refusal = next(e for e in data["timeline"] if e["kind"] == "refusal")
-    assert refusal["reason"] == "first needs done: Assess" and refusal["clock"] == "T+00:00"
+    assert refusal["reason"] == "first needs done: Assess" and refusal["clock"] == "T+0:00"
 
 
 def test_run_with_journal_writes_a_replayable_journal(
@@ -150,7 +150,7 @@ def test_timeline_entries_keep_the_event_fields_beside_their_summary() -> None:
     assert (note["summary"], note["text"], note["clock"]) == ("calm by obs", "calm", "T+12:30")
     fire = timeline_entry(Event(4, 13, "facilitator", {"command": "fire-inject", "inject": "x"}))
     assert format_entry(fire) == "   T+13:00  facilitator fire-inject: inject x"
-    assert format_clock(240) == "T+240:00"
+    assert format_clock(240) == "T+4:00:00"
 
 
 def test_scenario_may_be_a_builtin_id(
@@ -159,4 +159,4 @@ def test_scenario_may_be_a_builtin_id(
     sc, log = files
     monkeypatch.setenv("TABLETOP_SCENARIOS", str(sc.parent))
     assert main(["run", "run-test", "--decisions", str(log)]) == 0
-    assert "T+60:00  end       drill ended (duration)" in capsys.readouterr().out
+    assert "T+1:00:00  end       drill ended (duration)" in capsys.readouterr().out

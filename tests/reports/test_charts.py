@@ -43,14 +43,14 @@ def test_impact_chart_geometry(drill) -> None:
     decisions = [m for m in ch.markers if m.kind == "decision"]
     assert [m.number for m in decisions] == [1, 2, 3]
     assert all(ch.left <= m.x <= ch.right for m in ch.markers)
-    assert ch.x_ticks[0].label == "T+0" and ch.y_ticks[-1].label == "1,000"
+    assert ch.x_ticks[0].label == "T+0:00" and ch.y_ticks[-1].label == "1,000"
 
 
 def test_timeline_chart_shares_a_scale(drill) -> None:
     r = build_report(*drill)
     fitted = timeline_chart(r.timeline, 120)
     wide = timeline_chart(r.timeline, 120, span=200)
-    assert fitted.x_ticks[-1].label == "T+40" and wide.x_ticks[-1].label == "T+200"
+    assert fitted.x_ticks[-1].label == "T+40:00" and wide.x_ticks[-1].label == "T+3:20:00"
     team = [lane.team for lane in fitted.lanes]
     assert all(b is not None and b.w >= 3 for b in team)
 

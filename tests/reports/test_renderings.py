@@ -262,6 +262,8 @@ def test_json_keys_are_stable_and_versioned(drill) -> None:
         "total",
         "grade",
         "headline",
+        "ended_at",
+        "scored_to",
     ]
     assert list(doc["impact"]) == [
         "customer_minutes",

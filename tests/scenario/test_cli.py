@@ -78,7 +78,7 @@ def test_list_shows_builtins_and_folders_and_one_line_for_invalid(
     assert lines[0].split() == ["ID", "KIND", "TITLE", "NODES", "DURATION", "DIFFICULTY"]
     assert any(line.split()[0] == "dc-power-loss" for line in lines[1:])
     mine = next(line for line in lines if line.startswith("corpus-base"))
-    assert mine.split() == ["corpus-base", "power", "Small", "power", "loss", "4", "120", "-"]
+    assert mine.split() == ["corpus-base", "power", "Small", "power", "loss", "4", "2:00:00", "-"]
     assert lines[-1] == (
         f"{tmp_path / 'broken.yaml'}: invalid (1 problem; "
         f"see tabletop validate {tmp_path / 'broken.yaml'})"

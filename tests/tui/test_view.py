@@ -14,9 +14,10 @@ from tabletop.tui.view import Feedback, catalog, feedback_lines, format_clock, l
 
 
 def test_clock_formats_minutes_and_seconds() -> None:
-    assert format_clock(0) == "T+00:00"
+    # the one style of tabletop.exercise_time: hours from one hour on, never T+240:00
+    assert format_clock(0) == "T+0:00"
     assert format_clock(12.5) == "T+12:30"
-    assert format_clock(239.999) == "T+240:00"
+    assert format_clock(239.999) == "T+4:00:00"
 
 
 def test_layers_put_dependencies_above_dependents(mini: LoadedScenario) -> None:

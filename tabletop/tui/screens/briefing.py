@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui.view import format_clock, format_duration
 from tabletop.tui.widgets.keybar import KeyBar
 
 
@@ -20,7 +21,7 @@ def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
     """Everything the briefing shows, as one text."""
     s = loaded.scenario
     text = Text(s.title, style="bold")
-    text.append(f"\n{s.kind} scenario · {s.duration:g} exercise minutes", style="dim")
+    text.append(f"\n{s.kind} scenario · lasts {format_duration(s.duration)}", style="dim")
     if s.difficulty:
         text.append(f" · {s.difficulty}", style="dim")
     text.append(f"\nTeam {team} · {mode} mode", style="dim")
@@ -32,7 +33,7 @@ def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
     text.append(s.summary)
     first = [i for i in s.injects if i.at == 0]
     if first:
-        text.append("\n\nAt T+0\n", style="bold underline")
+        text.append(f"\n\nAt {format_clock(0)}\n", style="bold underline")
         for inj in first:
             text.append(f"⚡ {inj.title}", style="bold")
             if inj.message:

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Static
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Counterfactual, Score
+from tabletop.tui.view import format_minutes
 from tabletop.tui.widgets.keybar import KeyBar
 
 
@@ -149,7 +150,7 @@ class DebriefScreen(Screen[None]):
     def on_mount(self) -> None:
         titles = {
             "#debrief-left": "Score breakdown and findings",
-            "#timeline": "Timeline (start→done, minutes): team vs recommended",
+            "#timeline": "Timeline (started→done): team vs recommended",
             "#cf-box": "Counterfactuals: had it been on time",
         }
         for sel, title in titles.items():
@@ -214,7 +215,7 @@ class DebriefScreen(Screen[None]):
             late = e.by is not None and (e.team_done is None or e.team_done > e.by)
             table.add_row(
                 e.step,
-                "–" if e.by is None else f"{e.by:g}",
+                format_minutes(e.by),
                 Text(team, style="yellow" if late else "green"),
                 _span(e.reference_started, e.reference_done),
                 e.title,
@@ -276,10 +277,10 @@ class DebriefScreen(Screen[None]):
 
 
 def _span(started: float | None, done: float | None) -> str:
-    """`start→done` in exercise minutes; `…` when never done, `–` when never started."""
+    """`T+5:00→T+15:00`; `…` when never done, `—` when never started."""
     if started is None:
-        return "–"
-    return f"{started:g}→{'…' if done is None else f'{done:g}'}"
+        return format_minutes(None)
+    return f"{format_minutes(started)}→{'…' if done is None else format_minutes(done)}"
 
 
 def _render_reports(

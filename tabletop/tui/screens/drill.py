@@ -32,6 +32,7 @@ from tabletop.tui.view import (
     display_status,
     feedback_lines,
     format_clock,
+    format_duration,
     format_pace,
     layers,
     nearest_pace_index,
@@ -212,7 +213,7 @@ class DrillScreen(Screen[None]):
     def _show_clock(self) -> None:
         s = self.session
         text = Text(f" {format_clock(s.now)} ", style="bold reverse")
-        text.append(f" of {s.scenario.duration:g} min  ")
+        text.append(f" of {format_duration(s.scenario.duration)}  ")
         if s.ended:
             text.append("■ ended", style="bold red")
         elif self.running:
@@ -427,7 +428,7 @@ class DrillScreen(Screen[None]):
         cmds: list[PaletteCommand] = [
             (
                 f"Take: {v.label}",
-                f"{v.phase}, {v.minutes:g} min, {v.state}",
+                f"{v.phase}, takes {format_duration(v.minutes)}, {v.state}",
                 partial(self.take_action, v.id),
             )
             for v in s.actions()

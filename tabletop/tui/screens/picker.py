@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.tui.view import CatalogEntry, catalog
+from tabletop.tui.view import CatalogEntry, catalog, format_duration
 from tabletop.tui.widgets.keybar import KeyBar
 
 
@@ -75,11 +75,13 @@ class PickerScreen(Screen[None]):
     def on_mount(self) -> None:
         self._entries = catalog(self._folders)
         table: DataTable[Text | str] = self.query_one("#scenarios", DataTable)
-        table.add_columns("kind", "title", "min", "nodes", "file")
+        table.add_columns("kind", "title", "length", "nodes", "file")
         for e in self._entries:
             if e.loaded is not None:
                 s = e.loaded.scenario
-                table.add_row(s.kind, s.title, f"{s.duration:g}", str(len(s.nodes)), e.path.name)
+                table.add_row(
+                    s.kind, s.title, format_duration(s.duration), str(len(s.nodes)), e.path.name
+                )
             else:
                 table.add_row(
                     Text("invalid", style="red"),
@@ -107,7 +109,7 @@ class PickerScreen(Screen[None]):
         text = Text(s.title, style="bold")
         extra = [
             s.kind,
-            f"{s.duration:g} min",
+            f"lasts {format_duration(s.duration)}",
             f"{len(s.nodes)} nodes",
             f"{len(s.actions)} actions",
         ]

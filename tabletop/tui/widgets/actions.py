@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from tabletop.engine.events import ActionView
 from tabletop.scenario.models import PHASE_ORDER
+from tabletop.tui.view import format_duration
 from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
@@ -33,7 +34,7 @@ def action_prompt(view: ActionView) -> Text:
     if view.done and view.state == "available":
         mark, style = "✓", "green"
     text = Text(f"{mark} ", style=style)
-    text.append(f"{view.minutes:>3g}m ", style="dim")
+    text.append(f"{format_duration(view.minutes):>5} ", style="dim")
     text.append(view.label, style="dim" if view.state == "blocked" else "")
     text.append(f" · {view.phase}", style="dim italic")
     return text
@@ -202,7 +203,7 @@ class ActionsPanel(Vertical):
             return
         v = self._by_id[opt.id]
         text = Text(f"{v.label}", style="bold")
-        text.append(f"\n{v.phase}, takes {v.minutes:g} min")
+        text.append(f"\n{v.phase}, takes {format_duration(v.minutes)}")
         if v.taken:
             text.append(f", taken {v.taken}×")
         if v.state == "blocked" and v.reason:

@@ -94,7 +94,7 @@ class DecisionLog(ScrollView, can_focus=True):
         when, result, style, label = self._rows[k]
         segs = [
             Segment(f"{when} ", base + Style(dim=True)),
-            Segment(f"{result:<10} ", base + Style.parse(style)),
+            Segment(f"{result:<11} ", base + Style.parse(style)),
             Segment(label, base),
         ]
         return Strip(segs).adjust_cell_length(width, base)
