@@ -28,39 +28,31 @@ def run_decisions(
     team: str = "",
     journal: str | Path | None = None,
     source: dict[str, str] | None = None,
+    end_at: float | None = None,
 ) -> Session:
     """Run decisions (each at its minute) to the end of the drill; return the ended session.
 
     With `journal`, every event is written to that new file (refused if it already holds a
     journal: two drills in one journal could not be replayed). `source` (where the scenario
-    file is, see `tabletop.scenario.source`) goes into the start event.
+    file is, see `tabletop.scenario.source`) goes into the start event. `end_at` is when the
+    facilitator ended the drill (a log's `end`): later decisions are refused, and the outage
+    still runs on to the duration.
     """
     # The writer creates the file exclusively: `FileExistsError` when it holds anything.
     writer = JournalWriter(Path(journal)) if journal is not None else None
     try:
-        if source is None:
-            return simulate(
-                loaded.scenario, list(decisions), sha256=loaded.sha256, team=team, sink=writer
-            )
-        session = Session(
-            loaded.scenario, sha256=loaded.sha256, team=team, sink=writer, source=source
+        return simulate(
+            loaded.scenario,
+            list(decisions),
+            end_at=end_at,
+            sha256=loaded.sha256,
+            team=team,
+            sink=writer,
+            source=source,
         )
-        return _play_to_end(session, decisions)
     finally:
         if writer is not None:
             writer.close()
-
-
-def _play_to_end(session: Session, decisions: Iterable[Decision]) -> Session:
-    """What `simulate` does without an early end, on a session already started (`simulate`
-    starts its own, without a `source`); a test checks both give the same events."""
-    for d in sorted(decisions, key=lambda d: d.at):
-        if not session.ended:
-            session.advance(d.at)
-        session.take(d.action, by=d.by, note=d.note, message=d.message)
-    session.advance(session.scenario.duration)
-    session.end("duration")
-    return session
 
 
 def format_clock(t: float) -> str:
@@ -176,10 +168,18 @@ def _text_note(d: dict[str, Any]) -> str:
 
 
 def _text_end(d: dict[str, Any]) -> str:
-    return (
-        f"drill ended ({d.get('reason')}): {float(d.get('customer_minutes', 0)):,.0f} "
-        f"customer-minutes, {float(d.get('at_risk_minutes', 0)):,.0f} at-risk minutes"
+    so_far = (
+        f"{float(d.get('customer_minutes', 0)):,.0f} customer-minutes, "
+        f"{float(d.get('at_risk_minutes', 0)):,.0f} at-risk minutes"
     )
+    scored_to = d.get("scored_to")
+    if isinstance(scored_to, int | float) and not isinstance(scored_to, bool):
+        # An early end: the team stops deciding, the outage runs on for the score.
+        return (
+            f"drill ended ({d.get('reason')}): {so_far} so far; the outage runs on to "
+            f"{format_clock(float(scored_to))} and is scored to then"
+        )
+    return f"drill ended ({d.get('reason')}): {so_far}"
 
 
 def _text_other(d: dict[str, Any]) -> str:

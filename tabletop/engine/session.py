@@ -74,6 +74,9 @@ class Session:
         self.now = 0.0
         self.ended = False
         self.end_reason: str | None = None
+        #: When the drill was ended (by the facilitator or at the duration). After an early
+        #: end the outage runs on to the duration: `now` is then the duration.
+        self.ended_at: float | None = None
         self._actions = scenario.action_index
         self._injects = {i.id: i for i in scenario.injects}
         self._inject_pos = {i.id: k for k, i in enumerate(scenario.injects)}
@@ -84,6 +87,12 @@ class Session:
             self._users = np.fromiter(
                 (n.users for n in scenario.nodes), dtype=np.int64, count=len(scenario.nodes)
             )
+            self._manual = np.fromiter(
+                (n.recovers == "manual" for n in scenario.nodes),
+                dtype=np.bool_,
+                count=len(scenario.nodes),
+            )
+        self._any_manual = bool(self._manual.any())
         # Agenda of timed work: (t, priority, tiebreak, kind-specific id).
         self._agenda: list[tuple[float, int, int, str]] = []
         self._taken_counter = 0
@@ -94,6 +103,7 @@ class Session:
         self.done: dict[str, float] = {}
         self.times_taken: dict[str, int] = {}
         self.decisions: list[DecisionRecord] = []
+        self._decisions_in_drill: int | None = None
         self.notes: list[Event] = []
         # Impact is kept as integer user counts (exact, so the same whatever the order of
         # updates); affected = down users + degraded_weight x degraded users.
@@ -192,7 +202,9 @@ class Session:
         return True
 
     def advance(self, to: float) -> None:
-        """Move the clock to `to` (clamped to the duration), applying all that comes due."""
+        """Move the clock to `to` (clamped to the duration), applying all that comes due.
+
+        Does nothing once the drill has ended (the rest of the outage already ran)."""
         if self.ended:
             return
         to = min(float(to), self.scenario.duration)
@@ -204,19 +216,33 @@ class Session:
             self.end("duration")
 
     def end(self, reason: str = "facilitator") -> None:
-        """End the drill now."""
+        """End the drill now: no decision is taken after this.
+
+        Ending early stops the team deciding, not the outage: the actions already running
+        still finish and the injects still come, up to the duration, so that impact and score
+        cover the whole drill and ending early can never raise a score. The `end` event is
+        journalled at the minute the drill was ended (with `scored_to`, the duration); the
+        events of the rest of the outage follow it.
+        """
         if self.ended:
             return
         self.ended = True
         self.end_reason = reason
+        self.ended_at = self.now
+        self._decisions_in_drill = len(self.decisions)
+        duration = self.scenario.duration
         self._emit(
             "end",
             {
                 "reason": reason,
                 "customer_minutes": self.customer_minutes,
                 "at_risk_minutes": self.at_risk_minutes,
+                **({"scored_to": duration} if self.now < duration else {}),
             },
         )
+        if self.now < duration:
+            self._run_due(duration, after_end=True)
+            self._move_clock(duration)
 
     # ----------------------------------------------------------------- queries
 
@@ -282,6 +308,13 @@ class Session:
         """Every node, in file order."""
         return [self.node_view(n.id) for n in self.scenario.nodes]
 
+    @property
+    def decisions_in_drill(self) -> list[DecisionRecord]:
+        """The decisions taken (or refused) before the drill ended, without those refused
+        because it had ended: what the team decided while it could."""
+        n = self._decisions_in_drill
+        return list(self.decisions if n is None else self.decisions[:n])
+
     def running_actions(self) -> list[RunningAction]:
         """Actions started and not yet finished, in the order taken."""
         return sorted(self.running.values(), key=lambda r: self._running_order[r.action])
@@ -310,11 +343,16 @@ class Session:
         return [i.id for i in self.scenario.injects if i.id not in self._handled_injects]
 
     def condition_holds(self, cond: Condition) -> bool:
-        """Whether a `when` condition holds now."""
+        """Whether a `when` condition holds now.
+
+        `started` looks at actions taken (and not refused), `done` at finished ones; `up`
+        means not effectively down, so a degraded node counts as up."""
         eff = self.status.effective
         return (
             all(a in self.done for a in cond.done)
             and not any(a in self.done for a in cond.not_done)
+            and all(a in self.started for a in cond.started)
+            and not any(a in self.started for a in cond.not_started)
             and all(eff[n] == DOWN for n in cond.down)
             and not any(eff[n] == DOWN for n in cond.up)
         )
@@ -324,8 +362,8 @@ class Session:
     def _schedule(self, t: float, prio: int, tiebreak: int, key: str) -> None:
         heapq.heappush(self._agenda, (t, prio, tiebreak, key))
 
-    def _run_due(self, to: float) -> None:
-        while self._agenda and self._agenda[0][0] <= to and not self.ended:
+    def _run_due(self, to: float, *, after_end: bool = False) -> None:
+        while self._agenda and self._agenda[0][0] <= to and (after_end or not self.ended):
             t, prio, _, key = heapq.heappop(self._agenda)
             self._move_clock(t)
             if prio == _INJECT:
@@ -340,22 +378,28 @@ class Session:
             self._handled_injects.add(inj.id)
             self._emit(
                 "inject-skipped",
-                {"inject": inj.id, "title": inj.title, "reason": "its condition did not hold"},
+                {
+                    "inject": inj.id,
+                    "title": inj.title,
+                    "reason": "its condition did not hold",
+                    **_audience(inj),
+                },
             )
             return
         self._fire(inj)
 
     def _fire(self, inj: Inject) -> None:
         self._handled_injects.add(inj.id)
-        changes = self._apply(inj.effects)
+        changes, latched = self._apply(inj.effects)
         self._emit(
             "inject",
             {
                 "inject": inj.id,
                 "title": inj.title,
                 **_optional(message=inj.message),
+                **_audience(inj),
                 "effects": [e.model_dump() for e in inj.effects],
-                **_changes_data(changes),
+                **_changes_data(changes, latched),
             },
         )
 
@@ -365,7 +409,7 @@ class Session:
         act = self._actions[action]
         first = action not in self.done
         self.done.setdefault(action, self.now)
-        changes = self._apply(act.effects)
+        changes, latched = self._apply(act.effects)
         self._emit(
             "action-done",
             {
@@ -373,7 +417,7 @@ class Session:
                 "label": act.label,
                 **_optional(reveals=act.reveals),
                 "effects": [e.model_dump() for e in act.effects],
-                **_changes_data(changes),
+                **_changes_data(changes, latched),
             },
         )
         if first:
@@ -403,19 +447,46 @@ class Session:
     def _affected(self) -> float:
         return self._down_users + self.scenario.degraded_weight * self._degraded_users
 
-    def _apply(self, effects: Iterable[Effect]) -> list[Changes]:
+    def _apply(self, effects: Iterable[Effect]) -> tuple[list[Changes], list[str]]:
+        """Apply effects one by one; return the effective changes and the nodes latched."""
         changes: list[Changes] = []
+        latched: list[str] = []
         self._close_level()
         for e in effects:
-            old_own = self.status.own[e.node]
-            if old_own != e.status:
-                c = self.status.set_own(e.node, e.status)
-                self._account(c, self.status.index[e.node], CODES[old_own])
-                if len(c):
-                    changes.append(c)
+            c = self._set_own(e.node, e.status)
+            if c is not None and len(c):
+                changes.append(c)
+                if self._any_manual:
+                    latched.extend(self._latch(c))
         if changes:
             self._record_impact_point()
-        return changes
+        return changes, latched
+
+    def _set_own(self, node: str, status: str) -> Changes | None:
+        old_own = self.status.own[node]
+        if old_own == status:
+            return None
+        c = self.status.set_own(node, status)
+        self._account(c, self.status.index[node], CODES[old_own])
+        return c
+
+    def _latch(self, changes: Changes) -> list[str]:
+        """`recovers: manual` nodes that just went down keep their own status down.
+
+        Setting the own status of a node that is already effectively down to down changes no
+        effective status, so the latch never cascades and needs no second pass.
+        """
+        idx = changes.indices
+        went_down = (
+            self._manual[idx] & (changes.new_codes == C_DOWN) & (changes.old_codes != C_DOWN)
+        )
+        found: list[str] = []
+        for v in idx[went_down]:
+            node = self.scenario.nodes[int(v)].id  # integer ids are in file order
+            if self.status.own[node] != "down":
+                self._set_own(node, "down")
+                found.append(node)
+        return found
 
     def _recount_impact(self) -> None:
         """Impact from scratch (vectorised): at the start, and as a check in tests."""
@@ -471,35 +542,52 @@ def _optional(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _changes_data(changes: Sequence[Changes]) -> dict[str, Any]:
+def _audience(inj: Inject) -> dict[str, str]:
+    # Only facilitator injects say so: journals of scenarios without the key are unchanged.
+    return {"audience": inj.audience} if inj.audience != "team" else {}
+
+
+def _changes_data(changes: Sequence[Changes], latched: Sequence[str] = ()) -> dict[str, Any]:
     listed: list[list[str]] = []
     for c in changes:
         listed.extend(list(x) for x in c[: _MAX_CHANGES_LISTED - len(listed)])
-    return {"changes": listed, "changed": sum(len(c) for c in changes)}
+    data: dict[str, Any] = {"changes": listed, "changed": sum(len(c) for c in changes)}
+    if latched:
+        data["latched"] = list(latched)
+    return data
 
 
 def simulate(
     scenario: Scenario,
     decisions: Iterable[Decision],
     *,
-    until: float | None = None,
+    end_at: float | None = None,
     record_feed: bool = True,
     sha256: str = "",
     team: str = "",
     sink: EventSink | None = None,
+    source: dict[str, str] | None = None,
 ) -> Session:
     """Run decisions (sorted by time, stable) headlessly and end the drill; return the session.
 
-    `sink` receives every event (a `JournalWriter` journals the run)."""
-    session = Session(scenario, sha256=sha256, team=team, record_feed=record_feed, sink=sink)
-    stop = scenario.duration if until is None else min(until, scenario.duration)
+    `end_at` is when the facilitator ended the drill (a decision log's `end`): decisions at or
+    after it are refused ("the drill has ended") and journalled, and the outage still runs on
+    to the duration, so the score is the same as without `end_at` for the decisions before it.
+    `sink` receives every event (a `JournalWriter` journals the run); `source` (where the
+    scenario file is) goes into the start event."""
+    session = Session(
+        scenario, sha256=sha256, team=team, record_feed=record_feed, sink=sink, source=source
+    )
+    duration = scenario.duration
+    stop = duration if end_at is None else min(max(end_at, 0.0), duration)
+    reason = "duration" if stop >= duration else "facilitator"
     for d in sorted(decisions, key=lambda d: d.at):
-        if d.at > stop:
-            break
-        session.advance(d.at)
-        # A decision at the very end is refused ("the drill has ended") and journalled like
-        # any refusal, rather than silently dropped.
+        if d.at >= stop and not session.ended:
+            session.advance(stop)
+            session.end(reason)
+        elif not session.ended:
+            session.advance(d.at)
         session.take(d.action, by=d.by, note=d.note, message=d.message)
     session.advance(stop)
-    session.end("facilitator" if until is not None and until < scenario.duration else "duration")
+    session.end(reason)
     return session

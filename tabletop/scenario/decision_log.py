@@ -46,6 +46,11 @@ class DecisionLogFile(BaseModel):
 
     scenario: str = Field(min_length=1, description="Id of the scenario the log is for.")
     team: str | None = Field(default=None, description="Name of the team.")
+    end: Minutes | None = Field(
+        default=None,
+        description="Exercise minute the facilitator ended the drill (decisions from then on "
+        "are refused; the outage still runs to the duration).",
+    )
     decisions: list[LoggedDecision] = Field(default_factory=list)
 
 
@@ -63,6 +68,8 @@ class DecisionLog:
     team: str | None
     decisions: list[Decision]
     path: Path
+    #: When the facilitator ended the drill, if before the duration.
+    end: float | None = None
 
 
 def _number(value: Any) -> float | None:
@@ -88,6 +95,14 @@ def _check(data: Any, scenario: Scenario) -> list[Located]:
     if isinstance(log_id, str) and log_id != scenario.id:
         found.append(
             Located(("scenario",), f"this log is for scenario {log_id!r}, not {scenario.id!r}")
+        )
+    end = _number(data.get("end"))
+    if end is not None and end > scenario.duration:
+        found.append(
+            Located(
+                ("end",),
+                f"'end' {end:g} is after the end of the drill (duration {scenario.duration:g})",
+            )
         )
     decisions = data.get("decisions")
     previous: float | None = None
@@ -144,4 +159,4 @@ def load_decision_log(
     if problems or log is None:
         raise InputError(problems)
     decisions = [Decision(d.at, d.action, d.by, d.note, d.message) for d in log.decisions]
-    return DecisionLog(log.scenario, log.team, decisions, p)
+    return DecisionLog(log.scenario, log.team, decisions, p, log.end)

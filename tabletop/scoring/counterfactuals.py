@@ -2,10 +2,11 @@
 
 For each playbook step the team did late (after its `by` target) or never, the team's own
 decisions are re-run (refused ones included: with the step taken earlier they may now be
-accepted) with that step's first `any_of` action taken at its `by` target, or, for a step
-without a target, when the reference run started it. Prerequisites (`requires`) the team had
-not done by then are taken just before it, one after another, so that the action can start
-on time (or as soon as they allow, when they take longer than the target leaves).
+accepted) with that step's first `any_of` action started so that it is done by the step's
+`by` target (a target means "done by", as in timeliness), or, for a step without a target,
+started when the reference run started it. Prerequisites (`requires`) the team had not done
+by then are taken just before it, one after another, so that the action can start on time
+(or as soon as they allow, when they take longer than the target leaves).
 
 The saving is measured against the team's decisions re-run the same way over the same
 horizon, so only the moved step makes the difference. Only positive savings are reported,
@@ -35,8 +36,12 @@ _NOISE = 1e-6
 
 
 def team_decisions(session: Session) -> list[Decision]:
-    """The team's decisions with their times, refused ones included, in the order taken."""
-    return [Decision(r.t, r.action, r.by, r.note, r.message) for r in session.decisions]
+    """The team's decisions with their times, refused ones included, in the order taken.
+
+    Decisions refused because the drill had ended are left out: the re-runs go on to the
+    duration without an end, as if the team had simply stopped deciding, so a drill ended
+    early gets the same counterfactuals as the same decisions without the end."""
+    return [Decision(r.t, r.action, r.by, r.note, r.message) for r in session.decisions_in_drill]
 
 
 def counterfactuals(
@@ -49,9 +54,9 @@ def counterfactuals(
     `reference_started` (step id -> minute the reference run started it) is computed from the
     reference run when not given; `score` passes the one it already has.
     """
-    horizon = session.now
+    horizon = scenario.duration
     if reference_started is None:
-        ref = run_until(scenario, reference_decisions(scenario), horizon)
+        ref = run_until(scenario, reference_decisions(scenario))
         reference_started = step_times(scenario, ref.started, ref.done).started
     team = team_decisions(session)
     relevant = impact_relevant_actions(scenario)
@@ -60,30 +65,50 @@ def counterfactuals(
     found: list[tuple[float, int, Counterfactual]] = []
     for pos, step in enumerate(scenario.playbook):
         target = _target(step, times.done.get(step.id), reference_started)
-        if target is None or target >= horizon:
+        if target is None:
+            continue
+        first = scenario.action_index[step.any_of[0]]
+        # "Done by" the target: start the action its own minutes earlier (never before 0).
+        start = max(0.0, target - first.minutes) if step.by is not None else target
+        if start >= horizon:
             continue
         team_at = times.started.get(step.id)
-        if team_at is not None and team_at <= target:
+        if team_at is not None and team_at <= start:
             continue  # started in time but slow to finish: taking it later cannot help
-        moved = _moved_chain(scenario, step.any_of[0], session.done, target)
+        moved = _moved_chain(scenario, step.any_of[0], session.done, start)
         if not moved or not any(m.action in relevant for m in moved):
             continue  # nothing moved can change the impact: saves exactly 0, skip the run
         if base is None:
-            base = run_until(scenario, team, horizon).customer_minutes
-        alt = run_until(scenario, _rewrite(team, moved), horizon)
+            base = run_until(scenario, team).customer_minutes
+        alt = run_until(scenario, _rewrite(team, moved))
         saved = base - alt.customer_minutes
         if saved <= _NOISE:
             continue
         action_at = moved[-1].at
-        label = scenario.action_index[step.any_of[0]].label
-        was = wording.t(team_at) if team_at is not None else "never"
-        text = (
-            f"Had you taken “{label}” at {wording.t(action_at)} instead of {was}, "
-            f"{wording.customer_minutes(saved)} customer-minutes fewer."
-        )
+        text = _sentence(step, first.label, first.minutes, action_at, team_at, saved)
         cf = Counterfactual(step.id, step.any_of[0], action_at, team_at, saved, text)
         found.append((-saved, pos, cf))
     return [cf for _, _, cf in sorted(found, key=lambda x: (x[0], x[1]))]
+
+
+def _sentence(
+    step: PlaybookStep,
+    label: str,
+    minutes: float,
+    action_at: float,
+    team_at: float | None,
+    saved: float,
+) -> str:
+    was = wording.t(team_at) if team_at is not None else "never"
+    fewer = f"{wording.customer_minutes(saved)} customer-minutes fewer."
+    if step.by is None:
+        return f"Had you started “{label}” at {wording.t(action_at)} instead of {was}, {fewer}"
+    done_at = action_at + minutes
+    if done_at <= step.by:
+        when = f"so that it was done by its {wording.t(step.by)} target"
+    else:  # its prerequisites take longer than the target leaves
+        when = f"as early as its prerequisites allow (done at {wording.t(done_at)})"
+    return f"Had you started “{label}” at {wording.t(action_at)} instead of {was}, {when}, {fewer}"
 
 
 def impact_relevant_actions(scenario: Scenario) -> frozenset[str]:
@@ -101,6 +126,8 @@ def impact_relevant_actions(scenario: Scenario) -> frozenset[str]:
         if inj.when is not None:
             found.update(inj.when.done)
             found.update(inj.when.not_done)
+            found.update(inj.when.started)
+            found.update(inj.when.not_started)
     return frozenset(found)
 
 

@@ -13,7 +13,9 @@ from typing import Any, Literal, cast
 from tabletop.engine.events import Decision, DecisionRecord
 
 FindingKind = Literal["strength", "improvement"]
-Component = Literal["order", "coverage", "timeliness", "outcome", "penalty", "disclosure"]
+Component = Literal[
+    "order", "coverage", "timeliness", "outcome", "penalty", "disclosure", "critical"
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class Score:
     unclipped_total: float | None = None
     avoid_penalties: float = 0.0
     disclosure_penalties: float = 0.0
+    critical_penalties: float = 0.0
+    #: When the drill was ended, when that was before the duration (the facilitator ended
+    #: it); the score always covers the whole drill, up to `scored_to` (the duration).
+    ended_at: float | None = None
+    scored_to: float | None = None
 
     @property
     def strengths(self) -> list[Finding]:
@@ -117,7 +124,10 @@ class Score:
           (before clipping), `grade` (A-F).
         - `components`: `order`, `coverage`, `timeliness`, `outcome`, each 0-1 (4 decimals);
           `weights`: the same four keys, points each (sum 100).
-        - `penalties`: avoid + disclosure points; `penalty_breakdown`: `avoid`, `disclosure`.
+        - `penalties`: avoid + disclosure + critical points; `penalty_breakdown`: `avoid`,
+          `disclosure`, `critical`.
+        - `ended_at`: the minute the facilitator ended the drill, or null when it ran to its
+          duration; `scored_to`: the minute impact and score were computed to (the duration).
         - `impact`: `customer_minutes`, `baseline_customer_minutes`,
           `reference_customer_minutes`, `at_risk_minutes` (1 decimal).
         - `findings`: list of {`kind`, `component`, `points`, `t`, `step`, `action`, `quote`,
@@ -163,6 +173,7 @@ class Score:
             "penalty_breakdown": {
                 "avoid": _r(self.avoid_penalties, 2),
                 "disclosure": _r(self.disclosure_penalties, 2),
+                "critical": _r(self.critical_penalties, 2),
             },
             "impact": {
                 "customer_minutes": _r(self.impact.customer_minutes, 1),
@@ -195,6 +206,8 @@ class Score:
                 }
                 for e in self.timeline
             ],
+            "ended_at": _r(self.ended_at, 2),
+            "scored_to": _r(self.scored_to, 2),
         }
 
     @classmethod
@@ -234,6 +247,9 @@ class Score:
             unclipped_total=obj.get("unclipped_total"),
             avoid_penalties=float(brk.get("avoid", 0.0)),
             disclosure_penalties=float(brk.get("disclosure", 0.0)),
+            critical_penalties=float(brk.get("critical", 0.0)),
+            ended_at=obj.get("ended_at"),
+            scored_to=obj.get("scored_to"),
         )
 
 

@@ -53,33 +53,34 @@ def reference_decisions(scenario: Scenario) -> list[Decision]:
     return derived_reference(scenario)
 
 
-def run_until(scenario: Scenario, decisions: list[Decision], horizon: float | None) -> Session:
-    """`simulate` without a journal feed, ending at `horizon` (None or >= duration: the end).
+def run_until(
+    scenario: Scenario, decisions: list[Decision], horizon: float | None = None
+) -> Session:
+    """`simulate` without a journal feed, to the end of the drill.
 
-    Decisions after the horizon are left out: they were never taken in a drill that ended
-    then (and `simulate` would otherwise move the clock past the horizon).
+    `horizon` is when the drill was ended (None: at the duration). Ending early stops the
+    decisions, not the outage: the run still goes on to the duration, and decisions at or
+    after the horizon are refused, so every comparison covers the same whole drill.
     """
-    if horizon is None or horizon >= scenario.duration:
-        return simulate(scenario, decisions, record_feed=False)
-    kept = [d for d in decisions if d.at <= horizon]
-    return simulate(scenario, kept, until=horizon, record_feed=False)
+    end_at = None if horizon is None or horizon >= scenario.duration else horizon
+    return simulate(scenario, decisions, end_at=end_at, record_feed=False)
 
 
 @dataclass(frozen=True)
 class Runs:
-    """The reference and baseline sessions over the same horizon as the team's drill."""
+    """The reference and baseline sessions, each over the whole drill."""
 
     reference: Session
     baseline: Session
 
 
-def comparison_runs(scenario: Scenario, horizon: float | None = None) -> Runs:
-    """Simulate the reference and doing nothing, ending at `horizon` (default: the duration).
+def comparison_runs(scenario: Scenario) -> Runs:
+    """Simulate the reference and doing nothing over the whole drill.
 
-    Comparing like with like matters: a drill the facilitator ends at T+60 is measured
-    against doing nothing for 60 minutes, not for the whole duration.
+    Both always run to the duration, whenever the team's drill was ended: a team that stops
+    early is still measured over the whole outage, so stopping can never raise its outcome.
     """
     return Runs(
-        reference=run_until(scenario, reference_decisions(scenario), horizon),
-        baseline=run_until(scenario, [], horizon),
+        reference=run_until(scenario, reference_decisions(scenario)),
+        baseline=run_until(scenario, []),
     )

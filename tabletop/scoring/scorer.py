@@ -1,34 +1,38 @@
 """Scoring an ended session: components, penalties, total, grade and findings.
 
 Every point below 100 is explained. The improvement findings split exactly the points each
-part lost (up to float rounding; `Score.to_json` rounds them to cents that add up exactly):
+part lost (up to float rounding; `Score.to_json` rounds them to cents that add up exactly).
+W is a component's weight, w(s) a step's weight (default 1), Σw the total step weight:
 
-- order, lost weight x (1 - agreement x started/all) =
-  weight x (1 - agreement) x started/all, split evenly over the discordant pairs, plus
-  weight / all steps for each step never started;
-- coverage: weight / all steps for each step not done;
-- timeliness: weight x (1 - step timeliness) / targeted steps for each late or missing target
-  (no target anywhere and nothing done: one finding with the whole weight);
-- outcome: one finding with weight x (1 - outcome), quoting the customer-minute figures;
-- each `avoid` action taken: its penalty (once per action);
+- order, lost W x (1 - agreement x share started) =
+  W x (1 - agreement) x share started, split over the discordant pairs in proportion to
+  w(A) x w(B), plus W x w(s) / Σw for each step s never started;
+- coverage: W x w(s) / Σw for each step s not done;
+- timeliness: W x w(s) x (1 - step timeliness) / Σw(targeted) for each late or missing
+  target (no target anywhere and nothing done: one finding with the whole weight);
+- outcome: one finding with W x (1 - outcome), quoting the customer-minute figures;
+- each `avoid` action taken: its penalty (once per action, even when still running at the
+  end);
 - each message that discloses: `disclosure_penalty`, split evenly over its hits (each hit is
-  a finding quoting the offending words).
+  a finding quoting the offending words);
+- each failed critical step: `critical_penalty`.
 
 So Σ improvement points = -(100 - unclipped total).
 
 Strengths are findings too. Their `points` are what the behaviour earned in its component,
 shown for encouragement; they take no part in the add-up property above:
 
-- each step done by its `by` target: weight_timeliness / targeted steps;
-- each step done that has no target: weight_coverage / all steps;
+- each step done by its `by` target: W_timeliness x w(s) / Σw(targeted);
+- each step done that has no target: W_coverage x w(s) / Σw;
 - the order, when at least one ordered pair was started and none was discordant: the order
   points earned;
 - the outcome, when at least half the avoidable impact was avoided: the outcome points;
 - no `avoid` action taken, and public messages that disclosed nothing: 0 points (nothing
   lost, worth saying).
 
-Findings are listed improvements first, largest cost first (ties in component order, then
-time), then strengths in component order and time.
+Findings are listed improvements first: failed critical steps first (a team that left
+customers in the dark must read that before anything else), then the largest cost first
+(ties in component order, then time); then strengths in component order and time.
 """
 
 from __future__ import annotations
@@ -40,11 +44,13 @@ from tabletop.scenario.models import MESSAGE_PHASES, Scenario
 from tabletop.scoring import wording
 from tabletop.scoring.components import (
     CoveragePart,
+    CriticalFailure,
     OrderPart,
     OutcomePart,
     StepTimes,
     TimelinessPart,
     coverage_component,
+    critical_failures,
     order_component,
     outcome_component,
     step_times,
@@ -63,7 +69,9 @@ from tabletop.scoring.model import (
 )
 from tabletop.scoring.reference import comparison_runs
 
-_COMPONENT_RANK = {c: k for k, c in enumerate(("order", "coverage", "timeliness", "outcome"))}
+_COMPONENT_RANK = {
+    c: k for k, c in enumerate(("critical", "order", "coverage", "timeliness", "outcome"))
+}
 
 
 @dataclass(frozen=True)
@@ -83,11 +91,12 @@ def score(
 ) -> Score:
     """Score an ended session against the playbook, the reference run and doing nothing.
 
-    The reference and doing-nothing runs end when the session ended, so that a drill ended
-    early is compared like with like. `counterfactuals=False` skips the slow part (the UI
-    computes it later in a worker with `tabletop.scoring.counterfactuals`).
+    Everything covers the whole drill: an ended session has run on to the duration, and so
+    do the reference and doing-nothing runs, so ending early never raises a score.
+    `counterfactuals=False` skips the slow part (the UI computes it later in a worker with
+    `tabletop.scoring.counterfactuals`).
     """
-    runs = comparison_runs(scenario, session.now)
+    runs = comparison_runs(scenario)
     ref_times = step_times(scenario, runs.reference.started, runs.reference.done)
     cfs = compute_counterfactuals(scenario, session, ref_times.started) if counterfactuals else []
     return score_with(
@@ -134,15 +143,16 @@ def score_with(
     _outcome_findings(parts.outcome, w.outcome, improvements, strengths)
     avoid = _avoid_findings(scenario, session, improvements, strengths)
     disclosure = _disclosure_findings(scenario, session, improvements, strengths)
+    critical = _critical_findings(scenario, critical_failures(scenario, times), improvements)
     earned = (
         w.order * parts.order.value
         + w.coverage * parts.coverage.value
         + w.timeliness * parts.timeliness.value
         + w.outcome * parts.outcome.value
     )
-    unclipped = earned - avoid - disclosure
+    unclipped = earned - avoid - disclosure - critical
     total = min(100.0, max(0.0, unclipped))
-    improvements.sort(key=lambda f: (f.points, _COMPONENT_RANK.get(f.component, 9), _t_key(f.t)))
+    improvements.sort(key=_improvement_key)
     return Score(
         scenario=scenario.id,
         team=team if team is not None else session.team,
@@ -152,7 +162,7 @@ def score_with(
             parts.order.value, parts.coverage.value, parts.timeliness.value, parts.outcome.value
         ),
         weights=weights,
-        penalties=avoid + disclosure,
+        penalties=avoid + disclosure + critical,
         impact=ImpactFigures(
             session.customer_minutes, baseline_cim, reference_cim, session.at_risk_minutes
         ),
@@ -162,6 +172,21 @@ def score_with(
         unclipped_total=unclipped,
         avoid_penalties=avoid,
         disclosure_penalties=disclosure,
+        critical_penalties=critical,
+        ended_at=session.ended_at
+        if session.ended_at is not None and session.ended_at < scenario.duration
+        else None,
+        scored_to=scenario.duration,
+    )
+
+
+def _improvement_key(f: Finding) -> tuple[int, float, int, float]:
+    """Critical failures first, then the largest cost, then component order and time."""
+    return (
+        0 if f.component == "critical" else 1,
+        f.points,
+        _COMPONENT_RANK.get(f.component, 9),
+        _t_key(f.t),
     )
 
 
@@ -180,22 +205,22 @@ def _order_findings(
     if weight <= 0:
         return
     steps = {st.id: st for st in scenario.playbook}
-    n = part.steps
+    total_weight = part.steps
     if part.discordant:
-        # weight x (1 - agreement) x started/all, with 1 - agreement = discordant / ordered.
-        each = weight * len(part.started) / (n * len(part.ordered))
+        # W x (1 - agreement) x share started, with 1 - agreement = Σ w(A)w(B) over the
+        # discordant pairs / Σ w(A)w(B) over the ordered ones: each pair its product's share.
+        per_unit = weight * part.started_share / part.ordered_weight
         for first, came in sorted(part.discordant, key=lambda p: (times.started[p[1]], p)):
             a, b = steps[first], steps[came]
             text = wording.discordance(
                 a.phase, a.title, times.started[first], b.phase, b.title, times.started[came]
             )
-            bad.append(Finding("improvement", "order", -each, text, times.started[came], came))
+            cost = per_unit * a.weight * b.weight
+            bad.append(Finding("improvement", "order", -cost, text, times.started[came], came))
     for sid in part.unstarted:
-        bad.append(
-            Finding(
-                "improvement", "order", -weight / n, wording.unstarted(steps[sid].title), None, sid
-            )
-        )
+        step = steps[sid]
+        cost = weight * step.weight / total_weight
+        bad.append(Finding("improvement", "order", -cost, wording.unstarted(step.title), None, sid))
     if part.ordered and not part.discordant:
         good.append(
             Finding(
@@ -218,16 +243,17 @@ def _coverage_findings(
 ) -> None:
     if weight <= 0:
         return
-    n = len(scenario.playbook)
+    total_weight = sum(st.weight for st in scenario.playbook)
     for step in scenario.playbook:
+        share = weight * step.weight / total_weight
         if step.id in part.missing:
             started = times.started.get(step.id)
             text = wording.missing(step.phase, step.title, started)
-            bad.append(Finding("improvement", "coverage", -weight / n, text, started, step.id))
+            bad.append(Finding("improvement", "coverage", -share, text, started, step.id))
         elif step.by is None:
             done = times.done[step.id]
             text = f"Done: “{step.title}” at {wording.t(done)}."
-            good.append(Finding("strength", "coverage", weight / n, text, done, step.id))
+            good.append(Finding("strength", "coverage", share, text, done, step.id))
 
 
 def _timeliness_findings(
@@ -251,17 +277,17 @@ def _timeliness_findings(
                 )
             )
         return
-    n = len(part.per_step)
     for step in scenario.playbook:
         if step.id not in part.per_step or step.by is None:
             continue
         value = part.per_step[step.id]
         done = times.done.get(step.id)
+        share = weight * step.weight / part.targeted_weight
         if value >= 1.0 and done is not None:
             text = (
                 f"Done on time: “{step.title}” at {wording.t(done)} (target {wording.t(step.by)})."
             )
-            good.append(Finding("strength", "timeliness", weight / n, text, done, step.id))
+            good.append(Finding("strength", "timeliness", share, text, done, step.id))
             continue
         if done is None:
             text = f"“{step.title}” had a {wording.t(step.by)} target and was never done."
@@ -272,7 +298,7 @@ def _timeliness_findings(
                 f"its {wording.t(step.by)} target (no credit from {wording.t(2 * step.by)})."
             )
         bad.append(
-            Finding("improvement", "timeliness", -weight * (1.0 - value) / n, text, done, step.id)
+            Finding("improvement", "timeliness", -share * (1.0 - value), text, done, step.id)
         )
 
 
@@ -349,8 +375,8 @@ def _disclosure_findings(
         for hit in mh.hits:
             text = (
                 f"Your message at {wording.t(mh.t)} {describe_hit(hit, scenario)}: "
-                f"“{hit.words}”. Say what you will do, not which part is weak: naming it "
-                "invites attackers."
+                f"“{hit.words}”. Say what you will do without naming components, addresses "
+                "or versions: that tells attackers where to aim."
             )
             bad.append(
                 Finding("improvement", "disclosure", -each, text, mh.t, None, mh.action, hit.words)
@@ -372,6 +398,18 @@ def _disclosure_findings(
             )
         )
     return total
+
+
+def _critical_findings(
+    scenario: Scenario, failures: list[CriticalFailure], bad: list[Finding]
+) -> float:
+    steps = {st.id: st for st in scenario.playbook}
+    penalty = scenario.critical_penalty
+    for failure in failures:
+        step = steps[failure.step]
+        text = wording.critical(step.phase, step.title, step.by, failure.done)
+        bad.append(Finding("improvement", "critical", -penalty, text, failure.done, failure.step))
+    return penalty * len(failures)
 
 
 def _timeline(scenario: Scenario, team: StepTimes, reference: StepTimes) -> list[TimelineEntry]:

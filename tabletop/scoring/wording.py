@@ -152,3 +152,62 @@ def missing(phase: str, title: str, started_at: float | None) -> str:
 def unstarted(title: str) -> str:
     """Order points lost because a step was never started."""
     return f"“{title}” was never started, so it adds nothing to the response order."
+
+
+#: What a failed critical step means for the people outside, by phase, as a sentence start.
+_CRITICAL_DONE: dict[str, str] = {
+    Phase.ASSESS: "The team knew what had failed only at",
+    Phase.ESCALATE: "The party whose failure it was heard from you only at",
+    Phase.COMMUNICATE: "Customers were told at",
+    Phase.WORKAROUND: "The workaround was in place only at",
+    Phase.FIX: "Service was restored only at",
+    Phase.VERIFY: "The fix was verified only at",
+    Phase.PREVENT: "Work to stop a recurrence started only at",
+    Phase.FOLLOW_UP: "Customers heard your follow-up only at",
+}
+_CRITICAL_NEVER: dict[str, str] = {
+    Phase.ASSESS: "The team never established what had failed",
+    Phase.ESCALATE: "The party whose failure it was never heard from you",
+    Phase.COMMUNICATE: "Customers were never told",
+    Phase.WORKAROUND: "No workaround was ever offered",
+    Phase.FIX: "Service was never restored",
+    Phase.VERIFY: "The fix was never verified",
+    Phase.PREVENT: "Nothing was done to stop a recurrence",
+    Phase.FOLLOW_UP: "Customers never heard your follow-up",
+}
+_TIMES = {
+    2: "twice",
+    3: "three times",
+    4: "four times",
+    5: "five times",
+    6: "six times",
+    7: "seven times",
+    8: "eight times",
+    9: "nine times",
+    10: "ten times",
+}
+
+
+def times_target(done: float, by: float) -> str:
+    """How late, as a multiple of the target a team understands: 'five times', '2.5 times'."""
+    if by <= 0:
+        return "after"
+    ratio = round(done / by, 1)
+    if ratio == int(ratio) and int(ratio) in _TIMES:
+        return _TIMES[int(ratio)]
+    return f"{ratio:g} times"
+
+
+def critical(phase: str, title: str, by: float | None, done: float | None) -> str:
+    """The first finding of a report: a critical task the team failed, in plain words."""
+    task = f"(critical task: “{title}”)"
+    if done is None:
+        never = _CRITICAL_NEVER.get(phase, f"“{title}” was never done")
+        target = f" (target {t(by)})" if by is not None else ""
+        return f"{never}{target} {task}."
+    start = _CRITICAL_DONE.get(phase, f"“{title}” was done at")
+    if by is None:  # pragma: no cover - a critical step without a target fails only when missing
+        return f"{start} {t(done)} {task}."
+    if by <= 0:
+        return f"{start} {t(done)}, although the target was {t(by)} {task}."
+    return f"{start} {t(done)}, {times_target(done, by)} the {t(by)} target {task}."

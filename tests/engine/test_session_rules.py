@@ -274,9 +274,14 @@ def test_facilitator_ends_the_drill_early() -> None:
     s.advance(30)
     s.facilitator("pause")
     s.end("facilitator")
-    assert s.ended and s.now == 30
+    duration = REFUSAL_SCENARIO.duration
+    # The team stops deciding; the clock runs on to the duration (nothing else is due here).
+    assert s.ended and (s.ended_at, s.now) == (30, duration)
     assert [e.kind for e in s.feed[-2:]] == ["facilitator", "end"]
+    assert s.feed[-1].t == 30
     assert s.feed[-1].data["reason"] == "facilitator"
+    assert s.feed[-1].data["scored_to"] == duration
+    assert s.take("assess").reason == "the drill has ended"
 
 
 def test_impact_integrals_worked_by_hand() -> None:

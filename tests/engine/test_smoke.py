@@ -50,14 +50,27 @@ def test_generator_restores_web_and_impact_is_integrated() -> None:
     assert s.done["start-gen"] == 30
 
 
-def test_simulate_until_ignores_decisions_after_the_stop() -> None:
-    # the generator decision at 60 comes after the stop at 30: it must not be taken
-    s = simulate(SCENARIO, [Decision(20, "start-gen"), Decision(60, "start-gen")], until=30)
-    assert s.now == 30
-    assert s.end_reason == "facilitator"
-    assert [d.t for d in s.decisions] == [20]
+def test_an_early_end_refuses_later_decisions_and_the_outage_runs_on() -> None:
+    # Ended at 30: the generator decision at 60 is refused, the one at 20 lands at 30.
+    s = simulate(SCENARIO, [Decision(20, "start-gen"), Decision(60, "start-gen")], end_at=30)
+    assert (s.ended_at, s.now, s.end_reason) == (30, 100, "facilitator")
+    assert [(d.accepted, d.reason) for d in s.decisions] == [
+        (True, None),
+        (False, "the drill has ended"),
+    ]
     # web down from 5 until the generator lands at 30: 25 min x 10 users
     assert s.customer_minutes == 250
+    end = next(e for e in s.feed if e.kind == "end")
+    assert (end.t, end.data["reason"], end.data["scored_to"]) == (30, "facilitator", 100)
+
+
+def test_an_early_end_before_an_action_lands_still_lets_it_land() -> None:
+    # Taken at 20 (done at 30), ended at 25: the generator still comes up at 30.
+    s = simulate(SCENARIO, [Decision(20, "start-gen")], end_at=25)
+    assert s.done == {"start-gen": 30}
+    assert s.customer_minutes == 250
+    # Without the end, the same decisions give the same drill.
+    assert simulate(SCENARIO, [Decision(20, "start-gen")]).customer_minutes == 250
 
 
 def test_a_decision_at_the_very_end_is_refused_not_dropped() -> None:

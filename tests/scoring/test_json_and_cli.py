@@ -29,6 +29,8 @@ TOP_KEYS = [
     "findings",
     "counterfactuals",
     "timeline",
+    "ended_at",
+    "scored_to",
 ]
 
 
@@ -104,7 +106,7 @@ def test_text_rendering_lists_breakdown_findings_and_counterfactuals(mini: Scena
         "Areas for improvement",
         "Strengths:",
         "What would have helped most:",
-        "Had you taken",
+        "Had you started",
     ):
         assert word in text
 

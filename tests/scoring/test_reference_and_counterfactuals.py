@@ -91,13 +91,17 @@ def test_counterfactuals_largest_first(mini: Scenario) -> None:
     cfs = score(mini, s).counterfactuals
     assert [c.step for c in cfs] == ["workaround", "fix"]
     gen, fix = cfs
-    # Generator at 45 -> up at 60: web + api back 80 minutes sooner = 1,500 x 80 = 120,000.
-    assert gen.at == 45 and gen.team_at is None
-    assert gen.customer_minutes_saved == pytest.approx(120_000)
-    assert "instead of never" in gen.text and "120,000 customer-minutes fewer" in gen.text
-    # Feed at 90 instead of 100: everyone (1,700) back 10 minutes sooner = 17,000.
-    assert fix.at == 90 and fix.team_at == 100
-    assert fix.customer_minutes_saved == pytest.approx(17_000)
+    # Targets mean "done by": the 15-minute generator start begins at 30 to be up at 45.
+    # Web (1,000) back 95 minutes sooner = 95,000; the API (500) is degraded by the CDN from
+    # 45 to 60 instead of down (0.5 x 500 x 15 = 3,750), then up: 500 x 95 - 3,750 = 43,750.
+    assert gen.at == 30 and gen.team_at is None
+    assert gen.customer_minutes_saved == pytest.approx(138_750)
+    assert "instead of never, so that it was done by its T+45:00 target" in gen.text
+    assert "138,750 customer-minutes fewer" in gen.text
+    # The 40-minute feed restore starts at 50 to be done by 90 instead of 140: everyone
+    # (1,700) back 50 minutes sooner = 85,000.
+    assert fix.at == 50 and fix.team_at == 100
+    assert fix.customer_minutes_saved == pytest.approx(85_000)
     assert counterfactuals(mini, s) == cfs  # the public function gives the same list
 
 
@@ -112,9 +116,10 @@ def test_counterfactual_adds_missing_requires_and_replays_refused_decisions(
     # up at 45: web + api back, 1,500 x (240 - 45) = 292,500, but the API is then degraded by
     # the CDN until 60 (0.5 x 500 x 15 = 3,750): 288,750 saved.
     assert by_step["assess"].customer_minutes_saved == pytest.approx(288_750)
-    # Workaround at 45 with assess-impact first (35-45): up at 60: 1,500 x 180 = 270,000.
-    assert by_step["workaround"].at == 45
-    assert by_step["workaround"].customer_minutes_saved == pytest.approx(270_000)
+    # Workaround done by 45: the generator start at 30 with assess-impact first (20-30); up
+    # at 45: 1,500 x 195 = 292,500, less the API degraded by the CDN 45-60 (3,750).
+    assert by_step["workaround"].at == 30
+    assert by_step["workaround"].customer_minutes_saved == pytest.approx(288_750)
 
 
 def test_counterfactuals_skip_steps_on_time_and_steps_that_save_nothing(mini: Scenario) -> None:
@@ -128,16 +133,18 @@ def test_counterfactuals_skip_steps_on_time_and_steps_that_save_nothing(mini: Sc
     assert "communicate" not in {c.step for c in counterfactuals(mini, late_talk)}
 
 
-def test_counterfactuals_respect_an_early_end(mini: Scenario) -> None:
-    # Ended by the facilitator at 50: nothing after 50 counts, for the team or the what-ifs.
-    s = simulate(mini, [D(0, "assess-impact")], until=50)
-    assert s.now == 50
-    cfs = counterfactuals(mini, s)
-    # Generator at 45 -> up at 60 > 50: saves nothing within the drill; feed target 90 > 50.
-    assert cfs == []
+def test_an_early_end_is_scored_over_the_whole_drill(mini: Scenario) -> None:
+    # Ended by the facilitator at 50: the team stops deciding, the outage runs on to 240.
+    s = simulate(mini, [D(0, "assess-impact")], end_at=50)
+    assert (s.ended_at, s.now) == (50, 240)
+    same = simulate(mini, [D(0, "assess-impact")])
+    assert counterfactuals(mini, s) == counterfactuals(mini, same)
     sc = score(mini, s)
-    # Doing nothing for 50 minutes: 1,700 x 50 = 85,000.
-    assert sc.impact.baseline_customer_minutes == pytest.approx(85_000)
+    # Doing nothing over the whole drill: 1,700 x 240 = 408,000, as for a drill not ended.
+    assert sc.impact.baseline_customer_minutes == pytest.approx(408_000)
+    assert sc.impact.customer_minutes == pytest.approx(408_000)
+    assert (sc.ended_at, sc.scored_to) == (50, 240)
+    assert sc.to_json()["total"] == score(mini, same).to_json()["total"]
 
 
 def test_solve_does_not_warn_on_float_noise_at_the_floor(

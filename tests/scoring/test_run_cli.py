@@ -80,7 +80,11 @@ def test_run_text_prints_score_findings_and_counterfactuals(
     out = capsys.readouterr().out
     assert "Score: " in out and "Areas for improvement" in out
     assert "You took “Post the failed part and its firmware” at T+1:10:00" in out
-    assert "Had you taken “Restore the utility feed” at T+1:30:00 instead of never" in out
+    # The 40-minute restore starts at T+50:00 to be done by its T+1:30:00 target.
+    assert (
+        "Had you started “Restore the utility feed” at T+50:00 instead of never, "
+        "so that it was done by its T+1:30:00 target" in out
+    )
 
 
 def test_run_is_deterministic(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
