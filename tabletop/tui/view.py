@@ -104,6 +104,71 @@ def layers(scenario: Scenario) -> list[list[str]]:
     return out
 
 
+ELLIPSIS = "…"
+
+
+def _cut(label: str, width: int, tail: int) -> str:
+    """`label` in `width` cells: whole if it fits, else head…tail (tail 0: head…)."""
+    if len(label) <= width:
+        return label
+    head = width - 1 - tail
+    return label[:head] + ELLIPSIS + (label[-tail:] if tail else "")
+
+
+def _numbered(label: str, width: int, k: int) -> str:
+    """`label` with a `#k` tag that tells identical-looking labels apart, in `width` cells."""
+    tag = f"#{k}"
+    room = width - len(tag) - 1
+    if len(label) <= room:
+        return f"{label} {tag}"
+    return label[: max(room, 0)] + ELLIPSIS + tag
+
+
+def _collisions(shown: Sequence[str]) -> list[list[int]]:
+    """Groups (of two or more indexes) of labels that read the same."""
+    groups: dict[str, list[int]] = {}
+    for i, text in enumerate(shown):
+        groups.setdefault(text, []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def fit_labels(labels: Sequence[str], width: int) -> list[str]:
+    """Each label cut to at most `width` cells so that no two of them read the same.
+
+    A label that fits is kept whole; a long one is cut at its end (`Utility power f…`). When
+    two cut labels would read the same (`Control plane co…` twice), their middle goes
+    instead, keeping the distinctive end (`Control…coordinator`, `Control…core database`);
+    labels that differ only in the middle, or are identical, get a `#k` tag.
+    """
+    width = max(width, 4)
+    shown = [_cut(label, width, 0) for label in labels]
+    for group in _collisions(shown):
+        originals = [labels[i] for i in group]
+        # Balanced split first (head and tail about equal), then ever longer tails.
+        half = (width - 1) // 2
+        for tail in (width - 1 - half, *range(width - 2, 0, -1)):
+            tried = [_cut(label, width, tail) for label in originals]
+            if len(set(tried)) == len(tried):
+                for i, text in zip(group, tried, strict=True):
+                    shown[i] = text
+                break
+    # What is still ambiguous (identical labels, or a middle cut that met another label).
+    for group in _collisions(shown):
+        for k, i in enumerate(group, start=1):
+            shown[i] = _numbered(labels[i], width, k)
+    # Pathological leftovers (a label that itself ends in `#2`): a tag unique over the map.
+    # A tag is the text after the last `#`, so labels with different tags never read the
+    # same; each round tags at least one more label, so this ends.
+    counter = len(labels)
+    tagged: set[int] = set()
+    while groups := _collisions(shown):
+        for i in (i for g in groups for i in g if i not in tagged):
+            counter += 1
+            tagged.add(i)
+            shown[i] = _numbered(labels[i], width, counter)
+    return shown
+
+
 def resample(series: Sequence[ImpactPoint], now: float, buckets: int) -> list[float]:
     """Affected users of the step function `series`, sampled at `buckets` instants in (0, now]."""
     if not series:

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL
+from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, fit_labels
 
 _MIN_CELL = 14  # narrowest node cell: symbol, space, an 11-character label, padding
 
@@ -87,6 +87,9 @@ class DependencyMap(ScrollView, can_focus=True):
         self._layout_width = -1
         self._layout_height = -1
         self._cell = _MIN_CELL
+        # The labels as shown: cut to the cell width, so that no two read the same.
+        self._shown: list[str] = []
+        self._shown_width = -1
 
     # ------------------------------------------------------------------ data
 
@@ -111,7 +114,11 @@ class DependencyMap(ScrollView, can_focus=True):
     def _relayout(self, width: int) -> None:
         height = self.scrollable_content_region.height or 1
         per_row = columns_for([len(layer) for layer in self._layers], width, height)
-        self._cell = max(_MIN_CELL, width // per_row)
+        cell = max(_MIN_CELL, width // per_row)
+        if cell - 3 != self._shown_width:
+            self._shown = fit_labels([n.label for n in self._flat], cell - 3)
+            self._shown_width = cell - 3
+        self._cell = cell
         lines: list[_Line] = []
         row_of: dict[int, int] = {}
         start = 0
@@ -152,7 +159,7 @@ class DependencyMap(ScrollView, can_focus=True):
         for i in line.cells:
             node = self._flat[i]
             shown = self._status.get(node.id, "up")
-            label = node.label[: self._cell - 3].ljust(self._cell - 3)
+            label = self._shown[i].ljust(self._cell - 3)
             style = base + Style.parse(STATUS_STYLE.get(shown, ""))
             if i == self.cursor:
                 style += Style(reverse=True, bold=self.has_focus)
