@@ -243,8 +243,8 @@ def _number(text: str) -> float:
     return float(text.replace(",", "").replace("−", "-"))
 
 
-def _worked_run() -> dict[str, Any]:
-    ran = _tabletop("run", str(WORKED), "--decisions", str(WORKED_LOG), "--json", "--no-history")
+def _worked_run(log: Path = WORKED_LOG) -> dict[str, Any]:
+    ran = _tabletop("run", str(WORKED), "--decisions", str(log), "--json", "--no-history")
     assert ran.returncode == 0, ran.stderr
     doc: dict[str, Any] = json.loads(ran.stdout)
     return doc
@@ -265,6 +265,15 @@ def test_worked_example_figures_are_what_run_prints() -> None:
     assert doc["penalties"] == _number(table["penalties"])
     assert doc["total"] == _number(table["total"])
     assert doc["grade"] == table["grade"]
+
+
+def test_ending_the_worked_example_early_scores_the_same() -> None:
+    full = _worked_run()
+    ended = _worked_run(EXAMPLES / "mail-provider-outage-ended-log.yaml")
+    assert (ended["ended_at"], ended["end_reason"]) == (95, "facilitator")
+    for key in ("total", "components", "penalties", "penalty_breakdown", "grade"):
+        assert ended[key] == full[key], key
+    assert ended["impact"]["customer_minutes"] == full["impact"]["customer_minutes"]
 
 
 def test_worked_example_first_finding_is_the_failed_critical_step() -> None:
