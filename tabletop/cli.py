@@ -17,6 +17,7 @@ import click
 
 from tabletop import __version__
 from tabletop.scenario.problems import InputError
+from tabletop.terminal_text import capped, one_line
 
 
 class ExitCode(IntEnum):
@@ -33,7 +34,8 @@ class UserError(click.ClickException):
     exit_code = ExitCode.INVALID
 
     def show(self, file: object = None) -> None:
-        click.echo(f"tabletop: {self.format_message()}", err=True)
+        # One line whatever the message quotes (a file name, a team): cleaned and capped.
+        click.echo(capped(one_line(f"tabletop: {self.format_message()}")), err=True)
 
 
 class LazyCommand(NamedTuple):

@@ -10,6 +10,7 @@ import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.exercise_time import duration
+from tabletop.output_path import OutputRefused, write_output
 from tabletop.scenario.catalog import builtin_dir, resolve_scenario, scenario_files
 from tabletop.scenario.graph_render import FORMATS, render
 from tabletop.scenario.loader import LoadedScenario
@@ -17,6 +18,7 @@ from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError
 from tabletop.scenario.schema import scenario_json_schema
 from tabletop.scenario.starter import KINDS, starter_text
+from tabletop.terminal_text import echo
 
 
 class _Failed(click.ClickException):
@@ -25,7 +27,7 @@ class _Failed(click.ClickException):
     exit_code = 1
 
     def show(self, file: object = None) -> None:
-        click.echo(f"tabletop: {self.format_message()}", err=True)
+        echo(f"tabletop: {self.format_message()}", err=True)
 
 
 class _Invalid(click.ClickException):
@@ -59,18 +61,18 @@ def validate_command(files: tuple[str, ...]) -> None:
         try:
             loaded = _load(name)
         except _Failed as exc:
-            click.echo(f"{exc.format_message()}")
+            echo(f"{exc.format_message()}")
             failed = True
             continue
         except InputError as exc:
             for problem in exc.problems:
-                click.echo(str(problem))
+                echo(str(problem))
             failed = True
             continue
         s = loaded.scenario
         for warning in loaded.warnings:
-            click.echo(str(warning))
-        click.echo(
+            echo(str(warning))
+        echo(
             f"{loaded.path}: ok ({len(s.nodes)} nodes, {len(s.actions)} actions, "
             f"{len(s.injects)} injects"
             + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
@@ -90,13 +92,15 @@ def schema_command(output: Path | None) -> None:
     """Print the JSON Schema of the tabletop/v1 format (for editor completion)."""
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_output(text, output, what="JSON Schema", make_folder=False)
+    except OutputRefused as exc:
+        raise _Failed(str(exc)) from None
     except OSError as exc:
         raise _Failed(f"{output}: cannot write: {exc.strerror or exc}") from None
-    click.echo(f"wrote {output}", err=True)
+    echo(f"wrote {output}", err=True)
 
 
 def _row(path: Path) -> list[str] | str:
@@ -119,7 +123,7 @@ def list_command(folders: tuple[Path, ...]) -> None:
         raise _Failed(f"{missing[0]}: no such file or folder")
     files = scenario_files(list(folders))
     if not files:
-        click.echo(f"no scenarios found (built-in folder: {builtin_dir()})")
+        echo(f"no scenarios found (built-in folder: {builtin_dir()})")
         return
     header = ["ID", "KIND", "TITLE", "NODES", "DURATION", "DIFFICULTY"]
     rows = [_row(p) for p in files]
@@ -127,12 +131,12 @@ def list_command(folders: tuple[Path, ...]) -> None:
     widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
     for row in table:
         cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[-1]]).rstrip())
+        echo("  ".join([*cells, row[-1]]).rstrip())
     for row in rows:
         if isinstance(row, str):
-            click.echo(row)
+            echo(row)
     for line in _duplicate_ids(files, rows):
-        click.echo(line)
+        echo(line)
 
 
 def _duplicate_ids(files: list[Path], rows: list[list[str] | str]) -> list[str]:
@@ -176,7 +180,7 @@ def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
         raise _Failed(f"{path}: already exists; not overwriting it") from None
     except OSError as exc:
         raise _Failed(f"{path}: cannot write: {exc.strerror or exc}") from None
-    click.echo(f"wrote {path}; check it with: tabletop validate {path}")
+    echo(f"wrote {path}; check it with: tabletop validate {path}")
 
 
 @click.command("graph")
@@ -193,7 +197,7 @@ def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
 def graph_command(file: str, fmt: str) -> None:
     """Print the dependency graph of scenario FILE as text, Mermaid or Graphviz DOT."""
     loaded = _load(file)
-    click.echo(render(loaded.scenario, fmt), nl=False)  # type: ignore[arg-type]
+    echo(render(loaded.scenario, fmt), nl=False)  # type: ignore[arg-type]
 
 
 def register(group: click.Group) -> None:

@@ -29,7 +29,7 @@ from tabletop.scoring import score as score_session
 from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
 from tabletop.store import StoreError, default_db_path, save_session
-from tabletop.terminal_text import one_line
+from tabletop.terminal_text import echo, json_text, one_line
 
 
 def _fail(message: str) -> click.ClickException:
@@ -168,12 +168,12 @@ def run_command(
     result = score_session(loaded.scenario, session, team=log.team)
     payload = merge_run_payload(run_payload(loaded, log, session), result)
     if as_json:
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json_text(json.dumps(payload, ensure_ascii=False, indent=2)))
     else:
-        click.echo(render_text(payload, loaded.scenario.title), nl=False)
-        click.echo("\n" + render_score_text(result))
+        echo(render_text(payload, loaded.scenario.title), nl=False)
+        echo("\n" + render_score_text(result))
         if journal is not None:
-            click.echo(f"journal: {journal}")
+            echo(f"journal: {journal}")
     if not no_history:
         store_run(db or default_db_path(), loaded, session, result, journal)
 
@@ -191,7 +191,7 @@ def store_run(
             else "rerun with --journal PATH to keep it"
         )
         raise _fail(f"history not saved: {exc}; {keep}") from None
-    click.echo(f"saved to history as session #{sid} ({db})", err=True)
+    echo(f"saved to history as session #{sid} ({db})", err=True)
 
 
 def register(group: click.Group) -> None:

@@ -12,10 +12,12 @@ import click
 from tabletop.engine.spof import SpofReport, scenario_spof
 from tabletop.importers import IMPORTERS, ImportedGraph, scenario_text
 from tabletop.importers.common import slug
+from tabletop.output_path import OutputRefused, write_output
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.loader import load_scenario, parse_scenario
 from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError, Problem
+from tabletop.terminal_text import echo
 
 #: How many entries `spof` prints as text when --top is not given.
 TEXT_TOP = 10
@@ -27,7 +29,7 @@ class _Failed(click.ClickException):
     exit_code = 1
 
     def show(self, file: object = None) -> None:
-        click.echo(f"tabletop: {self.format_message()}", err=True)
+        echo(f"tabletop: {self.format_message()}", err=True)
 
 
 def _check_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -86,12 +88,16 @@ def import_command(
     if output.exists() and not force:
         raise _Failed(f"{output}: already exists; not overwriting it (use --force)")
     try:
-        output.write_text(text, encoding="utf-8")
+        # --force may replace an earlier scenario, never the files imported from.
+        inputs = [Path(f) for f in files]
+        write_output(text, output, inputs=inputs, what="scenario", replaces="scenario")
+    except OutputRefused as exc:
+        raise _Failed(str(exc)) from None
     except OSError as exc:
         raise _Failed(f"{output}: cannot write: {exc.strerror or exc}") from None
     for note in graph.notes:
-        click.echo(note, err=True)
-    click.echo(
+        echo(note, err=True)
+    echo(
         f"wrote {output}: {len(graph.nodes)} nodes, {_edges(graph)} dependencies; "
         f"check it with: tabletop validate {output}"
     )
@@ -146,11 +152,11 @@ def spof_command(scenario: str, as_json: bool, top: int | None) -> None:
     if as_json:
         report = scenario_spof(loaded.scenario, detail=top)
         entries = report.entries if top is None else report.entries[:top]
-        click.echo(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
+        echo(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
         return
     limit = top or TEXT_TOP
     report = scenario_spof(loaded.scenario, detail=limit)
-    click.echo(spof_text(report, loaded.scenario.id, limit))
+    echo(spof_text(report, loaded.scenario.id, limit))
 
 
 def register(group: click.Group) -> None:

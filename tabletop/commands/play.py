@@ -11,6 +11,7 @@ import click
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario, scenario_source
+from tabletop.terminal_text import echo
 
 
 def _default_journal_dir() -> Path:
@@ -138,7 +139,7 @@ def play_command(
         db_path=_db_path(db),
     ).run()
     hint = "" if session.ended else f"  (continue with: tabletop resume {journal})"
-    click.echo(f"journal: {journal}{hint}")
+    echo(f"journal: {journal}{hint}")
 
 
 @click.command("resume")

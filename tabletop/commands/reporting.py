@@ -6,8 +6,7 @@ A drill is named either by its journal file or by its id in the history database
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.engine.events import Event
 from tabletop.engine.journal import read_journal, replay
 from tabletop.engine.session import Session
+from tabletop.output_path import OutputRefused, with_sidecars, write_output
 from tabletop.reports import FORMATS, build_comparison, build_report, render
 from tabletop.reports.model import Report
 from tabletop.scenario.catalog import resolve_scenario
@@ -37,6 +37,7 @@ from tabletop.store import (
     trends,
 )
 from tabletop.store.sessions import SessionRow, parse_since
+from tabletop.terminal_text import clean_block, echo, json_text
 
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
@@ -101,7 +102,7 @@ def load_drill(
 def _read_events(path: Path) -> list[Event]:
     read = read_journal(path)
     for warning in read.warnings:
-        click.echo(f"tabletop: warning: {warning}", err=True)
+        echo(f"tabletop: warning: {warning}", err=True)
     return list(read.events)
 
 
@@ -155,47 +156,27 @@ def _format(fmt: str | None, output: str | None) -> str:
     return "md"
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, *, inputs: list[Path], what: str) -> None:
+    """Print `text` (cleaned for the terminal), or write it to `output` through the output
+    guard: never over one of the command's `inputs`, never over another tabletop input."""
     if not output or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        shown = json_text(text) if text.startswith(("{", "[")) else clean_block(text)
+        click.echo(shown, nl=not text.endswith("\n"))
         return
     target = Path(output)
     try:
-        _write_file(text, target)
+        write_output(text, target, inputs=inputs, what=what)
+    except OutputRefused as exc:
+        raise _user_error(str(exc)) from None
     except OSError as exc:
         raise _user_error(f"{target}: cannot write ({exc.strerror or exc})") from None
-    click.echo(f"wrote {target}", err=True)
+    echo(f"wrote {target}", err=True)
 
 
-def _write_file(text: str, target: Path) -> None:
-    """Write `text` to `target`: a regular file atomically, anything else (/dev/stdout, a
-    pipe, /dev/null) in place. Renaming over a device or a pipe would replace it with a
-    plain file, and renaming over a symlink would replace the link, not what it points to."""
-    real = target.resolve() if target.is_symlink() else target
-    if real.exists() and not real.is_file():
-        if real.is_dir():
-            raise IsADirectoryError(21, "Is a directory")
-        with real.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        return
-    real.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so a reader never sees half a report.
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        # mkstemp makes the file private (0600); a report is an ordinary file for its reader.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, real)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _inputs(sources: Iterable[str], db: Path, scenario: str | None = None) -> list[Path]:
+    """The files a reporting command reads: journals named, the scenario, the database."""
+    named = [Path(s) for s in (*sources, *([scenario] if scenario else []))]
+    return [*(p for p in named if p.is_file()), *with_sidecars(db)]
 
 
 def _rows(db: Path, team: str | None, scenario: str | None, since: str | None) -> list[SessionRow]:
@@ -261,7 +242,12 @@ def report_command(
     drill = load_drill(
         source, scenario=scenario, db=_db(db), counterfactuals=not no_counterfactuals
     )
-    _write(render(drill.report(), _format(fmt, output)), output)
+    _write(
+        render(drill.report(), _format(fmt, output)),
+        output,
+        inputs=_inputs([source], _db(db), scenario),
+        what="report",
+    )
 
 
 @click.command("history")
@@ -300,30 +286,28 @@ def history_command(
     if trend:
         found = trends(rows)
         if as_json:
-            click.echo(json.dumps([asdict(t) | {"change": t.change} for t in found], indent=2))
+            echo(json_text(json.dumps([asdict(t) | {"change": t.change} for t in found], indent=2)))
         else:
             _print_trends(found, path, rows)
         return
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        echo(json_text(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False)))
         return
     if not rows:
-        click.echo(
-            f"No drills stored in {path} match." if path.exists() else f"No history yet ({path})."
-        )
+        echo(f"No drills stored in {path} match." if path.exists() else f"No history yet ({path}).")
         return
     header = (
         f"{'id':>5}  {'ended (UTC)':<16}  {'team':<20}  {'scenario':<22}  {'total':>5}  grade  "
         f"{'ord':>4} {'cov':>4} {'time':>4} {'out':>4}"
     )
-    click.echo(header)
+    echo(header)
     for r in rows:
-        click.echo(
+        echo(
             f"{r.id:>5}  {r.ended_at[:16].replace('T', ' '):<16}  {_cut(r.team, 20):<20}  "
             f"{_cut(r.scenario_id, 22):<22}  {r.total:>5.1f}  {r.grade:^5}  "
             f"{_pct(r.order):>4} {_pct(r.coverage):>4} {_pct(r.timeliness):>4} {_pct(r.outcome):>4}"
         )
-    click.echo(f"{len(rows)} drill(s) in {path}")
+    echo(f"{len(rows)} drill(s) in {path}")
 
 
 def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
@@ -337,12 +321,12 @@ def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
         # Adding the same drill twice would count it twice in --trend and compare.
         known = find_stored(db, drill.loaded, drill.session)
         if known is not None:
-            click.echo(f"{journal} is already stored as session #{known}", err=True)
+            echo(f"{journal} is already stored as session #{known}", err=True)
             return
         sid = save_session(db, drill.loaded, drill.session, drill.score, recorded_at=ended)
     except StoreError as exc:
         raise _user_error(str(exc)) from None
-    click.echo(f"stored {journal} as session #{sid}", err=True)
+    echo(f"stored {journal} as session #{sid}", err=True)
 
 
 def _cut(text: str, width: int) -> str:
@@ -356,9 +340,9 @@ def _pct(x: float) -> str:
 
 def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     if not found:
-        click.echo(f"No drills stored in {path} match.")
+        echo(f"No drills stored in {path} match.")
         return
-    click.echo(
+    echo(
         f"{'team':<20}  {'measure':<10}  {'drills':>6}  {'first':>5}  {'last':>5}  "
         f"{'change':>6}  trend"
     )
@@ -366,11 +350,11 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     for t in found:
         team = _cut(t.team, 20) if t.team != last_team else ""
         last_team = t.team
-        click.echo(
+        echo(
             f"{team:<20}  {t.measure:<10}  {len(t.values):>6}  {t.values[0]:>5.0f}  "
             f"{t.values[-1]:>5.0f}  {t.change:>+6.0f}  {t.sparkline}"
         )
-    click.echo(f"{len(rows)} drill(s) in {path}; components in %, trend on a 0-100 scale")
+    echo(f"{len(rows)} drill(s) in {path}; components in %, trend on a 0-100 scale")
 
 
 @click.command("export")
@@ -384,7 +368,7 @@ def export_command(
 ) -> None:
     """Export stored drills as CSV for spreadsheets (one row per drill)."""
     rows = _rows(_db(db), team, scenario_id, since)
-    _write(export_csv(rows), csv_path)
+    _write(export_csv(rows), csv_path, inputs=_inputs([], _db(db)), what="CSV export")
 
 
 @click.command("compare")
@@ -417,7 +401,12 @@ def compare_command(
     if len(names) < 2:
         raise _user_error(f"compare needs at least two drills; found {len(names)}")
     reports = [load_drill(n, scenario=None, db=path).report() for n in names]
-    _write(render(build_comparison(reports), _format(fmt, output)), output)
+    _write(
+        render(build_comparison(reports), _format(fmt, output)),
+        output,
+        inputs=_inputs(names, path),
+        what="comparison",
+    )
 
 
 def register(group: click.Group) -> None:

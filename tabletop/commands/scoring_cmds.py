@@ -10,6 +10,7 @@ from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scoring.render import render_solve_text
 from tabletop.scoring.solve import solve
+from tabletop.terminal_text import echo, json_text
 
 
 def register(group: click.Group) -> None:
@@ -38,14 +39,14 @@ def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
         raise UserError(str(exc)) from None
     loaded = load_scenario(path)
     for warning in loaded.warnings:
-        click.echo(f"tabletop: {warning}", err=True)
+        echo(f"tabletop: {warning}", err=True)
     result = solve(loaded.scenario)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        echo(json_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
     else:
-        click.echo(render_solve_text(result))
+        echo(render_solve_text(result))
     for warning in result.warnings if as_json else ():
-        click.echo(f"tabletop: warning: {warning}", err=True)
+        echo(f"tabletop: warning: {warning}", err=True)
     if strict and result.warnings:
         raise UserError(
             f"{len(result.warnings)} warning(s) with --strict: the scenario fails the check"
