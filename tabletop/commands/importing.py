@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.engine.spof import SpofReport, scenario_spof
 from tabletop.importers import IMPORTERS, ImportedGraph, scenario_text
 from tabletop.importers.common import slug
 from tabletop.output_path import OutputRefused, write_output
 from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.loader import load_scenario, parse_scenario
+from tabletop.scenario.loader import parse_scenario
 from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError, Problem
 from tabletop.terminal_text import echo
@@ -130,6 +131,7 @@ def spof_text(report: SpofReport, scenario_id: str, top: int) -> str:
 
 
 @click.command("spof")
+@no_cache_option
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, worst first.")
 @click.option(

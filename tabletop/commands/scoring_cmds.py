@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scoring.render import render_solve_text
 from tabletop.scoring.solve import solve
 from tabletop.terminal_text import echo, json_text
+
+if TYPE_CHECKING:
+    from tabletop.scenario.models import Scenario
 
 
 def register(group: click.Group) -> None:
@@ -45,9 +49,21 @@ def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
         echo(json_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
     else:
         echo(render_solve_text(result))
+        _echo_single_points(loaded.scenario)
     for warning in result.warnings if as_json else ():
         echo(f"tabletop: warning: {warning}", err=True)
     if strict and result.warnings:
         raise UserError(
             f"{len(result.warnings)} warning(s) with --strict: the scenario fails the check"
         )
+
+
+def _echo_single_points(scenario: Scenario) -> None:
+    """The worst single points of failure, for the author checking the scenario."""
+    from tabletop.engine.spof import scenario_top_lines
+
+    lines = scenario_top_lines(scenario)
+    if lines:
+        echo("\nSingle points of failure (all of them: tabletop spof):")
+        for line in lines:
+            echo(f"  {line}")

@@ -343,3 +343,8 @@ def top_lines(report: SpofReport, top: int) -> list[str]:
             f"{e.users_lost:,} {word}"
         )
     return lines
+
+
+def scenario_top_lines(scenario: Scenario, top: int = 3) -> list[str]:
+    """Lines naming the scenario's `top` worst single points of failure (may be fewer)."""
+    return top_lines(scenario_spof(scenario, detail=0), top)

@@ -169,14 +169,19 @@ def import_backstage(paths: Sequence[str | Path]) -> ImportedGraph:
     """The graph of one or more Backstage catalog files."""
     entities = _entities(paths)
     graph = ImportedGraph("backstage", [str(p) for p in paths])
+    kinds_of_name: dict[str, set[str]] = {}
+    for e in entities:
+        kinds_of_name.setdefault(e.name, set()).add(e.kind)
     for e in entities:
         if e.key in graph.nodes:
             graph.notes.append(
                 f"{e.doc.problem((), '')}note: {e.key} is defined again; the first one is kept"
             )
             continue
-        node = ImportedNode(e.key, _label(e), kind=_kind_of(e))
-        node.id_hint = e.name if e.kind != "api" else f"{e.name}-api"
+        node = ImportedNode(e.key, _label(e), kind=_kind_of(e), entry=e.type == "website")
+        # An API and its component often share a name: say which is which in the ids.
+        shared = len(kinds_of_name[e.name]) > 1
+        node.id_hint = f"{e.name}-{e.kind}" if shared else e.name
         if e.type:
             node.notes.append(f"{e.kind} of type {e.type}")
         graph.add(node)

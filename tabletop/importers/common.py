@@ -132,7 +132,8 @@ _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "network",
         _vocab(
             "nginx traefik envoy haproxy gateway ingress proxy lb loadbalancer dns vpc subnet "
-            "firewall cdn route53 cloudfront elb alb nlb security_group route_table openresty"
+            "firewall cdn route53 cloudfront elb alb nlb security security_group route_table "
+            "openresty"
         ),
     ),
     ("identity", _vocab("keycloak auth oauth ldap iam vault secrets okta")),
@@ -207,7 +208,9 @@ def _resolve(graph: ImportedGraph) -> list[_Resolved]:
     ids = unique_ids(n.id_hint or n.label for n in nodes)
     by_key = {n.key: i for n, i in zip(nodes, ids, strict=True)}
     any_entry = any(n.entry for n in nodes)
-    needed = {d for n in nodes for d in (*n.hard, *n.soft, *(m for g in n.any_of for m in g))}
+    # What something needs to stay up (a soft dependency, e.g. a system on its parts, is not
+    # a reason to think people do not use it directly).
+    needed = {d for n in nodes for d in (*n.hard, *(m for g in n.any_of for m in g))}
     out: list[_Resolved] = []
     for n, nid in zip(nodes, ids, strict=True):
         hard = list(dict.fromkeys(by_key[d] for d in n.hard if by_key[d] != nid))
@@ -232,16 +235,21 @@ def _resolve(graph: ImportedGraph) -> list[_Resolved]:
 
 def _node_lines(r: _Resolved) -> list[str]:
     lines = [f"  # {note}" for note in r.node.notes]
-    lines += [f"  - id: {r.id}", f"    label: {_q(r.node.label)}", f"    kind: {_q(r.node.kind)}"]
+    lines += [
+        f"  - id: {_q(r.id)}",
+        f"    label: {_q(r.node.label)}",
+        f"    kind: {_q(r.node.kind)}",
+    ]
     if r.node.third_party:
         lines.append("    third_party: true")
     if r.users:
         lines.append(
             f"    users: {r.users}            # a guess (people come in here): put the real number"
         )
-    deps = [f"      - {h}" for h in r.hard]
-    deps += [f"      - soft: {s}" for s in r.soft]
-    deps += [f"      - any_of: [{', '.join(g)}]" for g in r.any_of]
+    # Ids are quoted where YAML would read them as something else (yes, null, 12 ...).
+    deps = [f"      - {_q(h)}" for h in r.hard]
+    deps += [f"      - soft: {_q(s)}" for s in r.soft]
+    deps += [f"      - any_of: [{', '.join(_q(m) for m in g)}]" for g in r.any_of]
     if deps:
         lines += ["    depends_on:", *deps]
     return lines
@@ -346,9 +354,9 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
     starter = _STARTER.format(
         file=output_name,
         reveals=_q(f"{cause.node.label} is down; check what depends on it."),
-        restore=restore,
+        restore=_q(restore),
         restore_label=_q(f"Restore {cause.node.label}"),
-        cause=cause.id,
+        cause=_q(cause.id),
         inject_title=_q(f"{cause.node.label} stops answering"),
         fix_title=_q(f"Restore {cause.node.label}"),
     )

@@ -139,8 +139,8 @@ def import_compose(paths: Sequence[str | Path]) -> ImportedGraph:
             node.notes.append(f"image: {svc.image}")
         if svc.replicas is not None:
             node.notes.append(
-                f"{svc.replicas} replicas: one node here, as they fail together when "
-                "what they need fails"
+                f"{svc.replicas} replica{'' if svc.replicas == 1 else 's'}: one node here, "
+                "as they fail together when what they need fails"
             )
         for target, soft, doc, where in svc.deps:
             if target not in services:

@@ -377,6 +377,9 @@ def import_dot(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> 
             continue
         kind, third_party = _kind(shown[name])
         node = ImportedNode(name, shown[name], kind=kind, third_party=third_party)
+        provider = re.match(r'provider\["?(?:[^"\]]*/)?([^"\]/]+)"?\]', shown[name])
+        if provider:  # provider["registry.terraform.io/hashicorp/aws"] -> provider-aws
+            node.id_hint = f"provider-{provider.group(1)}"
         node.hard = _resolve_deps(name, deps, contracted)
         graph.add(node)
     return graph

@@ -67,6 +67,8 @@ class _Service:
     name: str
     selector: dict[str, str]
     external: str | None
+    #: A LoadBalancer or NodePort Service: people come in through it.
+    public: bool = False
 
 
 def _meta(doc: YamlDocument, loc: Loc, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
@@ -183,6 +185,7 @@ class _Manifests:
                     if isinstance(selector, dict)
                     else {},
                     external if isinstance(external, str) else None,
+                    spec.get("type") in ("LoadBalancer", "NodePort"),
                 )
             )
         else:
@@ -266,12 +269,16 @@ def import_k8s(paths: Sequence[str | Path]) -> ImportedGraph:
         node.notes.append(f"{w.kind}" + (f", image: {w.image}" if w.image else ""))
         if w.replicas is not None:
             node.notes.append(
-                f"{w.replicas} replicas: one node here, as they fail together when what "
-                "they need fails"
+                f"{w.replicas} replica{'' if w.replicas == 1 else 's'}: one node here, as "
+                "they fail together when what they need fails"
             )
         if w.key in graph.nodes:
             continue
         graph.add(node)
+    for svc in manifests.services:
+        if svc.public:
+            for w in _selected(svc, manifests.workloads):
+                graph.nodes[w.key].entry = True
     for w in manifests.workloads:
         node = graph.nodes[w.key]
         values = list(w.env)
@@ -300,6 +307,7 @@ def _service_node(graph: ImportedGraph, svc: _Service) -> str:
         node = ImportedNode(key, label, kind=guess_kind(svc.name, svc.external), id_hint=svc.name)
         if svc.external:
             node.third_party = True
+            node.kind = "vendor"
             node.notes.append(f"ExternalName Service: {svc.external}")
         else:
             node.notes.append("Service whose pods are not in the files given")
