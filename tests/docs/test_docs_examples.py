@@ -282,6 +282,34 @@ def test_worked_example_first_finding_is_the_failed_critical_step() -> None:
     assert first["text"] in text, "the doc quotes the first finding word for word"
 
 
+def test_office_log_behaves_as_the_format_doc_says() -> None:
+    """Manual recovery, `needs`, `not_started` and the facilitator audience, as described."""
+    ran = _tabletop(
+        "run",
+        str(MISTAKES_BASE),
+        "--decisions",
+        str(EXAMPLES / "office-power-cut-log.yaml"),
+        "--json",
+        "--no-history",
+    )
+    assert ran.returncode == 0, ran.stderr
+    events = {
+        (e["t"], e["kind"], e.get("inject") or e.get("action")): e
+        for e in json.loads(ran.stdout)["timeline"]
+    }
+    assert events[(0.0, "inject", "hint-ups")]["audience"] == "facilitator"
+    # The status post was started at T+28 and is done only at T+33: `not_started` holds no
+    # more at T+30, so the angry-manager inject is skipped (`not_done` would have fired it).
+    assert (30.0, "inject-skipped", "manager-asks") in events
+    assert events[(30.0, "inject", "ups-flat")]["latched"] == ["database"]
+    refused = events[(30.0, "refusal", "restart-database")]
+    assert refused["reason"] == "needs Server room power, which is down"
+    power_back = [c[0] for c in events[(35.0, "action-done", "start-generator")]["changes"]]
+    assert "server-room" in power_back and "database" not in power_back
+    restarted = events[(45.0, "action-done", "restart-database")]["changes"]
+    assert ["database", "down", "up"] in restarted
+
+
 # --------------------------------------------------------- mistakes validate catches
 
 
