@@ -123,7 +123,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "For every node of SCENARIO, what goes down if it alone fails, worst first.",
     ),
     "validate": LazyCommand(
-        "tabletop.commands.authoring",
+        "tabletop.commands.checking",
         "validate_command",
         "Check scenario FILES (paths or built-in ids): every problem as FILE:LINE:COL: message.",
     ),

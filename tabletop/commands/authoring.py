@@ -1,4 +1,4 @@
-"""Authoring commands: validate, schema, list, new, graph (DESIGN.md § Command line)."""
+"""Authoring commands: schema, list, new, graph (DESIGN.md § Command line; validate: checking)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands.checking import Failed as _Failed
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.exercise_time import duration
 from tabletop.output_path import OutputRefused, write_output
@@ -21,27 +22,6 @@ from tabletop.scenario.starter import KINDS, starter_text
 from tabletop.terminal_text import echo
 
 
-class _Failed(click.ClickException):
-    """One line for the user, exit 1 (like `tabletop.cli.UserError`, without importing cli)."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        echo(f"tabletop: {self.format_message()}", err=True)
-
-
-class _Invalid(click.ClickException):
-    """Exit 1 after the command has already printed why (e.g. validate's problems)."""
-
-    exit_code = 1
-
-    def __init__(self) -> None:
-        super().__init__("")
-
-    def show(self, file: object = None) -> None:
-        """Nothing more to say: the problems are printed."""
-
-
 def _load(name: str) -> LoadedScenario:
     """A scenario by path or built-in id; problems propagate as `InputError`."""
     try:
@@ -49,39 +29,6 @@ def _load(name: str) -> LoadedScenario:
     except FileNotFoundError as exc:
         raise _Failed(str(exc)) from None
     return load_scenario(path)
-
-
-@click.command("validate")
-@no_cache_option
-@click.argument("files", nargs=-1, required=True)
-def validate_command(files: tuple[str, ...]) -> None:
-    """Check scenario FILES (paths or built-in ids): every problem as FILE:LINE:COL: message."""
-    failed = False
-    for name in files:
-        try:
-            loaded = _load(name)
-        except _Failed as exc:
-            echo(f"{exc.format_message()}")
-            failed = True
-            continue
-        except InputError as exc:
-            for problem in exc.problems:
-                echo(str(problem))
-            failed = True
-            continue
-        s = loaded.scenario
-        for warning in loaded.warnings:
-            echo(str(warning))
-        echo(
-            f"{loaded.path}: ok ({len(s.nodes)} nodes, {len(s.actions)} actions, "
-            f"{len(s.injects)} injects"
-            + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
-            + ")"
-        )
-    if failed:
-        # Not ctx.exit(1): tabletop.cli.main runs click in non-standalone mode, where click
-        # returns an Exit's code instead of raising it, and the code would be lost.
-        raise _Invalid()
 
 
 @click.command("schema")
@@ -202,5 +149,5 @@ def graph_command(file: str, fmt: str) -> None:
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
-    for command in (validate_command, schema_command, list_command, new_command, graph_command):
+    for command in (schema_command, list_command, new_command, graph_command):
         group.add_command(command)

@@ -14,6 +14,10 @@ Parsing YAML is most of the time a large scenario takes to load (1.6 s of 2.3 s 
 - The data is JSON validated again by the models on the way in, never pickle: nothing in the
   cache can run code.
 
+The header line of an entry also holds what `tabletop validate` prints (the counts and the
+warnings), so validating a file that validated before needs neither PyYAML nor the models:
+`cached_check` reads that line only, and this module imports them only when it must parse.
+
 Where: `TABLETOP_CACHE_DIR` when set (tests set it), else the user's cache directory
 (platformdirs). `TABLETOP_NO_CACHE=1` (or `--no-cache` on a command) bypasses it.
 """
@@ -24,19 +28,17 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import fields
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from tabletop import __version__
-from tabletop.gc_pause import paused_gc
-from tabletop.scenario import models as m
-from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scenario.problems import Problem
-from tabletop.scenario.yaml_safe import DEFAULT_LIMITS, Limits, read_bytes
+
+if TYPE_CHECKING:
+    from tabletop.scenario.loader import LoadedScenario
+    from tabletop.scenario.yaml_safe import Limits
 
 #: Overrides the cache folder (tests point it at a temporary folder).
 CACHE_DIR_ENV = "TABLETOP_CACHE_DIR"
@@ -44,8 +46,23 @@ CACHE_DIR_ENV = "TABLETOP_CACHE_DIR"
 NO_CACHE_ENV = "TABLETOP_NO_CACHE"
 #: How many entries are kept; older ones are removed when a new one is written.
 MAX_ENTRIES = 64
-FORMAT = "tabletop-scenario-cache/1"
+#: `Limits.max_bytes` by default (a test checks): larger files go the slow way, which refuses
+#: them with the usual message.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+FORMAT = "tabletop-scenario-cache/2"
 _SUFFIX = ".json"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `tabletop validate` says of a valid file: its counts and its warnings."""
+
+    path: Path
+    sha256: str
+    nodes: int
+    actions: int
+    injects: int
+    warnings: tuple[Problem, ...]
 
 
 def cache_dir() -> Path:
@@ -82,50 +99,61 @@ def entry_path(sha256: str, folder: Path | None = None) -> Path:
     return (folder or cache_dir()) / f"{sha256}-{code_fingerprint()}{_SUFFIX}"
 
 
-def _has_warnings_field() -> bool:
-    return "warnings" in {f.name for f in fields(LoadedScenario)}
-
-
 def _encode(loaded: LoadedScenario) -> bytes:
     """Header line (JSON) and the model's JSON: `{header}\\n{payload}`."""
-    payload = loaded.scenario.model_dump_json().encode()
-    warnings = [[w.line, w.column, w.message] for w in getattr(loaded, "warnings", ()) or ()]
+    s = loaded.scenario
+    payload = s.model_dump_json().encode()
     header = {
         "format": FORMAT,
         "tabletop": __version__,
         "code": code_fingerprint(),
         "file_sha256": loaded.sha256,
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
-        "warnings": warnings,
+        "counts": [len(s.nodes), len(s.actions), len(s.injects)],
+        "warnings": [[w.line, w.column, w.message] for w in loaded.warnings],
     }
     return json.dumps(header).encode() + b"\n" + payload
 
 
-def _decode(blob: bytes, sha256: str, path: Path) -> LoadedScenario | None:
-    """The cached scenario, or None when the entry is damaged or not this file's."""
-    head, sep, payload = blob.partition(b"\n")
-    if not sep:
-        return None
+def _header(line: bytes, sha256: str) -> dict[str, Any] | None:
+    """The entry's header when it is this code's entry for this file, else None."""
     try:
-        header: Any = json.loads(head)
+        header = json.loads(line)
     except ValueError:
         return None
     expected = {"format": FORMAT, "code": code_fingerprint(), "file_sha256": sha256}
     if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
         return None
-    if header.get("payload_sha256") != hashlib.sha256(payload).hexdigest():
+    return header
+
+
+def _warnings(header: dict[str, Any], path: Path) -> tuple[Problem, ...]:
+    """The warnings, named by the file's current path; ValueError/TypeError when damaged."""
+    return tuple(
+        Problem(str(path), int(line), int(column), str(message))
+        for line, column, message in header.get("warnings", [])
+    )
+
+
+def _decode(blob: bytes, sha256: str, path: Path) -> LoadedScenario | None:
+    """The cached scenario, or None when the entry is damaged or not this file's."""
+    from pydantic import ValidationError
+
+    from tabletop.gc_pause import paused_gc
+    from tabletop.scenario.loader import LoadedScenario
+    from tabletop.scenario.models import Scenario
+
+    head, sep, payload = blob.partition(b"\n")
+    header = _header(head, sha256) if sep else None
+    if header is None or header.get("payload_sha256") != hashlib.sha256(payload).hexdigest():
         return None
     try:
         with paused_gc():
-            scenario = m.Scenario.model_validate_json(payload)
-        warnings = tuple(
-            Problem(str(path), int(line), int(column), str(message))
-            for line, column, message in header.get("warnings", [])
-        )
+            scenario = Scenario.model_validate_json(payload)
+        warnings = _warnings(header, path)
     except (ValidationError, ValueError, TypeError):
         return None
-    extra: dict[str, Any] = {"warnings": warnings} if _has_warnings_field() else {}
-    return LoadedScenario(scenario, path, sha256, **extra)
+    return LoadedScenario(scenario, path, sha256, warnings)
 
 
 def _write(loaded: LoadedScenario, folder: Path) -> None:
@@ -153,29 +181,71 @@ def _prune(folder: Path) -> None:
         return
 
 
+def _load_fresh(path: Path, limits: Limits | None) -> LoadedScenario:
+    """Parse and validate the file (no cache)."""
+    from tabletop.scenario.loader import load_scenario
+
+    return load_scenario(path) if limits is None else load_scenario(path, limits)
+
+
+def _source_sha256(path: Path, max_bytes: int) -> str | None:
+    """SHA-256 of a regular file of at most `max_bytes`; None when it is not one (the slow
+    way then says why, with the usual message)."""
+    try:
+        if not path.is_file():  # before opening: opening a FIFO would wait for a writer
+            return None
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > max_bytes:
+                return None
+            return hashlib.sha256(fh.read(max_bytes + 1)).hexdigest()
+    except OSError:
+        return None
+
+
+def cached_check(path: str | Path) -> Checked | None:
+    """What `validate` prints for `path`, from its entry's header alone, when this file (these
+    bytes) validated before with this code; None otherwise. Neither PyYAML nor the models are
+    imported."""
+    if cache_disabled_by_env():
+        return None
+    p = Path(path)
+    sha256 = _source_sha256(p, MAX_SOURCE_BYTES)
+    if sha256 is None:
+        return None
+    try:
+        with entry_path(sha256).open("rb") as fh:
+            header = _header(fh.readline(), sha256)
+        if header is None:
+            return None
+        nodes, actions, injects = (int(n) for n in header["counts"])
+        return Checked(p, sha256, nodes, actions, injects, _warnings(header, p))
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+
+
 def load_scenario_cached(
-    path: str | Path, *, use_cache: bool = True, limits: Limits = DEFAULT_LIMITS
+    path: str | Path, *, use_cache: bool = True, limits: Limits | None = None
 ) -> LoadedScenario:
     """`load_scenario`, through the cache: same result, same problems, same warnings.
 
     A hit reads the file (for its SHA-256) and the entry; a miss loads the file as usual and,
     when it is valid, stores the entry. Invalid files raise `InputError` and are never cached.
     """
-    if not use_cache or cache_disabled_by_env():
-        return load_scenario(path, limits)
     p = Path(path)
-    raw = read_bytes(p, limits)
-    sha256 = hashlib.sha256(raw).hexdigest()
+    if not use_cache or cache_disabled_by_env():
+        return _load_fresh(p, limits)
+    max_bytes = MAX_SOURCE_BYTES if limits is None else limits.max_bytes
+    sha256 = _source_sha256(p, max_bytes)
     folder = cache_dir()
-    try:
-        blob = entry_path(sha256, folder).read_bytes()
-    except OSError:
-        blob = b""
-    if blob:
-        hit = _decode(blob, sha256, p)
+    if sha256 is not None:
+        try:
+            blob = entry_path(sha256, folder).read_bytes()
+        except OSError:
+            blob = b""
+        hit = _decode(blob, sha256, p) if blob else None
         if hit is not None:
             return hit
-    loaded = load_scenario(p, limits)
+    loaded = _load_fresh(p, limits)
     # The file may have changed between the two reads: store what was validated, under the
     # SHA-256 of the bytes that were validated.
     _write(loaded, folder)

@@ -38,7 +38,7 @@ def _no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kw: object) -> None:
         raise AssertionError("parsed the YAML file: the cache was not used")
 
-    monkeypatch.setattr(cache, "load_scenario", refuse)
+    monkeypatch.setattr(cache, "_load_fresh", refuse)
 
 
 def test_cache_dir_is_the_tests_folder_not_the_users() -> None:
@@ -227,3 +227,78 @@ def test_run_from_the_cache_scores_as_a_fresh_run(tmp_path: Path) -> None:
     assert fresh.returncode == cached.returncode == 0, cached.stderr
     assert cached.stdout == fresh.stdout
     assert '"total"' in cached.stdout
+
+
+def test_validate_of_a_cached_file_builds_no_model(tmp_path: Path) -> None:
+    # The header line of an entry holds what validate prints: an unchanged file is checked
+    # without PyYAML or the pydantic models (the start-up goal of `validate`).
+    path = tmp_path / "s.yaml"
+    path.write_bytes(BUILTIN.read_bytes())
+    script = (
+        "import contextlib, io, sys\n"
+        "from tabletop.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main(['validate', {str(path)!r}])\n"
+        "print(code, out.getvalue().strip())\n"
+        "print(sorted(m for m in sys.modules if m in ('yaml', 'tabletop.scenario.models')))\n"
+    )
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    first = run()
+    assert first[0] == f"0 {path}: ok (25 nodes, 20 actions, 11 injects)"
+    assert first[1] == "['tabletop.scenario.models', 'yaml']"
+    again = run()
+    assert again == [first[0], "[]"]
+
+
+def test_a_cached_summary_keeps_warnings_named_by_the_current_path(
+    tmp_path: Path, folder: Path
+) -> None:
+    # base.yaml with a soft dependency closing a cycle: one warning (see test_warnings.py).
+    text = (REPO / "tests" / "scenario" / "base.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "      - any_of: [utility, generator]\n",
+        "      - any_of: [utility, generator]\n      - soft: web\n",
+    )
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = cache.load_scenario_cached(path)
+    assert len(loaded.warnings) == 1
+    moved = tmp_path / "moved.yaml"
+    path.rename(moved)
+    checked = cache.cached_check(moved)
+    assert checked is not None
+    s = loaded.scenario
+    assert (checked.nodes, checked.actions, checked.injects) == (
+        len(s.nodes),
+        len(s.actions),
+        len(s.injects),
+    )
+    assert checked.warnings == tuple(
+        type(w)(str(moved), w.line, w.column, w.message) for w in loaded.warnings
+    )
+
+
+def test_a_cached_summary_is_not_read_for_an_edited_file_or_with_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(BUILTIN.read_bytes())
+    assert cache.cached_check(path) is None  # nothing cached yet
+    cache.load_scenario_cached(path)
+    assert cache.cached_check(path) is not None
+    monkeypatch.setenv("TABLETOP_NO_CACHE", "1")
+    assert cache.cached_check(path) is None
+    monkeypatch.delenv("TABLETOP_NO_CACHE")
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert cache.cached_check(path) is None
+
+
+def test_the_size_limit_matches_the_loaders() -> None:
+    from tabletop.scenario.yaml_safe import DEFAULT_LIMITS
+
+    assert DEFAULT_LIMITS.max_bytes == cache.MAX_SOURCE_BYTES
