@@ -1,0 +1,98 @@
+"""Session rules pinned by worked examples, so that a changed comparison or condition fails.
+
+Each test names the rule of the engine semantics it holds; the scenarios are the smallest
+that tell the right reading from the wrong one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabletop.engine.events import Decision
+from tabletop.engine.session import Session, simulate
+from tabletop.engine.synthetic import scenario_from_parts as make_scenario
+from tabletop.scenario.models import Condition
+
+
+def _fired(session: Session) -> list[tuple[float, str, str]]:
+    """(minute, kind, inject id) of every inject event, fired or skipped."""
+    return [
+        (e.t, e.kind, str(e.data["inject"]))
+        for e in session.feed
+        if e.kind in ("inject", "inject-skipped")
+    ]
+
+
+def _degraded_at_10() -> Any:
+    # `svc` is degraded (its soft dependency `cdn` is down) from minute 5: not down.
+    return make_scenario(
+        nodes=[
+            {"id": "cdn"},
+            {"id": "svc", "users": 10, "depends_on": [{"soft": "cdn"}]},
+            {"id": "gone", "users": 1},
+        ],
+        actions=[{"id": "noop"}],
+        injects=[
+            {"id": "cdn-down", "at": 5, "effects": [{"node": "cdn", "status": "down"}]},
+            {"id": "gone-down", "at": 5, "effects": [{"node": "gone", "status": "down"}]},
+            {"id": "if-up", "at": 10, "when": {"up": ["svc"]}},
+            {"id": "if-down", "at": 10, "when": {"down": ["svc"]}},
+            {"id": "if-gone-up", "at": 10, "when": {"up": ["gone"]}},
+            {"id": "if-gone-down", "at": 10, "when": {"down": ["gone"]}},
+        ],
+    )
+
+
+def test_a_degraded_node_counts_as_up_in_when() -> None:
+    s = simulate(_degraded_at_10(), [])
+    assert s.node_view("svc").effective == "degraded"
+    assert _fired(s) == [
+        (5.0, "inject", "cdn-down"),
+        (5.0, "inject", "gone-down"),
+        (10.0, "inject", "if-up"),  # degraded is not down: `up` holds
+        (10.0, "inject-skipped", "if-down"),
+        (10.0, "inject-skipped", "if-gone-up"),  # down: `up` does not hold
+        (10.0, "inject", "if-gone-down"),
+    ]
+
+
+def test_condition_holds_for_each_key_on_a_degraded_and_a_down_node() -> None:
+    s = Session(_degraded_at_10())
+    s.advance(6)
+    assert s.condition_holds(Condition(up=["svc"]))
+    assert not s.condition_holds(Condition(down=["svc"]))
+    assert s.condition_holds(Condition(down=["gone"]))
+    assert not s.condition_holds(Condition(up=["gone"]))
+    # Several nodes: `down` needs all of them down, `up` needs none of them down.
+    assert not s.condition_holds(Condition(down=["gone", "svc"]))
+    assert not s.condition_holds(Condition(up=["svc", "gone"]))
+    assert not s.condition_holds(Condition(up=["svc", "cdn"]))  # cdn itself is down
+    assert s.condition_holds(Condition(down=["gone", "cdn"]))
+
+
+def test_conditions_on_actions_started_and_done() -> None:
+    sc = make_scenario(
+        nodes=[{"id": "a"}],
+        actions=[{"id": "slow", "minutes": 10}, {"id": "other", "minutes": 1}],
+    )
+    s = Session(sc)
+    s.take("slow")
+    s.advance(5)  # slow started at 0, done at 10
+    assert s.condition_holds(Condition(started=["slow"]))
+    assert not s.condition_holds(Condition(started=["slow", "other"]))
+    assert s.condition_holds(Condition(not_started=["other"]))
+    assert not s.condition_holds(Condition(not_started=["other", "slow"]))
+    assert not s.condition_holds(Condition(done=["slow"]))
+    assert s.condition_holds(Condition(not_done=["slow"]))
+    s.advance(10)
+    assert s.condition_holds(Condition(done=["slow"]))
+    assert not s.condition_holds(Condition(not_done=["slow", "other"]))
+    assert s.condition_holds(Condition())  # no key: holds
+
+
+def test_an_action_taken_at_the_last_minute_is_started_not_done() -> None:
+    sc = make_scenario(nodes=[{"id": "a"}], actions=[{"id": "slow", "minutes": 10}])
+    s = simulate(sc, [Decision(95, "slow")])
+    assert s.started == {"slow": 95.0}
+    assert s.done == {}
+    assert s.decisions[0].accepted
