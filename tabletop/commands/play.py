@@ -202,25 +202,50 @@ def web_templates() -> Path:
 @click.option(
     "--mode", type=click.Choice(["training", "exam"]), default="training", show_default=True
 )
-def serve_command(folders: tuple[Path, ...], host: str, port: int, team: str, mode: str) -> None:
+@click.option(
+    "--max-clients",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Drills at once (each browser tab runs one, ~85 MB each).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name browsers reach this server by (with --host 0.0.0.0, say).",
+)
+def serve_command(
+    folders: tuple[Path, ...],
+    host: str,
+    port: int,
+    team: str,
+    mode: str,
+    max_clients: int,
+    allow_hosts: tuple[str, ...],
+) -> None:
     """Serve the drill UI to a web browser (each browser tab gets its own drill).
 
     FOLDERs add scenarios to the picker. The page and its scripts and fonts come from this
-    server only. Listens on 127.0.0.1 unless --host says otherwise.
+    server only. Listens on 127.0.0.1 unless --host says otherwise; answers only to its own
+    names (127.0.0.1, localhost, --allow-host) and to pages it served itself.
     """
     for folder in folders:
         if not folder.is_dir():
             raise _fail(f"{folder}: no such folder")
     try:
-        from textual_serve.server import Server
+        from tabletop.serve import GuardedServer
     except ImportError:
         raise _fail("the browser mode needs textual-serve: pip install textual-serve") from None
-    server = Server(
+    server = GuardedServer(
         serve_command_line(folders, team, mode),
         host=host,
         port=port,
         title="tabletop",
         templates_path=web_templates(),
+        max_clients=max_clients,
+        allow_hosts=allow_hosts,
     )
     server.serve()
 
