@@ -47,7 +47,15 @@ def clean_block(text: object) -> str:
     s = str(text)
     if s.isprintable():
         return s
-    return "".join(_safe(c, _LAYOUT) for c in s)
+    # Line by line: a report or JSON of a large drill is megabytes of clean lines, and
+    # `isprintable` checks a line in C where the loop below takes Python steps per character.
+    return "\n".join(_clean_line(line) for line in s.split("\n"))
+
+
+def _clean_line(line: str) -> str:
+    if line.isprintable() or line.replace("\t", "").isprintable():
+        return line
+    return "".join(_safe(c, _LAYOUT) for c in line)
 
 
 def _shorten_word(match: re.Match[str]) -> str:
@@ -77,7 +85,13 @@ def json_text(text: str) -> str:
     could act on written as a `\\uXXXX` escape: the same JSON value, safe to print."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() or c in " \n" else _json_escape(c) for c in text)
+    return "\n".join(_json_line(line) for line in text.split("\n"))  # as in clean_block
+
+
+def _json_line(line: str) -> str:
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() or c == " " else _json_escape(c) for c in line)
 
 
 def _json_escape(c: str) -> str:
