@@ -118,7 +118,21 @@ def _changes_text(d: dict[str, Any]) -> str:
         return ""
     shown = ", ".join(f"{n} {old}→{new}" for n, old, new in changes[:_CHANGES_SHOWN])
     more = f", … {count - _CHANGES_SHOWN} more" if count > _CHANGES_SHOWN else ""
-    return f" [{count} changed: {shown}{more}]"
+    return f" [{count} changed: {shown}{more}]{_latched_text(d)}"
+
+
+def _latched_text(d: dict[str, Any]) -> str:
+    """`recovers: manual` nodes that went down here and stay down until an action restarts them."""
+    latched = [str(n) for n in d.get("latched") or ()]
+    if not latched:
+        return ""
+    verb = "stays" if len(latched) == 1 else "stay"
+    return f" [{', '.join(latched)} {verb} down until restarted]"
+
+
+def _audience_text(d: dict[str, Any]) -> str:
+    """Marks an inject only the facilitator sees (the team's feed never shows it)."""
+    return "[facilitator only] " if d.get("audience") == "facilitator" else ""
 
 
 def _who(d: dict[str, Any]) -> str:
@@ -134,11 +148,14 @@ def _who(d: dict[str, Any]) -> str:
 
 def _text_inject(d: dict[str, Any]) -> str:
     message = f": {d['message']}" if d.get("message") else ""
-    return f"{d.get('title', d.get('inject'))}{message}{_changes_text(d)}"
+    return f"{_audience_text(d)}{d.get('title', d.get('inject'))}{message}{_changes_text(d)}"
 
 
 def _text_skipped(d: dict[str, Any]) -> str:
-    return f"{d.get('title', d.get('inject'))} (not fired: {d.get('reason', 'condition')})"
+    return (
+        f"{_audience_text(d)}{d.get('title', d.get('inject'))} "
+        f"(not fired: {d.get('reason', 'condition')})"
+    )
 
 
 def _text_decision(d: dict[str, Any]) -> str:
