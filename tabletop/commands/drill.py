@@ -7,6 +7,7 @@ impact figures.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,12 @@ def execute_run(
         raise _fail(f"{journal}: is a folder; --journal names the new journal file")
     try:
         return run_decisions(
-            loaded, log.decisions, team=log.team or "", journal=journal, source=source
+            loaded,
+            log.decisions,
+            team=log.team or "",
+            journal=journal,
+            source=source,
+            end_at=log.end,
         )
     except FileExistsError as exc:
         raise _fail(str(exc)) from None
@@ -80,7 +86,6 @@ def run_payload(loaded: LoadedScenario, log: DecisionLog, session: Session) -> d
         "team": log.team,
         "decisions": len(log.decisions),
         "refused": sum(1 for d in session.decisions if not d.accepted),
-        "ended_at": session.now,
         "end_reason": session.end_reason,
         "impact": impact_figures(session),
         "timeline": timeline(session),
@@ -141,6 +146,7 @@ def render_text(payload: dict[str, Any], title: str) -> str:
     help="Also write the run's journal (JSON Lines) to this new file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--team", default=None, help="Name of the team (over the log's `team`).")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -155,6 +161,7 @@ def run_command(
     decisions: Path,
     journal: Path | None,
     as_json: bool,
+    team: str | None,
     db: Path | None,
     no_history: bool,
 ) -> None:
@@ -164,6 +171,8 @@ def run_command(
     the impact figures and the score with its breakdown, findings and counterfactuals.
     """
     loaded, log = load_run_inputs(scenario, decisions)
+    if team is not None:
+        log = dataclasses.replace(log, team=team)
     session = execute_run(loaded, log, journal, scenario_source(scenario, loaded.path))
     result = score_session(loaded.scenario, session, team=log.team)
     payload = merge_run_payload(run_payload(loaded, log, session), result)

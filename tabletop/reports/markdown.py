@@ -155,7 +155,9 @@ def render_markdown(report: Report) -> str:
         ]
         for c in report.components
     ]
-    rows.append(["Penalties", "", "", _minus(report.penalties), "avoid actions, disclosure"])
+    rows.append(
+        ["Penalties", "", "", _minus(report.penalties), "avoid actions, disclosure, critical tasks"]
+    )
     rows.append(["**Total**", "100", "", f"**{fmt_points(s.total)}**", f"grade {s.grade}"])
     out += _table(
         ["Component", "Weight", "Value", "Points", "Measures"], rows, "---,--:,--:,--:,---"

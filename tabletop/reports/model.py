@@ -29,6 +29,7 @@ _COMPONENT_TITLES = {
     "outcome": "Outcome",
     "penalty": "Penalties",
     "disclosure": "Disclosure",
+    "critical": "Critical task",
 }
 
 _COMPONENT_MEANING = {
@@ -376,7 +377,8 @@ def build_report(
         mode=session.mode,
         date=date or _journal_date(session.feed),
         session_id=session_id,
-        minutes_played=session.now,
+        # What the team played: an ended drill has run on to the duration for the score.
+        minutes_played=session.ended_at if session.ended_at is not None else session.now,
         end_reason=session.end_reason,
         total=score.total,
         grade=score.grade,
@@ -664,8 +666,16 @@ def _headline(
 def _sorted_findings(findings: list[Finding], kind: str) -> list[Finding]:
     chosen = [f for f in findings if f.kind == kind]
     if kind == "improvement":
-        # Most costly first; stable for equal cost so reports are deterministic.
-        return sorted(chosen, key=lambda f: (f.points, f.t if f.t is not None else 1e18))
+        # A failed critical task first (it is what the team must hear), then the most costly;
+        # stable for equal cost so reports are deterministic.
+        return sorted(
+            chosen,
+            key=lambda f: (
+                f.component != "critical",
+                f.points,
+                f.t if f.t is not None else 1e18,
+            ),
+        )
     return sorted(chosen, key=lambda f: (-f.points, f.t if f.t is not None else 1e18))
 
 
@@ -764,7 +774,10 @@ def _recommend_for(
     labels: dict[str, str],
 ) -> Recommendation | None:
     step = steps.get(f.step) if f.step else None
-    if f.component == "coverage" and step is not None:
+    if f.component == "critical" and step is not None:
+        target = f" by {fmt_minutes(step.by)}" if step.by is not None else ""
+        text = f"Make “{step.title}” a fixed first-hour task: done{target}, every time."
+    elif f.component == "coverage" and step is not None:
         first = labels.get(step.any_of[0], step.any_of[0])
         text = f"Add “{step.title}” to the runbook ({first})."
     elif f.component == "timeliness" and step is not None and step.by is not None:

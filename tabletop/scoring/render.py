@@ -28,7 +28,14 @@ def render_score_text(score: Score, *, findings: bool = True) -> str:
     if score.penalties:
         lines.append(
             f"  {'penalties':<11} {'':>12}  {-score.penalties:6.2f}"
-            f"   (avoid {score.avoid_penalties:g}, disclosure {score.disclosure_penalties:g})"
+            f"   (avoid {score.avoid_penalties:g}, disclosure {score.disclosure_penalties:g}"
+            + (f", critical {score.critical_penalties:g}" if score.critical_penalties else "")
+            + ")"
+        )
+    if score.ended_at is not None and score.scored_to is not None:
+        lines.append(
+            f"Ended at {wording.t(score.ended_at)}; scored to {wording.t(score.scored_to)} "
+            "(the outage ran on after the team stopped deciding)"
         )
     imp = score.impact
     lines.append(
