@@ -93,3 +93,74 @@ def test_run_is_deterministic(files: tuple[Path, Path], capsys: pytest.CaptureFi
     first = capsys.readouterr().out
     main(["run", str(scenario), "--decisions", str(log), "--json"])
     assert capsys.readouterr().out == first
+
+
+def _run_json(scenario: Path, log: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> Any:
+    assert (
+        main(["run", str(scenario), "--decisions", str(log), "--json", "--no-history", *extra]) == 0
+    )
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_log_that_ends_early_scores_like_the_same_decisions_and_says_so(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario, log = files
+    whole = _run_json(scenario, log, capsys)
+    # The facilitator ended the drill at 100, after the last decision (70).
+    ended_log = tmp_path / "ended.yaml"
+    ended_log.write_text(yaml.safe_dump({**LOG, "end": 100}, sort_keys=False))
+    ended = _run_json(scenario, ended_log, capsys)
+    assert (ended["ended_at"], ended["scored_to"]) == (100, 240)
+    assert (whole["ended_at"], whole["scored_to"]) == (None, 240)
+    for key in ("total", "components", "penalties", "impact", "findings", "counterfactuals"):
+        assert ended[key] == whole[key], key
+    end = next(e for e in ended["timeline"] if e["kind"] == "end")
+    assert end["t"] == 100
+    # The text says when it ended and what it was scored to.
+    assert main(["run", str(scenario), "--decisions", str(ended_log), "--no-history"]) == 0
+    out = capsys.readouterr().out
+    assert "Ended at T+1:40:00; scored to T+4:00:00" in out
+
+
+def test_a_decision_after_the_logs_end_is_refused(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario, _ = files
+    log = tmp_path / "late.yaml"
+    log.write_text(
+        yaml.safe_dump(
+            {
+                "scenario": "mini-power",
+                "end": 30,
+                "decisions": [
+                    {"at": 0, "action": "assess-impact"},
+                    {"at": 40, "action": "call-utility"},
+                ],
+            },
+            sort_keys=False,
+        )
+    )
+    doc = _run_json(scenario, log, capsys)
+    refusals = [e for e in doc["timeline"] if e["kind"] == "refusal"]
+    assert [r["reason"] for r in refusals] == ["the drill has ended"]
+    assert doc["refused"] == 1
+
+
+def test_team_option_names_the_team_over_the_log(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario, log = files
+    assert _run_json(scenario, log, capsys, "--team", "Red")["team"] == "Red"
+    assert _run_json(scenario, log, capsys)["team"] == "Blue"
+
+
+def test_an_end_after_the_duration_is_one_located_error(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario, _ = files
+    log = tmp_path / "bad.yaml"
+    log.write_text("scenario: mini-power\nend: 500\ndecisions: []\n")
+    assert main(["run", str(scenario), "--decisions", str(log), "--no-history"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"{log}:2:6: 'end' 500 is after the end of the drill (duration 240)\n"
