@@ -117,3 +117,32 @@ def test_headless_run_of_every_builtin(installed: Path, outside, scenario: str) 
     assert payload["scenario"] == scenario
     assert 0 <= payload["total"] <= 100
     assert set(payload["components"]) == {"order", "coverage", "timeliness", "outcome"}
+
+
+_FIRST_PAINT = """
+import sys
+from textual.screen import Screen
+from tabletop.tui.app import TabletopApp
+original = Screen._compositor_refresh
+def refresh(self):
+    original(self)
+    if type(self) is not Screen and not getattr(refresh, "done", False):
+        refresh.done = True
+        lines = self.app.export_screenshot()
+        print(type(self).__name__, "generator" in lines)  # SVG: one-word text only
+        self.app.exit()
+Screen._compositor_refresh = refresh
+run = TabletopApp.run
+TabletopApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40))
+from tabletop.cli import main
+main(["play", "dc-power-loss", "--team", "blue", "--journal", "j.jsonl"])
+"""
+
+
+def test_the_drill_ui_opens_from_the_wheel(installed: Path, outside) -> None:
+    # The stylesheet and every other file the UI reads come from the wheel.
+    cwd, env = outside
+    done = _run([str(installed / "python"), "-c", _FIRST_PAINT], cwd, env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "DrillScreen True"
+    assert '"kind": "start"' in (cwd / "j.jsonl").read_text(encoding="utf-8")
