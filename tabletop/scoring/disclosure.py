@@ -113,9 +113,9 @@ def _is_date(parts: list[str]) -> bool:
         # yyyy.mm.dd only zero-padded: 2023.11.1 is how calendar-versioned software is named.
         return 1 <= int(b) <= 12 and 1 <= int(c) <= 31
     if len(a) <= 2 and len(b) <= 2 and (len(c) == 4 or (len(a) == len(b) == len(c) == 2)):
-        day, month = int(a), int(b)
-        # Either dd.mm or mm.dd reading must be valid.
-        return (1 <= day <= 31 and 1 <= month <= 12) or (1 <= month <= 31 and 1 <= day <= 12)
+        # The dd.mm or the mm.dd reading must be valid: one part a month, the other a day.
+        low, high = sorted((int(a), int(b)))
+        return 1 <= low <= 12 and high <= 31
     return False
 
 
@@ -210,15 +210,21 @@ def find_hits(text: str, scenario: Scenario | None = None) -> list[Hit]:
 
 
 def _ipv6_hit(m: re.Match[str]) -> Hit | None:
-    token = m.group().strip("[]").rstrip(".:")
-    addr = token.split("%", 1)[0].split("/", 1)[0]
-    if addr.count(":") < 2 or not re.search(r"[0-9A-Fa-f]", addr):
+    raw = m.group()
+    # Brackets ([2001:db8::5]) and a full stop or colon after the address are not part of it
+    # (a trailing "::" is: 2001:db8::/32); a zone (fe80::1%eth0) is, `ipaddress` accepts it.
+    lead = 1 if raw.startswith("[") else 0
+    token = raw[lead:].rstrip("]").rstrip(".")
+    if token.endswith(":") and not token.endswith("::"):
+        token = token[:-1]
+    # "::" alone is punctuation in prose, not the unspecified address.
+    if token.count(":") < 2 or not re.search(r"[0-9A-Fa-f]", token):
         return None
     try:
-        ipaddress.IPv6Address(addr)
+        ipaddress.IPv6Address(token)
     except ValueError:
         return None
-    start = m.start() + m.group().find(token)
+    start = m.start() + lead
     return Hit("ip", token, start, start + len(token))
 
 

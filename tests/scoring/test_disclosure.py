@@ -29,6 +29,13 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Attack came from 2001:db8::1 at dawn", [("ip", "2001:db8::1")]),
     ("Link-local fe80::1%eth0 misbehaved", [("ip", "fe80::1%eth0")]),
     ("Router [2001:db8:0:1::5] rebooted", [("ip", "2001:db8:0:1::5")]),
+    ("Attack came from 2001:db8::1.", [("ip", "2001:db8::1")]),  # the full stop is prose
+    ("Blocked 2001:db8::/32 today", [("ip", "2001:db8::")]),
+    (
+        "Zone fe80::1%ethX and FFFF::ABCD and ffff::abcd",
+        [("ip", "fe80::1%ethX"), ("ip", "FFFF::ABCD"), ("ip", "ffff::abcd")],
+    ),
+    ("The :: and ::: and 1:2 and 12:30:45 are not addresses", []),
     ("999.1.1.1 is not an address", [("version", "999.1.1.1")]),  # out of range: a version
     # every octet 0-255: the boundaries on each side, in each position
     ("256.1.1.1 is not an address", [("version", "256.1.1.1")]),
@@ -98,6 +105,25 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Saw 2024.00.10 in the log", [("version", "2024.00.10")]),
     ("Saw 1.2.3 in the log", [("version", "1.2.3")]),
     ("Saw 10.2.24 in the log", [("version", "10.2.24")]),  # not all parts two digits
+    # the two readings of dd.mm: one part 1-12 (a month), the other at most 31 (a day)
+    ("Outage on 01.13.24 and 13.01.24 and 2024.01.01", []),
+    ("Saw 00.05.24 in the log", [("version", "00.05.24")]),
+    ("Saw 01.32.24 in the log", [("version", "01.32.24")]),
+    ("Saw 2024.01.00 in the log", [("version", "2024.01.00")]),
+    # a day or month of three digits is no date (and one part of one digit is no phone)
+    (
+        "Saw 010.1.2024 and 1.010.2024 in the log",
+        [("version", "010.1.2024"), ("version", "1.010.2024")],
+    ),
+    (
+        "Saw 2024.1.01 and 2024.01.1 in the log",
+        [("version", "2024.1.01"), ("version", "2024.01.1")],
+    ),
+    # a version after a date, a count, a phone number or a section is still a version
+    ("On 01.02.2024 we ran 7.0.3", [("version", "7.0.3")]),
+    ("About 1.200.000 users on 7.0.3", [("version", "7.0.3")]),
+    ("Call 555.123.4567 about 7.0.3", [("version", "7.0.3")]),
+    ("See section 3.2.1 on 7.0.3", [("version", "7.0.3")]),
     ("Ticket INC-12345 and CHG-2024-0042 track this.", []),
     ("Refunds of $1,200.50 and €3.5m approved; £12.99 credit.", []),
     ("99.95% availability this month, 0.5% error rate", []),
@@ -109,6 +135,16 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Moved to update 24.30", [("version", "update 24.30")]),  # no hour 24
     # quantities after a cue word or product name are not versions
     ("Posted on LinkedIn 2.5 hours ago; release 2.5 hours late", []),
+    # a quantity or a time does not hide a version after it
+    ("LinkedIn 2.5 hours ago; ClickHouse 23.8", [("version", "ClickHouse 23.8")]),
+    ("release 2.5 hours late; patch 4.2 is out", [("version", "patch 4.2")]),
+    ("next update 14.30; patch 4.2 is out", [("version", "patch 4.2")]),
+    # CamelCase names software even when it is not a well-known name
+    ("Our ScreenConnect 23.9 server", [("version", "ScreenConnect 23.9")]),
+    (
+        "Saw 2.5x and 2.5s and 2.5b and 2.5k and 2.5m and 2.5h, patch 2.5y",
+        [("version", "patch 2.5y")],
+    ),
     ("We will patch 2.5k servers; Python 1.5 million times", []),
     ("Redis 3.5 % of the time, MySQL 2.5GB free", []),
     ("Kafka 1.5 days behind, Python 2.5 mins", []),
@@ -117,6 +153,7 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Call 555.123.4567 or 01.23.45.67.89", []),
     ("Call +44 20 7946 0958 or 555-123-4567", []),
     ("Saw 12.34.567 in the log", [("version", "12.34.567")]),  # eight digits
+    ("Call 91.234.5678 now", []),  # nine digits: a phone number
     ("Saw 10.0.19041 in the log", [("version", "10.0.19041")]),  # a one-digit part
     ("Expect 3.5 hours; we will release 2 updates", []),
     ("As in section 3.2.1 of our terms", []),
@@ -249,3 +286,19 @@ def test_money_percentages_and_durations_are_never_hits(units: int, cents: int, 
         f"{units}.{cents} hours, T+{units} and T+{units}.{cents}"
     )
     assert find_hits(text) == []
+
+
+def test_hits_give_their_place_in_the_message() -> None:
+    text = "Router [2001:db8::5] at 10.0.0.1 runs v2.4"
+    assert [(h.words, h.start, h.end) for h in find_hits(text)] == [
+        ("2001:db8::5", 8, 19),
+        ("10.0.0.1", 24, 32),
+        ("v2.4", 38, 42),
+    ]
+    assert [text[h.start : h.end] for h in find_hits(text)] == ["2001:db8::5", "10.0.0.1", "v2.4"]
+
+
+def test_message_hits_keep_the_message_time_and_action(mini: Scenario) -> None:
+    (flagged,) = message_hits(mini, [(12.5, "post-status", "db down")])
+    assert (flagged.t, flagged.action, flagged.message) == (12.5, "post-status", "db down")
+    assert [(h.kind, h.words, h.node) for h in flagged.hits] == [("sensitive", "db", "db")]
