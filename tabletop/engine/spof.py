@@ -27,8 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tabletop.engine.propagation import (
+    C_DOWN,
     DepGraph,
-    _Index,  # the engine's own integer index: the sweep reads the graph exactly as it does
+    StatusGraph,
     compute_down,
     initial_own,
 )
@@ -70,35 +71,32 @@ class SpofReport:
 
 
 class _Sweeper:
-    """The engine's integer index of the graph, the start state, and reusable scratch state.
+    """The engine's status graph of the start state, and scratch state for the searches.
 
     A failure's search runs per node in Python while it is small; past `budget` nodes it is
-    redone as numpy frontier sweeps (one array operation per level of the cascade), which is
-    what keeps the nodes near the roots of a big graph, each taking down most of it, cheap.
+    redone as the engine's own vectorised recomputation of "down" (numpy frontier sweeps),
+    which is what keeps the nodes near the roots of a big graph, each taking down most of
+    it, cheap.
     """
 
     def __init__(
-        self, graph: DepGraph, users: Mapping[str, int], base_down: set[str], budget: int
+        self, graph: DepGraph, users: Mapping[str, int], own: Mapping[str, str], budget: int
     ) -> None:
-        self.ix = ix = _Index.build(graph)
+        self.sg = sg = StatusGraph(graph, own)
+        self.ix = ix = sg._ix
         self.ids = ix.ids
-        n = len(self.ids)
         self.budget = budget
         self.users = [int(users.get(node, 0)) for node in self.ids]
         self.np_users = np.asarray(self.users, dtype=np.int64)
-        self.base = bytearray(n)
-        for node in base_down:
-            self.base[ix.pos[node]] = 1
-        self.np_base = np.frombuffer(bytes(self.base), dtype=np.uint8).astype(np.bool_)
+        self.np_base = sg._down_np.astype(np.bool_)
+        self.base = bytearray(self.np_base.tobytes())
         # Members still up in each group, one count per membership entry (a member listed
         # twice is counted down twice when it falls); those down at the start are fallen.
         alive = np.diff(ix.members.ptr).astype(np.int64)
-        fallen = ix.members.idx[self.np_base[ix.members.idx]] if ix.groups else None
-        if fallen is not None and fallen.size:
-            groups_of_member = np.repeat(np.arange(ix.groups), np.diff(ix.members.ptr))
-            hit = groups_of_member[self.np_base[ix.members.idx]]
-            alive -= np.bincount(hit, minlength=ix.groups)
-        self.np_alive0 = alive
+        if ix.groups:
+            member_down = self.np_base[ix.members.idx]
+            group_of_entry = np.repeat(np.arange(ix.groups), np.diff(ix.members.ptr))
+            alive -= np.bincount(group_of_entry[member_down], minlength=ix.groups)
         self.alive0 = alive.tolist()
         self.alive = list(self.alive0)
         self.mark = bytearray(self.base)
@@ -137,24 +135,15 @@ class _Sweeper:
         return out if len(out) <= cap else None
 
     def reach_np(self, v: int) -> npt.NDArray[np.bool_]:
-        """What goes down when node v fails, as a mask over the nodes not down at the start:
-        frontier sweeps, each node's dependents read once, when it falls."""
-        ix = self.ix
-        down = self.np_base.copy()
-        alive = self.np_alive0.copy()
-        down[v] = True
-        frontier: npt.NDArray[np.int64] = np.array([v], dtype=np.int64)
-        while frontier.size:
-            cand = ix.rev_hard.gather(frontier)
-            hits = ix.rev_grp.gather(frontier)
-            if hits.size:
-                touched, counts = np.unique(hits, return_counts=True)
-                alive[touched] -= counts
-                dead = touched[alive[touched] == 0]
-                if dead.size:
-                    cand = np.concatenate((cand, ix.np_owner[dead]))
-            frontier = np.unique(cand[~down[cand]]).astype(np.int64)
-            down[frontier] = True
+        """What goes down when node v fails, as a mask: the engine's full recomputation of
+        "down" with v's own status set to down, less what was down at the start."""
+        own = self.sg._own_np
+        saved = own[v]
+        own[v] = C_DOWN
+        try:
+            down = self.sg._sweep_down(own)
+        finally:
+            own[v] = saved
         lost: npt.NDArray[np.bool_] = down & ~self.np_base
         return lost
 
@@ -169,10 +158,11 @@ class _Sweeper:
 
     def down_list(self, v: int) -> list[int]:
         """Indices of every node that goes down when node v fails, in file order."""
-        fallen = self.reach(v, self.budget)
-        if fallen is not None:
-            return sorted(fallen)
-        return np.flatnonzero(self.reach_np(v)).tolist()
+        # The list is as long as what falls: a search without a budget costs no more than
+        # writing it, where level-by-level numpy sweeps would cost a deep chain dearly.
+        fallen = self.reach(v)
+        assert fallen is not None  # no limit
+        return sorted(fallen)
 
     def chain_next(self) -> list[int]:
         """For each node, its single hard dependent when the chain shortcut applies, else -1."""
@@ -291,8 +281,12 @@ def sweep(
     entries get their `down` list (None: all). `budget`: how many nodes a search may reach in
     Python before it is redone vectorised (default `SEARCH_BUDGET`)."""
     start = dict(own or {})
-    base_down = compute_down(graph, {n: start.get(n, "up") for n in graph.deps})
-    sw = _Sweeper(graph, users, base_down, SEARCH_BUDGET if budget is None else budget)
+    sw = _Sweeper(
+        graph,
+        users,
+        {n: start.get(n, "up") for n in graph.deps},
+        SEARCH_BUDGET if budget is None else budget,
+    )
     nodes, lost_users = sw.counts()
     order = sorted(
         (i for i in range(len(sw.ids)) if not sw.base[i]),
