@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SCENARIO ?= dc-power-loss
 
-.PHONY: run test lint typecheck pytest bench mutation clean
+.PHONY: run test lint typecheck pytest bench mutation fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ MUTATION_WORKERS ?= 2
 mutation: $(STAMP)  ## mutation testing, then the kill rate per file and the survivors
 	$(BIN)/mutmut run --max-children $(MUTATION_WORKERS)
 	$(BIN)/python tools/mutation_report.py --min 90
+
+# Not part of `make test` (which runs each fuzz target for 3 s): every fuzz target for
+# FUZZ_SECONDS (default 10 minutes each), figures in .hypothesis/fuzz-stats.jsonl, then the
+# corpus of every crash found so far. A crash fails with the smallest input that shows it.
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)  ## fuzz the scenario, decision-log, journal and history readers
+	mkdir -p .hypothesis && rm -f .hypothesis/fuzz-stats.jsonl
+	TABLETOP_FUZZ_SECONDS=$(FUZZ_SECONDS) TABLETOP_FUZZ_STATS=.hypothesis/fuzz-stats.jsonl \
+		$(BIN)/pytest tests/fuzz -m fuzz -s -p no:cacheprovider
+	$(BIN)/pytest tests/fuzz/test_corpus.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

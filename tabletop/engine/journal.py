@@ -249,7 +249,9 @@ def _check_values(obj: object, limits: JournalLimits, *, numbers: bool) -> None:
         value, depth = stack.pop()
         if isinstance(value, str):
             if not numbers and not value.isascii() and _SURROGATE.search(value):
-                raise EventError("damaged journal line: text with a lone surrogate (\\ud8xx)")
+                raise EventError(
+                    "damaged journal line: text with an unpaired surrogate (\\ud800-\\udfff)"
+                )
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int | float):

@@ -142,6 +142,8 @@ def with_retry(path: Path, what: str, fn: Callable[[], T], wait: float = DEFAULT
             return fn()
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise  # a bug of ours, not a state of the file: let the crash report show it
+        except UnicodeError as exc:  # a damaged schema: sqlite_master names are not UTF-8
+            raise _unreadable(path, exc) from None
         except sqlite3.Error as exc:
             if not _is_busy(exc):
                 raise _unreadable(path, exc) from None
@@ -154,7 +156,7 @@ def with_retry(path: Path, what: str, fn: Callable[[], T], wait: float = DEFAULT
             delay = min(delay * 2, 0.5)
 
 
-def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
+def _unreadable(path: Path, exc: sqlite3.Error | UnicodeError) -> StoreError:
     return StoreError(
         f"{path}: cannot use the history database ({exc}); the file was left untouched — "
         "move it aside or choose another with --db / TABLETOP_DB"

@@ -297,7 +297,7 @@ def find_stored(db_path: Path | str, loaded: LoadedScenario, session: Session) -
             "SELECT id FROM sessions WHERE scenario_sha256 = ? AND journal = ? ORDER BY id LIMIT 1",
             (loaded.sha256 or session.sha256, journal_text(session)),
         ).fetchone()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeError) as exc:
         raise StoreError(f"{db_path}: cannot read the history: {exc}") from None
     finally:
         conn.close()
@@ -343,7 +343,7 @@ def list_sessions(
     sql += " ORDER BY ended_at, id"
     try:
         rows = conn.execute(sql, args).fetchall()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeError) as exc:
         raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
@@ -388,7 +388,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
             "WHERE s.id = ?",
             (session_id,),
         ).fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeError) as exc:
         raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
@@ -482,7 +482,7 @@ def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[st
                 list(ids),
             )
         ]
-    except (sqlite3.Error, TypeError, ValueError) as exc:
+    except (sqlite3.Error, TypeError, ValueError) as exc:  # UnicodeError is a ValueError
         raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
     finally:
         conn.close()

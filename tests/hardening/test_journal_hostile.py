@@ -100,7 +100,7 @@ HOSTILE = {
     ),
     "lone surrogate": (
         '{"seq": 2, "t": 1, "kind": "note", "text": "a\\ud800b"}',
-        "damaged journal line: text with a lone surrogate (\\ud8xx)",
+        "damaged journal line: text with an unpaired surrogate (\\ud800-\\udfff)",
     ),
     "kind is a mapping": (
         '{"seq": 2, "t": 1, "kind": {"a": 1}}',
