@@ -24,8 +24,6 @@ def test_an_inject_fired_by_hand_is_not_the_next_one() -> None:
     assert s.fire_inject("journalist-call")
     assert s.next_inject() == (25, "ups-exhausted")
     s.advance(25)
-    assert s.next_inject() == (26, "storage-crash")
-    s.advance(26)
     assert s.next_inject() == (50, "thermal-shutdown")
 
 

@@ -1,5 +1,6 @@
-"""Two plausible flawed decision logs per scenario score clearly below the reference, and
-their findings name the flaw (by step, action and component, not only by wording)."""
+"""Plausible flawed decision logs (two per scenario, plus one that communicates late) score
+clearly below the reference, and their findings name the flaw (by step, action and component,
+not only by wording)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ class Flaw:
 #: log file stem -> the findings that name its flaw.
 FLAWED: dict[str, tuple[Flaw, ...]] = {
     "dc-power-loss-talk-first": (
+        # Talking first delays the sweep to T+20, twice its target: a failed critical task.
+        Flaw("critical", step="safety"),
         Flaw("order", step="communicate"),
         Flaw("penalty", action="promise-quick-fix"),
         Flaw("timeliness", step="fix"),
     ),
     "dc-power-loss-lone-hero": (
+        Flaw("critical", step="safety"),
         Flaw("penalty", action="reset-breakers-alone"),
         Flaw("coverage", step="safety"),
         Flaw("coverage", step="secure-fuel"),
@@ -51,6 +55,8 @@ FLAWED: dict[str, tuple[Flaw, ...]] = {
         Flaw("order", step="workaround"),
     ),
     "payment-provider-outage-panic-retries": (
+        # An hour of silence: the status update lands at T+65, past twice its T+30 target.
+        Flaw("critical", step="communicate"),
         Flaw("penalty", action="retry-all-payments"),
         Flaw("penalty", action="disable-fraud-checks"),
         Flaw("timeliness", step="assess"),
@@ -65,6 +71,8 @@ FLAWED: dict[str, tuple[Flaw, ...]] = {
         Flaw("coverage", step="fix"),
     ),
     "cert-expiry-cascade-failover-first": (
+        # Customers hear nothing until T+65, more than twice the T+25 target.
+        Flaw("critical", step="communicate"),
         Flaw("penalty", action="failover-database"),
         Flaw("penalty", action="restart-all-services"),
         Flaw("timeliness", step="assess"),
@@ -75,6 +83,23 @@ FLAWED: dict[str, tuple[Flaw, ...]] = {
         Flaw("disclosure", action="publish-cert-details"),
     ),
 }
+
+#: Each built-in also has a log of a team that does everything well but communicates late.
+FLAWED.update(
+    {
+        f"{sid}-late-word": (
+            Flaw("critical", step="communicate"),
+            Flaw("timeliness", step="communicate"),
+        )
+        for sid in (
+            "dc-power-loss",
+            "ransomware-attack",
+            "payment-provider-outage",
+            "office-isp-loss",
+            "cert-expiry-cascade",
+        )
+    }
+)
 
 
 def _scenario_of(stem: str, ids: tuple[str, ...]) -> str:

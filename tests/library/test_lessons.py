@@ -26,8 +26,13 @@ def _eff(session: Session, node: str) -> str:
 
 
 def _at(lib: Library, sid: str, decisions: list[tuple[float, str]], until: float) -> Session:
-    scenario = lib.loaded(sid).scenario
-    return simulate(scenario, [Decision(t, a) for t, a in decisions], until=until)
+    """The session at `until` after these decisions (a refused one is journalled, not fatal)."""
+    s = Session(lib.loaded(sid).scenario)
+    for t, action in sorted(decisions, key=lambda d: d[0]):
+        s.advance(t)
+        s.take(action)
+    s.advance(until)
+    return s
 
 
 def _live(lib: Library, sid: str, decisions: list[tuple[float, str]], until: float) -> Session:
@@ -59,11 +64,45 @@ def test_power_generator_blocked_by_transfer_switch(lib: Library) -> None:
 
 def test_power_ups_runs_flat_without_generator(lib: Library) -> None:
     nothing = _at(lib, "dc-power-loss", [], until=30)
-    assert {"ups-exhausted", "storage-crash"} <= _fired(nothing)
+    assert "ups-exhausted" in _fired(nothing)
     assert _eff(nothing, "checkout") == "down"
+    # The array and the hosts went down hard: their own status is latched down.
+    assert nothing.node_view("storage").own == "down"
+    assert nothing.node_view("compute").own == "down"
     ref = _reference(lib, "dc-power-loss")
-    assert {"ups-exhausted", "storage-crash", "contractor-hurt", "fuel-runs-low"} <= _skipped(ref)
+    assert {"ups-exhausted", "contractor-hurt", "fuel-runs-low"} <= _skipped(ref)
     assert _eff(ref, "checkout") == "up"
+    assert ref.node_view("storage").own == "up"
+
+
+def test_power_back_is_not_service_back(lib: Library) -> None:
+    """When the utility returns, storage and the cluster stay down until the team restarts them."""
+    s = _live(lib, "dc-power-loss", [], until=180)
+    assert _eff(s, "critical-bus") == "up"
+    assert _eff(s, "storage") == "down" and _eff(s, "compute") == "down"
+    assert _eff(s, "checkout") == "down" and _eff(s, "storefront") == "down"
+    assert s.take("recover-storage").accepted
+    assert s.take("restart-cluster").accepted
+    s.advance(199)
+    assert _eff(s, "compute") == "down", "the cluster takes 20 minutes to restart"
+    s.advance(200)
+    assert _eff(s, "compute") == "up" and _eff(s, "storefront") == "up"
+    assert _eff(s, "checkout") == "down", "the array's consistency check takes 30 minutes"
+    s.advance(210)
+    assert _eff(s, "checkout") == "up" and _eff(s, "mobile-api") == "up"
+
+
+def test_power_restart_needs_power_first(lib: Library) -> None:
+    s = _live(lib, "dc-power-loss", [], until=30)
+    rec = s.take("recover-storage")
+    assert not rec.accepted and "critical power" in (rec.reason or "").lower()
+
+
+def test_power_journalist_calls_only_if_nobody_has_started_a_word(lib: Library) -> None:
+    assert "journalist-call" in _fired(_at(lib, "dc-power-loss", [], until=41))
+    # A notice started at T+38 is not up yet at T+40, but the team has started: no call.
+    started = _at(lib, "dc-power-loss", [(38, "post-status-page")], until=41)
+    assert "journalist-call" in _skipped(started)
 
 
 def test_power_utility_eta_only_after_calling(lib: Library) -> None:
@@ -80,6 +119,12 @@ def test_power_generator_stops_without_fuel(lib: Library) -> None:
 
 
 # ------------------------------------------------------------------ ransomware-attack
+
+
+def test_ransomware_journalist_calls_only_if_nobody_has_started_a_word(lib: Library) -> None:
+    assert "journalist-call" in _fired(_at(lib, "ransomware-attack", [], until=61))
+    started = _at(lib, "ransomware-attack", [(55, "notify-customers")], until=61)
+    assert "journalist-call" in _skipped(started)
 
 
 def test_ransomware_spreads_unless_contained(lib: Library) -> None:
@@ -137,6 +182,23 @@ def test_payment_independent_fallback_restores_checkout(lib: Library) -> None:
 def test_payment_vendor_eta_only_after_calling(lib: Library) -> None:
     assert "payco-eta" not in _fired(_at(lib, "payment-provider-outage", [], until=240))
     assert "payco-eta" in _fired(_at(lib, "payment-provider-outage", [(0, "call-payco")], until=40))
+
+
+def test_payment_renewals_wait_for_a_rerun_after_payco_returns(lib: Library) -> None:
+    s = _live(lib, "payment-provider-outage", [], until=150)
+    assert _eff(s, "payco-api") == "up"
+    assert _eff(s, "renewals") == "down", "the renewal run gave up; it does not restart itself"
+    assert s.take("rerun-renewals").accepted
+    s.advance(170)
+    assert _eff(s, "renewals") == "up"
+    ref = _reference(lib, "payment-provider-outage")
+    assert _eff(ref, "renewals") == "up"
+
+
+def test_payment_rerun_waits_for_payco(lib: Library) -> None:
+    s = _live(lib, "payment-provider-outage", [], until=60)
+    rec = s.take("rerun-renewals")
+    assert not rec.accepted and "payco" in (rec.reason or "").lower()
 
 
 def test_payment_team_cannot_fix_the_vendor(lib: Library) -> None:
@@ -208,3 +270,25 @@ def test_ransomware_puts_customers_at_risk_until_contained(lib: Library) -> None
     assert late.node_view("customer-portal").own == "compromised"
     assert late.at_risk_minutes > 0
     assert _reference(lib, "ransomware-attack").at_risk_minutes == 0
+
+
+def test_the_model_answer_leaves_nothing_latched(lib: Library, scenario_id: str) -> None:
+    """A `recovers: manual` node the reference run knocks over is restarted by the reference."""
+    sc = lib.loaded(scenario_id).scenario
+    ref = _reference(lib, scenario_id)
+    for node in (n for n in sc.nodes if n.recovers == "manual"):
+        assert ref.node_view(node.id).own == "up", node.id
+
+
+def test_manual_recovery_where_the_real_outage_needs_it(lib: Library) -> None:
+    manual = {
+        sid: {n.id for n in lib.loaded(sid).scenario.nodes if n.recovers == "manual"}
+        for sid in lib.ids
+    }
+    assert manual == {
+        "dc-power-loss": {"storage", "compute"},
+        "ransomware-attack": set(),
+        "payment-provider-outage": {"renewals"},
+        "office-isp-loss": set(),
+        "cert-expiry-cascade": set(),
+    }

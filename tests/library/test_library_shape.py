@@ -99,3 +99,53 @@ def test_reference_never_takes_an_avoid_action(lib: Library, scenario_id: str) -
     assert sc.reference is not None
     avoided = {a.action for a in sc.avoid}
     assert not avoided & {d.action for d in sc.reference}
+
+
+def test_telling_customers_is_a_critical_task(lib: Library, scenario_id: str) -> None:
+    sc = lib.loaded(scenario_id).scenario
+    communicate = [s for s in sc.playbook if s.phase == Phase.COMMUNICATE]
+    assert communicate and all(s.critical and s.weight == 2 for s in communicate)
+    # Weights stay modest: a heavy step would drown the rest of the response.
+    assert all(0 < s.weight <= 2 for s in sc.playbook)
+    assert sc.critical_penalty == 15
+
+
+def test_safety_is_a_critical_task_in_the_power_scenario(lib: Library) -> None:
+    sc = lib.loaded("dc-power-loss").scenario
+    critical = {s.id for s in sc.playbook if s.critical}
+    assert critical == {"safety", "communicate"}
+    assert next(s for s in sc.playbook if s.id == "safety").weight == 2
+
+
+def test_objectives_name_capabilities(lib: Library, scenario_id: str) -> None:
+    sc = lib.loaded(scenario_id).scenario
+    assert 2 <= len(sc.objectives) <= 4
+    steps = {s.id for s in sc.playbook}
+    for objective in sc.objectives:
+        assert objective.capability and objective.capability[0].isupper()
+        assert set(objective.steps) <= steps
+    covered = {step for o in sc.objectives for step in o.steps}
+    # Every critical task is evaluated by some objective.
+    assert {s.id for s in sc.playbook if s.critical} <= covered
+    capabilities = {o.capability for o in sc.objectives}
+    assert "Operational communications" in capabilities
+    assert len(capabilities) == len(sc.objectives), "one capability per objective"
+
+
+def test_a_facilitator_hint_changes_nothing(lib: Library, scenario_id: str) -> None:
+    sc = lib.loaded(scenario_id).scenario
+    hints = [i for i in sc.injects if i.audience == "facilitator"]
+    assert len(hints) == 1
+    (hint,) = hints
+    assert hint.at == 0 and hint.when is None and hint.effects == []
+    assert hint.message and hint.title.startswith("Facilitator only:")
+
+
+def test_every_manual_node_can_be_restarted(lib: Library, scenario_id: str) -> None:
+    sc = lib.loaded(scenario_id).scenario
+    for node in (n for n in sc.nodes if n.recovers == "manual"):
+        restarts = [
+            a for a in sc.actions if any(e.node == node.id and e.status == "up" for e in a.effects)
+        ]
+        assert restarts, f"{node.id} latches down and no action brings it back"
+        assert all(a.id not in {av.action for av in sc.avoid} for a in restarts)
