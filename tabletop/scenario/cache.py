@@ -50,7 +50,7 @@ MAX_ENTRIES = 64
 #: `Limits.max_bytes` by default (a test checks): larger files go the slow way, which refuses
 #: them with the usual message.
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
-FORMAT = "tabletop-scenario-cache/2"
+FORMAT = "tabletop-scenario-cache/3"
 _SUFFIX = ".json"
 
 
@@ -103,7 +103,9 @@ def entry_path(sha256: str, folder: Path | None = None) -> Path:
 def _encode(loaded: LoadedScenario) -> bytes:
     """Header line (JSON) and the model's JSON: `{header}\\n{payload}`."""
     s = loaded.scenario
-    payload = s.model_dump_json().encode()
+    # Only the fields the file set, as the history store keeps a scenario: the model read back
+    # is the one the file gives, fields set and all (and half the size of a full dump).
+    payload = s.model_dump_json(exclude_unset=True).encode()
     header = {
         "format": FORMAT,
         "tabletop": __version__,

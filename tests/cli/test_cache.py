@@ -187,7 +187,33 @@ def test_a_hit_equals_a_fresh_load_for_generated_scenarios(
     hit = cache.load_scenario_cached(path)
     assert hit.scenario == fresh.scenario
     assert hit.scenario.model_dump() == fresh.scenario.model_dump()
+    assert hit.scenario.model_dump(exclude_unset=True) == fresh.scenario.model_dump(
+        exclude_unset=True
+    )
     assert hit.sha256 == fresh.sha256
+
+
+EXAMPLES = sorted(
+    p
+    for p in [*(REPO / "scenarios").glob("*.yaml"), *(REPO / "docs" / "examples").glob("*.yaml")]
+    if not p.name.endswith("-log.yaml")  # docs/examples holds decision logs too
+)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_shipped_scenario_is_a_real_hit(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stored model the models refused on the way back would silently fall back to parsing
+    # every time: the second load must not parse.
+    fresh = loader_module.load_scenario(path)
+    cache.load_scenario_cached(path)
+    _no_parse(monkeypatch)
+    hit = cache.load_scenario_cached(path)
+    assert hit.scenario == fresh.scenario
+    # The fields the file set, as the history store keeps them.
+    assert hit.scenario.model_dump(exclude_unset=True) == fresh.scenario.model_dump(
+        exclude_unset=True
+    )
+    assert hit.warnings == fresh.warnings
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
