@@ -25,7 +25,7 @@ from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.view import nearest_pace_index
-from tabletop.tui.widgets.actions import ActionList, ActionsPanel
+from tabletop.tui.widgets.actions import ActionList, ActionsPanel, MessageBox
 from tabletop.tui.widgets.depmap import DependencyMap
 
 Sink = Callable[[Event], None]
@@ -35,6 +35,23 @@ def open_journal(path: Path) -> Sink:
     """The engine's journal writer for `path` (its folder is created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return JournalWriter(path)
+
+
+def help_sections(screen: object) -> list[tuple[str, list[BindingType]]]:
+    """The keys of `screen` and of the panels on it, by section, for the help."""
+    if isinstance(screen, DrillScreen):
+        return [
+            ("drill (facilitator and team)", list(DrillScreen.BINDINGS)),
+            ("actions list", [*ActionList.BINDINGS, *ActionsPanel.BINDINGS]),
+            ("message box (communicate and follow-up actions)", list(MessageBox.BINDINGS)),
+            ("dependency map", list(DependencyMap.BINDINGS)),
+        ]
+    screens: list[tuple[type[object], str, list[BindingType]]] = [
+        (PickerScreen, "scenario picker", list(PickerScreen.BINDINGS)),
+        (BriefingScreen, "briefing", list(BriefingScreen.BINDINGS)),
+        (DebriefScreen, "debrief", list(DebriefScreen.BINDINGS)),
+    ]
+    return [(title, keys) for kind, title, keys in screens if isinstance(screen, kind)]
 
 
 class TabletopApp(App[None]):
@@ -140,18 +157,10 @@ class TabletopApp(App[None]):
             self.switch_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
 
     def action_help(self) -> None:
-        """Every key of every screen."""
+        """Every key of the current screen (and its panels)."""
         if isinstance(self.screen, HelpScreen):
             return
-        sections: list[tuple[str, list[BindingType]]] = [
-            ("drill (facilitator and team)", list(DrillScreen.BINDINGS)),
-            ("actions list", [*ActionList.BINDINGS, *ActionsPanel.BINDINGS]),
-            ("dependency map", list(DependencyMap.BINDINGS)),
-            ("picker", list(PickerScreen.BINDINGS)),
-            ("briefing", list(BriefingScreen.BINDINGS)),
-            ("debrief", list(DebriefScreen.BINDINGS)),
-        ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(help_sections(self.screen)))
 
     def on_unmount(self) -> None:
         for sink in self._sinks:

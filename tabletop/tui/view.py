@@ -6,14 +6,14 @@ Nothing here imports Textual, so the logic is unit-tested without a running app.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx  # type: ignore[import-untyped]
 
 from tabletop import exercise_time
-from tabletop.engine.events import ImpactPoint
+from tabletop.engine.events import Event, ImpactPoint
 from tabletop.engine.propagation import DepGraph
 from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import LoadedScenario, load_scenario
@@ -102,6 +102,34 @@ def layers(scenario: Scenario) -> list[list[str]]:
     for n in scenario.nodes:
         out[depth[n.id]].append(n.id)
     return out
+
+
+def facilitator_injects(scenario: Scenario) -> frozenset[str]:
+    """Ids of the injects only the facilitator sees (`audience: facilitator`)."""
+    return frozenset(i.id for i in scenario.injects if i.audience == "facilitator")
+
+
+def for_facilitator(ev: Event, facilitator_ids: Collection[str] = ()) -> bool:
+    """Whether an event belongs to the facilitator alone, never to the team's feed.
+
+    A facilitator inject, fired or skipped (the engine marks it `audience: facilitator`),
+    and the facilitator firing one of `facilitator_ids` by hand (that would tell the team
+    something happened).
+    """
+    if ev.kind in ("inject", "inject-skipped"):
+        return ev.data.get("audience") == "facilitator"
+    if ev.kind == "facilitator" and ev.data.get("command") == "fire-inject":
+        return ev.data.get("inject") in facilitator_ids
+    return False
+
+
+def facilitator_log(feed: Sequence[Event]) -> list[Event]:
+    """The facilitator injects of a drill so far (fired and skipped), in time order."""
+    return [
+        ev
+        for ev in feed
+        if ev.kind in ("inject", "inject-skipped") and ev.data.get("audience") == "facilitator"
+    ]
 
 
 ELLIPSIS = "…"

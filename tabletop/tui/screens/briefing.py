@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tabletop.engine.spof import scenario_top_lines
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.tui.view import format_clock, format_duration
 from tabletop.tui.widgets.keybar import KeyBar
@@ -31,7 +32,8 @@ def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
         text.append(" (feedback after each decision)", style="dim")
     text.append("\n\nSituation\n", style="bold underline")
     text.append(s.summary)
-    first = [i for i in s.injects if i.at == 0]
+    # Never a facilitator inject: those are for the facilitator log alone.
+    first = [i for i in s.injects if i.at == 0 and i.audience != "facilitator"]
     if first:
         text.append(f"\n\nAt {format_clock(0)}\n", style="bold underline")
         for inj in first:
@@ -52,12 +54,25 @@ def briefing_text(loaded: LoadedScenario, team: str, mode: str) -> Text:
     return text
 
 
+def weak_points_text(loaded: LoadedScenario, top: int = 3) -> Text:
+    """The facilitator's view of the scenario's worst single points of failure."""
+    text = Text("\nFor the facilitator: single points of failure\n", style="bold underline")
+    lines = scenario_top_lines(loaded.scenario, top)
+    if not lines:
+        text.append("No single component takes down anything but itself.")
+    for line in lines:
+        text.append(f"• {line}\n")
+    text.append("(press w again to hide)", style="dim")
+    return text
+
+
 class BriefingScreen(Screen[None]):
     """Enter starts the drill, Escape goes back to the picker."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,s", "app.start_drill", "Start the drill"),
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("w", "toggle_weak_points", "Weak points (facilitator)"),
         Binding("question_mark,f1", "app.help", "Help"),
     ]
 
@@ -70,4 +85,16 @@ class BriefingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="briefing"):
             yield Static(briefing_text(self.loaded, self.team, self.mode), id="briefing-text")
+            yield Static(id="briefing-weak-points")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        # Hidden until the facilitator asks (w): the team should find the weak points itself.
+        self.query_one("#briefing-weak-points", Static).display = False
+
+    def action_toggle_weak_points(self) -> None:
+        """Show or hide the single points of failure, for the facilitator's eyes."""
+        panel = self.query_one("#briefing-weak-points", Static)
+        if not panel.display:
+            panel.update(weak_points_text(self.loaded))
+        panel.display = not panel.display

@@ -65,6 +65,16 @@ def findings_text(score: Score) -> Text:
     return text
 
 
+def ended_text(score: Score) -> str | None:
+    """After an early end: "ended at T+2:00:00; scored to T+4:00:00 (…)", else None."""
+    if score.ended_at is None or score.scored_to is None or score.ended_at >= score.scored_to:
+        return None
+    return (
+        f"ended at {format_minutes(score.ended_at)}; scored to {format_minutes(score.scored_to)}"
+        " (the outage ran on: actions under way finished, injects still came)"
+    )
+
+
 def counterfactuals_text(items: list[Counterfactual]) -> Text:
     """What each late or missing step would have saved."""
     if not items:
@@ -197,6 +207,9 @@ class DebriefScreen(Screen[None]):
         sc = event.score
         head = Text(f" {sc.total:.2f} / 100  grade {sc.grade} ", style="bold reverse")
         head.append(f"  {self.session.scenario.title} · team: {sc.team or 'unnamed'}")
+        ended = ended_text(sc)
+        if ended:
+            head.append(f"\n {ended}", style="bold yellow")
         imp = sc.impact
         head.append(
             f"\n customer-minutes: yours {imp.customer_minutes:,.0f} · doing nothing "

@@ -24,12 +24,15 @@ from textual.widgets import Input, Static
 from tabletop.engine.session import Session
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.scoring.feedback import decision_feedback
+from tabletop.tui.screens.facilitator import FacilitatorLog, facilitator_log_text
 from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
 from tabletop.tui.view import (
     PACE_LEVELS,
     STATUS_STYLE,
     STATUS_SYMBOL,
     display_status,
+    facilitator_injects,
+    facilitator_log,
     feedback_lines,
     format_clock,
     format_duration,
@@ -77,6 +80,8 @@ class DrillScreen(Screen[None]):
         Binding("minus", "pace(1)", "Slower"),
         Binding("full_stop", "step", "+1 min"),
         Binding("i", "fire_inject", "Fire inject"),
+        # Upper-case F: what only the facilitator sees is opened on purpose, never by a slip.
+        Binding("F", "facilitator_log", "Facilitator log"),
         Binding("slash", "filter", "Filter", show=False),
         Binding("p", "cycle_phase", "Phase filter", show=False),
         Binding("a", "focus_actions", "Actions", show=False),
@@ -113,6 +118,12 @@ class DrillScreen(Screen[None]):
         self._feed_len = -1
         self._clock_text = Text()
         self._checkpoint = int(session.now)
+        self._facilitator_ids = facilitator_injects(scenario)
+        # Facilitator injects so far, how many the facilitator has seen, and how far the feed
+        # has been scanned for them (incrementally: the clock line shows the unseen count).
+        self._facilitator_count = 0
+        self._facilitator_seen = 0
+        self._facilitator_scanned = 0
 
     # ----------------------------------------------------------------- layout
 
@@ -128,7 +139,10 @@ class DrillScreen(Screen[None]):
                 total = sum(n.users for n in self.session.scenario.nodes)
                 yield ImpactPanel(total, id="impact")
                 yield IncidentFeed(
-                    self._action_labels, NodeNames.of(self.session.scenario), id="feed"
+                    self._action_labels,
+                    NodeNames.of(self.session.scenario),
+                    self._facilitator_ids,
+                    id="feed",
                 )
                 yield DecisionLog(self._action_labels, id="decisions")
         yield KeyBar()
@@ -198,6 +212,11 @@ class DrillScreen(Screen[None]):
         feed = self.query_one(IncidentFeed)
         changed = feed.sync(s.feed) or self._feed_len < 0
         self._feed_len = len(s.feed)
+        if changed and self._facilitator_ids:
+            new = s.feed[self._facilitator_scanned :]
+            self._facilitator_scanned = len(s.feed)
+            self._facilitator_count += len(facilitator_log(new))
+            self._show_clock()
         if changed:
             own, eff = s.status.own, s.status.effective
             self.query_one(DependencyMap).set_statuses(
@@ -225,6 +244,9 @@ class DrillScreen(Screen[None]):
         if running:
             text.append(f"  · {running} action{'s' if running > 1 else ''} running", style="cyan")
         text.append(f"  · team: {s.team or 'unnamed'} · {s.mode}", style="dim")
+        unseen = self._facilitator_count - self._facilitator_seen
+        if unseen > 0:  # a count only: what it says stays in the log until F opens it
+            text.append(f"  ⚑ F: {unseen} new", style="bold magenta")
         if text != self._clock_text:
             self._clock_text = text
             self.query_one("#clock", Static).update(text, layout=False)
@@ -309,10 +331,31 @@ class DrillScreen(Screen[None]):
 
     # ----------------------------------------------------------- facilitator
 
+    def action_facilitator_log(self) -> None:
+        """Open the facilitator log: the injects only the facilitator sees."""
+        s = self.session
+        coming = [i for i in s.scenario.injects if i.id in self._facilitator_ids]
+        pending = set(s.pending_injects())
+        text = facilitator_log_text(
+            facilitator_log(s.feed),
+            [i for i in coming if i.id in pending],
+            NodeNames.of(s.scenario),
+        )
+        self._facilitator_seen = self._facilitator_count
+        self._show_clock()
+        self.app.push_screen(FacilitatorLog(text))
+
+    def _inject_titles(self) -> dict[str, str]:
+        """Inject titles for the facilitator's choices, facilitator injects marked as such."""
+        return {
+            i.id: f"{i.title} (facilitator only)" if i.id in self._facilitator_ids else i.title
+            for i in self.session.scenario.injects
+        }
+
     def action_fire_inject(self) -> None:
         """Choose a pending inject and fire it now."""
         s = self.session
-        titles = {i.id: i.title for i in s.scenario.injects}
+        titles = self._inject_titles()
         pending = [(i, titles[i]) for i in s.pending_injects()]
         if s.ended or not pending:
             self.notify("No inject left to fire.")
@@ -441,8 +484,9 @@ class DrillScreen(Screen[None]):
             ("Jump to the next inject", "j", self.action_jump),
             ("Add an observer note", "o", self.action_note),
             ("End the drill", "ctrl+e", self.action_end_drill),
+            ("Open the facilitator log", "F", self.action_facilitator_log),
         ]
-        titles = {i.id: i.title for i in s.scenario.injects}
+        titles = self._inject_titles()
         cmds += [
             (f"Fire inject: {titles[i]}", "facilitator: fire it now", partial(self.fire_inject, i))
             for i in s.pending_injects()

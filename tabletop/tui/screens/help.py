@@ -17,7 +17,7 @@ from tabletop.tui.screens.modals import OnceModal
 _COMMON = [
     ("tab / shift+tab", "move between panels (the key bar names the focused one)"),
     ("arrows", "move in the map and in lists"),
-    ("enter", "take the highlighted action / choose; send a message"),
+    ("enter", "choose / take the highlighted action (in a message box: a new line)"),
     ("ctrl+p", "command palette: every action and facilitator command by name"),
     ("escape", "close a dialog, cancel a message, back from the filter to the list"),
     ("ctrl+q", "quit"),

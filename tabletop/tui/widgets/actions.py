@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tabletop.engine.events import ActionView
@@ -24,8 +24,8 @@ from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scroll
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
-#: The message box's placeholder while no communicate or follow-up action is being taken.
-MESSAGE_IDLE = "✉ message (for notices)"
+#: The keys of the message box, as its frame and the detail line say them.
+MESSAGE_KEYS = "ctrl+s send · enter new line · esc cancel"
 
 
 def action_prompt(view: ActionView) -> Text:
@@ -56,6 +56,11 @@ class ActionList(OptionList):
     def watch_virtual_size(self, old: Size, new: Size) -> None:
         relayout_if_scrollbars_change(self, old, new)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Shorter while the message box is open: keep the chosen action in sight (the last
+        # ones would otherwise sit behind the box).
+        self.scroll_to_highlight()
+
     async def _on_click(self, event: events.Click) -> None:
         # A single click only highlights: taking an action by a stray click would cost the
         # team points. A double click (or Enter) takes it.
@@ -72,6 +77,34 @@ class ActionList(OptionList):
         # Called directly rather than through a message, so that the list and the detail
         # line are repainted in the same frame.
         self._on_highlight()
+
+
+class MessageBox(TextArea):
+    """The message of a communicate or follow-up action: several lines, as a status update is.
+
+    Enter starts a new line, as in any text box; ctrl+s (or ctrl+enter where the terminal
+    tells it apart) sends, Escape cancels.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,ctrl+enter", "send", "Send message"),
+        Binding("escape", "cancel", "Cancel message"),
+    ]
+
+    @dataclass
+    class Send(Message):
+        """Send the text as the action's message."""
+
+        text: str
+
+    class Cancel(Message):
+        """Close the box without taking the action."""
+
+    def action_send(self) -> None:
+        self.post_message(self.Send(self.text))
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancel())
 
 
 class PhaseFilter(Static):
@@ -123,18 +156,19 @@ class ActionsPanel(Vertical):
         self._by_id: dict[str, ActionView] = {}
         self._shown: tuple[tuple[str, str, bool], ...] = ()
         self._asking: str | None = None
+        # Text of a message cancelled before it was sent, by action: opening it again goes on.
+        self._drafts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="action-filters"):
             yield Input(placeholder="filter actions  /", id="action-filter")
             yield PhaseFilter(id="phase-filter")
         yield ActionList(self._update_detail, id="action-list")
-        # The message box of communicate and follow-up actions: shown in the panel rather
-        # than in a dialog, which cost 70-140 ms to open and close (a screen push and pop).
-        # Always there (1 row), focusable only while asking: showing or hiding it would
-        # relayout and repaint the whole screen.
-        message = Input(placeholder=MESSAGE_IDLE, id="action-message", compact=True)
-        message.can_focus = False
+        # The message box of communicate and follow-up actions: in the panel rather than in
+        # a dialog, which cost 70-140 ms to open and close (a screen push and pop). Hidden
+        # while no message is asked for, so that it never covers the end of the list.
+        message = MessageBox(id="action-message", soft_wrap=True)
+        message.display = False
         yield message
         yield Static("", id="action-detail")
 
@@ -235,31 +269,41 @@ class ActionsPanel(Vertical):
         return self._asking
 
     def ask_message(self, action_id: str, label: str) -> None:
-        """Open the message box for this action; Enter takes it, Escape cancels."""
+        """Open the message box for this action; ctrl+s takes it, Escape cancels."""
         self._asking = action_id
-        box = self.query_one("#action-message", Input)
-        box.value = ""
-        box.placeholder = f"✉ message for {label} (may be empty)"
-        box.can_focus = True
+        box = self.query_one(MessageBox)
+        box.load_text(self._drafts.pop(action_id, ""))
+        box.move_cursor(box.document.end)
+        box.border_title = f"✉ {label}"
+        box.border_subtitle = MESSAGE_KEYS
+        box.placeholder = "What customers or staff will read (may be empty)"
+        box.display = True
         box.focus()
-        hint = Text("Enter: take it · Esc: cancel\n", style="bold")
-        hint.append("Say what you will do, not which part is weak.", style="italic")
+        hint = Text(MESSAGE_KEYS + "\n", style="bold")
+        hint.append("Say what you know and what you will do, not which part is weak.")
         self.show_result(hint)
 
-    @on(Input.Submitted, "#action-message")
-    def _message_submitted(self, event: Input.Submitted) -> None:
+    @on(MessageBox.Send)
+    def _message_sent(self, event: MessageBox.Send) -> None:
         event.stop()
-        self._close_message(event.value)
+        self._close_message(event.text)
+
+    @on(MessageBox.Cancel)
+    def _message_cancelled(self, event: MessageBox.Cancel) -> None:
+        event.stop()
+        self._close_message(None)
 
     def _close_message(self, message: str | None) -> None:
         action_id, self._asking = self._asking, None
-        box = self.query_one("#action-message", Input)
-        box.value = ""
-        box.placeholder = MESSAGE_IDLE
+        box = self.query_one(MessageBox)
+        if message is None and action_id is not None and box.text.strip():
+            self._drafts[action_id] = box.text
+        box.load_text("")
         self.option_list.focus()
-        box.can_focus = False
+        box.display = False
         if message is None:
-            self.show_result(Text("message cancelled: nothing taken", style="dim"))
+            kept = " (the draft is kept)" if action_id in self._drafts else ""
+            self.show_result(Text(f"message cancelled: nothing taken{kept}", style="dim"))
         if action_id is not None:
             self.post_message(self.MessageEntered(action_id, message))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from textual.widgets import RichLog
 
 from tabletop.engine.events import Event
 from tabletop.scenario.models import Scenario
-from tabletop.tui.view import STATUS_SYMBOL, Feedback, format_clock
+from tabletop.tui.view import STATUS_SYMBOL, Feedback, for_facilitator, format_clock
 from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 #: How many changed nodes a feed entry names before "+N more".
@@ -54,18 +54,52 @@ def changes_text(data: Mapping[str, Any], nodes: NodeNames | None) -> str | None
     return ", ".join(shown)
 
 
+#: How many latched nodes a feed entry names before "and N more".
+NAMED_LATCHED = 3
+
+
+def latched_text(data: Mapping[str, Any], nodes: NodeNames | None) -> str | None:
+    """The nodes that went down and stay down (`recovers: manual`), in words, or None.
+
+    E.g. `Orders database stays down until someone restarts it`.
+    """
+    latched = [str(n) for n in data.get("latched") or ()]
+    if not latched:
+        return None
+    names = [nodes.labels.get(n, n) if nodes is not None else n for n in latched]
+    if len(names) > NAMED_LATCHED:
+        shown = ", ".join(names[:NAMED_LATCHED]) + f" and {len(names) - NAMED_LATCHED} more"
+    elif len(names) > 1:
+        shown = ", ".join(names[:-1]) + f" and {names[-1]}"
+    else:
+        return f"{names[0]} stays down until someone restarts it"
+    return f"{shown} stay down until someone restarts them"
+
+
 def _append_changes(head: Text, data: Mapping[str, Any], nodes: NodeNames | None) -> None:
     said = changes_text(data, nodes)
     if said:
         head.append(f"\n  {said}", style="dim")
+    latched = latched_text(data, nodes)
+    if latched:
+        head.append(f"\n  ⚠ {latched}", style="bold yellow")
 
 
-def event_text(ev: Event, labels: dict[str, str], nodes: NodeNames | None = None) -> Text | None:
+def event_text(
+    ev: Event,
+    labels: dict[str, str],
+    nodes: NodeNames | None = None,
+    facilitator_injects: Collection[str] = (),
+) -> Text | None:
     """The feed line of one event, or None for events the team does not see.
 
-    `labels` are the action labels; `nodes` names the nodes whose status changed.
+    `labels` are the action labels; `nodes` names the nodes whose status changed. Injects
+    meant for the facilitator (and the facilitator firing one of `facilitator_injects`) are
+    never in the team's feed: they go to the facilitator log.
     """
     d = ev.data
+    if for_facilitator(ev, facilitator_injects):
+        return None
     head = Text(f"{format_clock(ev.t)} ", style="dim")
     if ev.kind == "inject":
         head.append("⚡ ", style="bold yellow")
@@ -117,11 +151,16 @@ class IncidentFeed(RichLog):
         relayout_if_scrollbars_change(self, old, new)
 
     def __init__(
-        self, labels: dict[str, str], nodes: NodeNames | None = None, **kwargs: object
+        self,
+        labels: dict[str, str],
+        nodes: NodeNames | None = None,
+        facilitator_injects: Collection[str] = (),
+        **kwargs: object,
     ) -> None:
         super().__init__(wrap=True, markup=False, auto_scroll=True, min_width=20, **kwargs)  # type: ignore[arg-type]
         self._labels = labels
         self._node_names = nodes
+        self._facilitator_injects = frozenset(facilitator_injects)
         self._seen = 0
 
     def sync(self, feed: Sequence[Event]) -> bool:
@@ -130,7 +169,7 @@ class IncidentFeed(RichLog):
         self._seen = len(feed)
         wrote = False
         for ev in new:
-            line = event_text(ev, self._labels, self._node_names)
+            line = event_text(ev, self._labels, self._node_names, self._facilitator_injects)
             if line is not None:
                 self.write(line, scroll_end=False)
                 wrote = True

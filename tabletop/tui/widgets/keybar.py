@@ -17,7 +17,7 @@ from textual.dom import DOMNode
 from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 #: Key names whose character Textual's `key_to_character` does not know.
 _CHARACTERS = {"minus": "-", "plus": "+", "slash": "/", "asterisk": "*"}
@@ -92,10 +92,16 @@ class KeyBar(Static):
         ]
         # A screen key that a focused widget's hidden binding shadows still does the screen's
         # job when the widget passes it on (the picker's Enter on the table briefs): show it.
+        # Not in a text box: its hidden keys edit (ctrl+e goes to the end of the line).
         active = screen.active_bindings
         for key, bindings in screen._bindings.key_to_bindings.items():
             shadow = active.get(key)
-            if shadow is not None and shadow.node is not screen and not shadow.binding.show:
+            if (
+                shadow is not None
+                and shadow.node is not screen
+                and not shadow.binding.show
+                and not isinstance(shadow.node, TextArea)
+            ):
                 entries += [(key, screen, b, True) for b in bindings if b.show]
         if palette in screen.active_bindings and self.app.ENABLE_COMMAND_PALETTE:
             ab = screen.active_bindings[palette]
