@@ -1,0 +1,206 @@
+"""The score's JSON document, figure by figure, from a Score built by hand."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from tabletop.scoring.model import (
+    Components,
+    Counterfactual,
+    Finding,
+    ImpactFigures,
+    Score,
+    TimelineEntry,
+    _apportion_cents,
+    _r,
+    grade_for,
+)
+
+
+def _score() -> Score:
+    return Score(
+        scenario="s",
+        team="blue",
+        total=87.654321,
+        grade="B",
+        components=Components(0.5, 0.25, 1 / 3, 1.0),
+        weights={"outcome": 30.0, "order": 35.0, "coverage": 20.0, "timeliness": 15.0},
+        penalties=11.0,
+        impact=ImpactFigures(1234.56, 5000.04, 100.05, 7.25),
+        findings=[
+            Finding("improvement", "order", -10 / 3, "a", 12.345, "assess", None, None),
+            Finding("improvement", "coverage", -10 / 3, "b"),
+            Finding("improvement", "critical", -10 / 3, "c", None, "comms", "post", "q"),
+            Finding("strength", "timeliness", 1 / 3, "d", 5.0),
+        ],
+        counterfactuals=[Counterfactual("fix", "restart", 20.004, None, 1500.06, "had you")],
+        timeline=[TimelineEntry("fix", "Fix", "fix", 30.0, 1.001, None, 0.5, 10.0)],
+        unclipped_total=90.0,
+        avoid_penalties=5.0,
+        disclosure_penalties=2.5,
+        critical_penalties=3.5,
+        ended_at=120.456,
+        scored_to=240.0,
+    )
+
+
+EXPECTED: dict[str, Any] = {
+    "scenario": "s",
+    "team": "blue",
+    "total": 87.65,
+    "unclipped_total": 90.0,
+    "grade": "B",
+    "components": {"order": 0.5, "coverage": 0.25, "timeliness": 0.3333, "outcome": 1.0},
+    "weights": {"order": 35.0, "coverage": 20.0, "timeliness": 15.0, "outcome": 30.0},
+    "penalties": 11.0,
+    "penalty_breakdown": {"avoid": 5.0, "disclosure": 2.5, "critical": 3.5},
+    "impact": {
+        "customer_minutes": 1234.6,
+        "baseline_customer_minutes": 5000.0,
+        "reference_customer_minutes": 100.0,  # round(100.05, 1): binary 100.04999...
+        "at_risk_minutes": 7.2,  # round half to even
+    },
+    "findings": [
+        # three thirds of 10 points: -3.33, -3.33, -3.34 add up to -(100 - 90) exactly
+        {
+            "kind": "improvement",
+            "component": "order",
+            "points": -3.33,
+            "t": 12.35,
+            "step": "assess",
+            "action": None,
+            "quote": None,
+            "text": "a",
+        },
+        {
+            "kind": "improvement",
+            "component": "coverage",
+            "points": -3.33,
+            "t": None,
+            "step": None,
+            "action": None,
+            "quote": None,
+            "text": "b",
+        },
+        {
+            "kind": "improvement",
+            "component": "critical",
+            "points": -3.34,
+            "t": None,
+            "step": "comms",
+            "action": "post",
+            "quote": "q",
+            "text": "c",
+        },
+        {
+            "kind": "strength",
+            "component": "timeliness",
+            "points": 0.33,
+            "t": 5.0,
+            "step": None,
+            "action": None,
+            "quote": None,
+            "text": "d",
+        },
+    ],
+    "counterfactuals": [
+        {
+            "step": "fix",
+            "action": "restart",
+            "at": 20.0,
+            "team_at": None,
+            "customer_minutes_saved": 1500.1,
+            "text": "had you",
+        },
+    ],
+    "timeline": [
+        {
+            "step": "fix",
+            "title": "Fix",
+            "phase": "fix",
+            "by": 30.0,
+            "team_started": 1.0,
+            "team_done": None,
+            "reference_started": 0.5,
+            "reference_done": 10.0,
+        },
+    ],
+    "ended_at": 120.46,
+    "scored_to": 240.0,
+}
+
+
+def test_to_json_rounds_each_figure_and_keeps_the_key_order() -> None:
+    doc = _score().to_json()
+    assert doc == EXPECTED
+    assert list(doc) == list(EXPECTED)
+    assert list(doc["weights"]) == ["order", "coverage", "timeliness", "outcome"]
+
+
+def test_from_json_reads_back_every_field() -> None:
+    back = Score.from_json(EXPECTED)
+    assert back.to_json() == EXPECTED
+    assert (back.unclipped_total, back.ended_at, back.scored_to) == (90.0, 120.46, 240.0)
+    assert (back.avoid_penalties, back.disclosure_penalties, back.critical_penalties) == (
+        5.0,
+        2.5,
+        3.5,
+    )
+    assert back.weights == {"order": 35.0, "coverage": 20.0, "timeliness": 15.0, "outcome": 30.0}
+    assert back.findings[2] == Finding(
+        "improvement", "critical", -3.34, "c", None, "comms", "post", "q"
+    )
+
+
+def test_from_json_of_an_older_document_uses_the_defaults() -> None:
+    old = {
+        k: v
+        for k, v in EXPECTED.items()
+        if k not in ("weights", "penalty_breakdown", "unclipped_total", "ended_at", "scored_to")
+    }
+    old = {**old, "findings": [], "counterfactuals": [], "timeline": []}
+    back = Score.from_json(old)
+    assert back.weights == {}
+    assert (back.avoid_penalties, back.disclosure_penalties, back.critical_penalties) == (0, 0, 0)
+    assert (back.unclipped_total, back.ended_at, back.scored_to) == (None, None, None)
+    # Without an unclipped total the total stands for it.
+    assert back.to_json()["unclipped_total"] == 87.65
+
+
+def test_to_json_without_findings_or_unclipped_total() -> None:
+    bare = Score("s", "", 0.004, "F", Components(0, 0, 0, 0), {}, 0.0, ImpactFigures(0, 0, 0, 0))
+    doc = bare.to_json()
+    assert (doc["total"], doc["unclipped_total"], doc["weights"], doc["findings"]) == (
+        0.0,
+        0.0,
+        {},
+        [],
+    )
+
+
+def test_rounding_never_prints_minus_zero() -> None:
+    assert math.copysign(1, _r(-0.0001, 2) or 0.0) == 1
+    assert _r(None, 2) is None
+    assert _r(2.675, 1) == 2.7
+
+
+def test_cents_are_apportioned_by_largest_remainder() -> None:
+    # floors -334 x 3 = -1002 cents for a -1000 target: the first two get a cent back
+    assert _apportion_cents([-10 / 3] * 3, -10.0) == [-3.33, -3.33, -3.34]
+    # floors 200 cents for a 199 target: float noise, one cent is taken back (the first)
+    assert _apportion_cents([1.0, 1.0], 1.99) == [0.99, 1.0]
+    # the larger remainder gets the cent: 0.3333 -> 33 + 0.33, 0.6667 -> 66 + 0.67
+    assert _apportion_cents([1 / 3, 2 / 3], 1.0) == [0.33, 0.67]
+    assert _apportion_cents([0.25, 0.5], 0.75) == [0.25, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [(100, "A"), (90, "A"), (89.995, "A"), (89.994, "B"), (80, "B"), (79.99, "C"), (70, "C"),
+     (69.99, "D"), (60, "D"), (59.99, "F"), (0, "F")],
+)  # fmt: skip
+def test_grade_for_each_floor(total: float, grade: str) -> None:
+    assert grade_for(total) == grade
