@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from tabletop.engine.events import Decision
+from tabletop.scoring import wording
 from tabletop.scoring.model import (
     Components,
     Counterfactual,
     Finding,
     ImpactFigures,
     Score,
+    SolveResult,
     TimelineEntry,
     _apportion_cents,
     _r,
     grade_for,
 )
+from tabletop.scoring.render import merge_run_payload, render_score_text, render_solve_text
 
 
 def _score() -> Score:
@@ -204,3 +209,108 @@ def test_cents_are_apportioned_by_largest_remainder() -> None:
 )  # fmt: skip
 def test_grade_for_each_floor(total: float, grade: str) -> None:
     assert grade_for(total) == grade
+
+
+def _rendered_head() -> list[str]:
+    t = wording.t
+    return [
+        "Score: 87.65 / 100 (B)   team blue, scenario s",
+        "  order       0.50 x  35 =  17.50",
+        "  coverage    0.25 x  20 =   5.00",
+        "  timeliness  0.33 x  15 =   5.00",
+        "  outcome     1.00 x  30 =  30.00",
+        "  penalties" + " " * 17 + "-11.00   (avoid 5, disclosure 2.5, critical 3.5)",
+        f"Ended at {t(120.456)}; scored to {t(240)} "
+        "(the outage ran on after the team stopped deciding)",
+        "Impact: 1,235 customer-minutes (doing nothing 5,000, reference 100); 7 at-risk minutes",
+    ]
+
+
+def test_score_text_line_by_line() -> None:
+    t = wording.t
+    assert render_score_text(_score()).splitlines() == [
+        *_rendered_head(),
+        "",
+        "Areas for improvement (10.00 points lost):",
+        f"   -3.33  {t(12.345):<9} a",
+        "   -3.33" + " " * 12 + "b",
+        "   -3.33" + " " * 12 + "c",
+        "",
+        "Strengths:",
+        f"   +0.33  {t(5):<9} d",
+        "",
+        "What would have helped most:",
+        "  had you",
+    ]
+    assert render_score_text(_score(), findings=False).splitlines() == _rendered_head()
+
+
+def test_score_text_leaves_out_what_is_not_there() -> None:
+    bare = Score("s", "", 0.0, "F", Components(0, 0, 0, 0), {}, 0.0, ImpactFigures(10, 20, 0, 0))
+    assert render_score_text(bare).splitlines() == [
+        "Score: 0.00 / 100 (F)   team -, scenario s",
+        "  order       0.00 x   0 =   0.00",
+        "  coverage    0.00 x   0 =   0.00",
+        "  timeliness  0.00 x   0 =   0.00",
+        "  outcome     0.00 x   0 =   0.00",
+        "Impact: 10 customer-minutes (doing nothing 20, reference 0)",
+    ]
+    no_critical = replace(bare, penalties=5.0, avoid_penalties=5.0, ended_at=1.0)
+    assert render_score_text(no_critical).splitlines()[5] == (
+        "  penalties" + " " * 17 + " -5.00   (avoid 5, disclosure 0)"
+    )
+
+
+def test_solve_text_lists_the_reference_and_both_scores() -> None:
+    bare = Score("s", "", 0.0, "F", Components(0, 0, 0, 0), {}, 0.0, ImpactFigures(10, 20, 0, 0))
+    result = SolveResult(
+        "s", [Decision(0, "assess"), Decision(10, "post", message="hi")], True, _score(), bare,
+        [], [],
+    )  # fmt: skip
+    t = wording.t
+    bare_text = render_score_text(bare, findings=False).splitlines()
+    assert render_solve_text(result).splitlines() == [
+        "Reference decisions for s (derived from the playbook):",
+        f"  {t(0):<9} assess",
+        f"  {t(10):<9} post  message: hi",
+        "",
+        "Reference run:",
+        *_rendered_head(),
+        "  Points the reference loses:",
+        f"   -3.33  {t(12.345):<9} a",
+        "   -3.33" + " " * 12 + "b",
+        "   -3.33" + " " * 12 + "c",
+        "",
+        "Doing nothing:",
+        *bare_text,
+        "",
+        "OK: the reference scores >= 90 and doing nothing <= 15.",
+    ]
+    warned = replace(result, derived=False, reference=bare, warnings=["w1", "w2"])
+    lines = render_solve_text(warned).splitlines()
+    assert lines[0] == "Reference decisions for s (from the scenario):"
+    assert lines[-3:] == ["", "warning: w1", "warning: w2"]
+    assert "  Points the reference loses:" not in lines
+
+
+def test_run_payload_merges_under_the_score_document() -> None:
+    payload = {
+        "scenario": "other",
+        "timeline": [{"t": 0}],
+        "impact": {"peak_affected": 5, "customer_minutes": 999},
+        "events": 3,
+    }
+    merged = merge_run_payload(payload, _score())
+    assert list(merged) == [
+        *[k for k in EXPECTED if k != "timeline"],
+        "timeline",
+        "step_timeline",
+        "events",
+    ]
+    assert merged["scenario"] == "s"  # the score's keys win
+    assert merged["impact"] == {**EXPECTED["impact"], "peak_affected": 5}
+    assert (merged["timeline"], merged["step_timeline"]) == ([{"t": 0}], EXPECTED["timeline"])
+    assert merged["events"] == 3
+    bare = merge_run_payload({}, _score())
+    assert bare["timeline"] == bare["step_timeline"] == EXPECTED["timeline"]
+    assert bare["impact"] == EXPECTED["impact"]
