@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 from importlib import resources
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from tabletop.reports.aar import subject_of
 from tabletop.reports.charts import impact_chart, timeline_chart, timeline_span
 from tabletop.reports.model import (
     Comparison,
+    Point,
     Report,
+    fmt_date,
     fmt_minutes,
     fmt_number,
     fmt_percent,
     fmt_points,
+    fmt_signed,
     played_text,
 )
+from tabletop.scoring.model import Finding
+from tabletop.terminal_text import clean_block
 
 
 def _templates_dir() -> str:
@@ -40,11 +47,41 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
-        minutes=fmt_minutes, number=fmt_number, percent=fmt_percent, points=fmt_points
+        minutes=fmt_minutes,
+        number=fmt_number,
+        percent=fmt_percent,
+        points=fmt_points,
+        when=fmt_date,
+        day=lambda d: fmt_date(d) if d else "—",
+        signed=fmt_signed,
     )
     return env
+
+
+def _visible(value: object) -> object:
+    """Every value a template prints, with control and format characters (ESC, BEL, the
+    bidirectional overrides that display text reversed) as spaces; markup stays markup."""
+    if isinstance(value, Markup):
+        return Markup(clean_block(str(value)))
+    return clean_block(value) if isinstance(value, str) else value
+
+
+_UNIT_GAP = re.compile(r"(\d) (%|pts\b|points\b|min\b)")
+
+
+def _keep_together(value: object) -> object:
+    """Every printed value: a number and its unit ("100 %") never split across lines."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _UNIT_GAP.sub("\\1\u00a0\\2", value)
+    return value
+
+
+def _finalize(value: object) -> object:
+    # Cleaned first: the cleaner shows a no-break space as a plain one.
+    return _keep_together(_visible(value))
 
 
 def _stylesheet() -> str:
@@ -81,8 +118,13 @@ def render_html(report: Report) -> str:
         timeline=timeline_chart(report.timeline, report.summary.minutes_played),
         labels={n.id: n.label for n in report.graph_nodes},
         # A symbol beside the colour, so the status reads in black and white too.
+        subject_of=_subject_of_point,
         status_symbols={"up": "✓", "degraded": "◐", "down": "✗", "compromised": "⚠"},
     )
+
+
+def _subject_of_point(p: Point) -> str:
+    return subject_of(Finding("improvement", p.component, p.points, p.text, p.t, p.step, p.action))  # type: ignore[arg-type]
 
 
 def render_comparison_html(cmp: Comparison) -> str:

@@ -19,6 +19,7 @@ from tabletop.reports.model import (
     fmt_points,
     played_text,
 )
+from tabletop.terminal_text import one_line
 
 # Characters with a meaning anywhere in a line (CommonMark/GFM inline syntax); `(`, `!` and
 # the like only matter after `]`, which is escaped, so they stay readable.
@@ -50,7 +51,8 @@ def md_text(s: str | None, *, line_start: bool = False) -> str:
     """
     if not s:
         return ""
-    s = " ".join(s.split())
+    # Control and format characters (ESC, U+202E that shows text reversed) as spaces.
+    s = " ".join(one_line(s).split())
     # `&` only matters when it would start an entity; elsewhere it stays readable.
     s = re.sub(r"&(?=#?\w+;)", "&amp;", s).replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
@@ -72,7 +74,7 @@ def mermaid_id(node_id: str) -> str:
 
 def mermaid_label(s: str) -> str:
     """Text inside a quoted Mermaid label, with every syntax character as an entity code."""
-    s = " ".join(s.split())
+    s = " ".join(one_line(s).split())
     return "".join(_MERMAID_ENTITY.get(ch, ch) for ch in s)
 
 

@@ -169,3 +169,14 @@ def test_every_command_module_prints_through_the_cleaner() -> None:
             if "click.echo(" in line and not any(a in line for a in allowed):
                 offenders.append(f"{module.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_report_files_carry_no_control_or_bidi_characters(drills, tmp_path: Path) -> None:
+    db, journal, _ = drills
+    for fmt in ("md", "html"):
+        out = tmp_path / f"r.{fmt}"
+        assert main(["report", str(journal), "-o", str(out), "--db", str(db)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert "pwned" in text
+        for raw in RAW:
+            assert raw not in text, (fmt, raw)
