@@ -1,0 +1,64 @@
+"""The critical-task sentence and 'N times the target', worked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tabletop.scoring.wording import critical, t, times_target
+
+
+@pytest.mark.parametrize(
+    ("done", "by", "words"),
+    [
+        (150, 30, "five times"),
+        (60, 30, "twice"),
+        (300, 30, "ten times"),
+        (330, 30, "11 times"),  # past ten: a number
+        (75, 30, "2.5 times"),
+        (70, 30, "2.3 times"),  # 2.333... to one decimal
+        (45, 30, "1.5 times"),
+        (1, 0.5, "twice"),  # a target under one minute is still a target
+        (10, 0, "after"),  # a target at minute 0 has no multiple
+    ],
+)
+def test_times_target(done: float, by: float, words: str) -> None:
+    assert times_target(done, by) == words
+
+
+def test_critical_task_done_late_says_how_late() -> None:
+    assert critical("communicate", "Tell customers", 30, 150) == (
+        f"Customers were told at {t(150)}, five times the {t(30)} target "
+        "(critical task: “Tell customers”)."
+    )
+    assert critical("fix", "Restore", 0.5, 1) == (
+        f"Service was restored only at {t(1)}, twice the {t(0.5)} target "
+        "(critical task: “Restore”)."
+    )
+
+
+def test_critical_task_with_a_target_at_minute_zero() -> None:
+    assert critical("fix", "Restore", 0, 10) == (
+        f"Service was restored only at {t(10)}, although the target was {t(0)} "
+        "(critical task: “Restore”)."
+    )
+
+
+def test_critical_task_never_done_with_and_without_a_target() -> None:
+    assert critical("communicate", "Tell customers", 30, None) == (
+        f"Customers were never told (target {t(30)}) (critical task: “Tell customers”)."
+    )
+    assert critical("communicate", "Tell customers", None, None) == (
+        "Customers were never told (critical task: “Tell customers”)."
+    )
+
+
+def test_critical_task_of_a_phase_without_its_own_words() -> None:
+    assert critical("custom", "Do it", None, None) == (
+        "“Do it” was never done (critical task: “Do it”)."
+    )
+    assert critical("custom", "Do it", 20, 50) == (
+        f"“Do it” was done at {t(50)}, 2.5 times the {t(20)} target (critical task: “Do it”)."
+    )
+    assert critical("fix", "Restore", None, 10) == (
+        f"Service was restored only at {t(10)} (critical task: “Restore”)."
+    )
