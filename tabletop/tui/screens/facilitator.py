@@ -62,7 +62,7 @@ class FacilitatorLog(OnceModal[None]):
         self._text = text
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog help"):
+        with VerticalScroll(classes="dialog facilitator-log"):
             yield Static(
                 Text("Facilitator log: not shown to the team (escape closes)", style="bold")
             )

@@ -279,9 +279,8 @@ class ActionsPanel(Vertical):
         box.placeholder = "What customers or staff will read (may be empty)"
         box.display = True
         box.focus()
-        hint = Text(MESSAGE_KEYS + "\n", style="bold")
-        hint.append("Say what you know and what you will do, not which part is weak.")
-        self.show_result(hint)
+        # The keys are on the box's frame and in the key bar: the line below gives the advice.
+        self.show_result(Text("Say what you know and what you will do, not which part is weak."))
 
     @on(MessageBox.Send)
     def _message_sent(self, event: MessageBox.Send) -> None:

@@ -19,6 +19,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
+#: At most this many characters of the focused panel's name.
+_NAME_WIDTH = 28
+
 #: Key names whose character Textual's `key_to_character` does not know.
 _CHARACTERS = {"minus": "-", "plus": "+", "slash": "/", "asterisk": "*"}
 
@@ -74,6 +77,8 @@ class KeyBar(Static):
         screen = self.screen
         text = Text()
         where = focus_name(screen.focused)
+        if where and len(where) > _NAME_WIDTH:  # a long title would push the keys off the bar
+            where = where[: _NAME_WIDTH - 1] + "…"
         if where:
             text.append(f" {where} ", style="bold reverse")
             text.append(" ")
