@@ -53,3 +53,35 @@ def test_changes_text_counts_changes_beyond_the_listed_ones() -> None:
     assert changes_text(data, nodes) == "Beta ● up, Alpha ◐ degraded, +28 more"
     assert changes_text({"changes": [], "changed": 0}, nodes) is None
     assert changes_text({"changed": 1}, None) == "1 node changed status"
+
+
+def test_latched_nodes_in_words() -> None:
+    from tabletop.tui.widgets.feed import latched_text
+
+    nodes = NodeNames({"db": "Orders database", "a": "A", "b": "B", "c": "C", "d": "D"}, {})
+    assert latched_text({}, nodes) is None
+    assert latched_text({"latched": ["db"]}, nodes) == (
+        "Orders database stays down until someone restarts it"
+    )
+    assert latched_text({"latched": ["a", "b", "c"]}, nodes) == (
+        "A, B and C stay down until someone restarts them"
+    )
+    assert latched_text({"latched": ["a", "b", "c", "d"]}, nodes) == (
+        "A, B, C and 1 more stay down until someone restarts them"
+    )
+
+
+def test_facilitator_events_are_never_feed_lines() -> None:
+    from tabletop.engine.events import Event
+
+    hint = Event(2, 0, "inject", {"inject": "hint", "title": "Psst", "audience": "facilitator"})
+    skipped = Event(
+        3, 5, "inject-skipped", {"inject": "h2", "title": "P", "audience": "facilitator"}
+    )
+    fired = Event(4, 6, "facilitator", {"command": "fire-inject", "inject": "hint"})
+    team = Event(5, 7, "inject", {"inject": "press", "title": "Press call"})
+    assert event_text(hint, {}) is None and event_text(skipped, {}) is None
+    assert event_text(fired, {}, None, {"hint"}) is None
+    assert event_text(fired, {}, None, {"other"}) is not None  # a team inject fired by hand
+    shown = event_text(team, {})
+    assert shown is not None and "Press call" in shown.plain
