@@ -1,4 +1,4 @@
-"""Authoring commands: schema, list, new, graph (DESIGN.md § Command line; validate: checking)."""
+"""Authoring commands: schema, list, new, graph (validate lives in `checking`)."""
 
 from __future__ import annotations
 

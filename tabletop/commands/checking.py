@@ -1,4 +1,4 @@
-"""`tabletop validate`: check scenario files (DESIGN.md § Command line).
+"""`tabletop validate`: check scenario files, every problem as FILE:LINE:COL: message.
 
 A module of its own, importing little: a file that validated before (same bytes, same code) is
 answered from the scenario cache's summary without PyYAML or the pydantic models, so checking
