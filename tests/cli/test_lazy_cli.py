@@ -80,3 +80,16 @@ def test_help_lists_every_command_and_unknown_command_is_a_usage_error() -> None
     assert "No such command" in bad.stderr
     ctx = click.Context(cli)
     assert cli.get_command(ctx, "no-such-command") is None
+
+
+def test_no_command_opens_the_picker_through_the_lazy_table() -> None:
+    from unittest import mock
+
+    from tabletop.cli import main
+
+    opened: list[object] = []
+    with mock.patch("tabletop.tui.app.TabletopApp.run", lambda app: opened.append(app)):
+        assert main([]) == 0
+    (app,) = opened
+    assert type(app).__name__ == "TabletopApp"
+    assert app._initial is None  # type: ignore[attr-defined]  # the picker, no drill yet
