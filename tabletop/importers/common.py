@@ -174,6 +174,7 @@ def image_name(image: str | None) -> str | None:
 # ---------------------------------------------------------------------------------- emit
 
 
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()-]*")
 
 
@@ -186,7 +187,10 @@ def _q(text: str) -> str:
                 return text
         except yaml.YAMLError:
             pass
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)
+    # JSON escapes C0 controls only; YAML refuses DEL, C1 controls and U+FFFE/FFFF raw, and
+    # reads U+0085, U+2028 and U+2029 as line breaks (folded into spaces): escape them all.
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 @dataclass(frozen=True)
@@ -233,11 +237,16 @@ def _resolve(graph: ImportedGraph) -> list[_Resolved]:
     return out
 
 
+def one_line(text: str) -> str:
+    """`text` on one line (for comments and the summary): whitespace runs become a space."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def _node_lines(r: _Resolved) -> list[str]:
-    lines = [f"  # {note}" for note in r.node.notes]
+    lines = [f"  # {one_line(note)}" for note in r.node.notes]
     lines += [
         f"  - id: {_q(r.id)}",
-        f"    label: {_q(r.node.label)}",
+        f"    label: {_q(r.node.label if r.node.label.strip() else r.id)}",
         f"    kind: {_q(r.node.kind)}",
     ]
     if r.node.third_party:
@@ -327,11 +336,11 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
     """The whole scenario file for an imported graph (it must hold at least one node)."""
     resolved = _resolve(graph)
     cause = _worst(resolved)
-    sources = ", ".join(Path(s).name for s in graph.sources)
+    sources = one_line(", ".join(Path(s).name for s in graph.sources))
     header = [
         f"# Imported by `tabletop import {graph.kind}` from {sources}.",
-        f"# Check it with:  tabletop validate {output_name}",
-        f"# Single points of failure:  tabletop spof {output_name}",
+        f"# Check it with:  tabletop validate {one_line(output_name)}",
+        f"# Single points of failure:  tabletop spof {one_line(output_name)}",
         "# Every imported component is a node and every dependency a `depends_on` entry;",
         "# the labels keep the original names and the kinds are guesses from images and types.",
         "format: tabletop/v1",
@@ -339,8 +348,8 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
         f"title: {_q(title)}",
         "kind: other                # power | attack | third-party | network | other",
         "summary: >-",
-        f"  {cause.node.label} fails at minute 0. Describe what the team sees, in a few",
-        "  sentences: this is the briefing.",
+        f"  {one_line(cause.node.label) or cause.id} fails at minute 0. Describe what the",
+        "  team sees, in a few sentences: this is the briefing.",
         "difficulty: standard       # intro | standard | hard",
         f"tags: [imported, {graph.kind}]",
         "duration: 120              # the drill ends at this exercise minute",
@@ -352,7 +361,7 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
         body += _node_lines(r)
     restore = f"restore-{cause.id}"[:MAX_ID].rstrip("-")
     starter = _STARTER.format(
-        file=output_name,
+        file=one_line(output_name),
         reveals=_q(f"{cause.node.label} is down; check what depends on it."),
         restore=_q(restore),
         restore_label=_q(f"Restore {cause.node.label}"),
