@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -92,7 +93,20 @@ def code_fingerprint() -> str:
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
+    digest.update(_pydantic_version_file())
     return digest.hexdigest()[:16]
+
+
+def _pydantic_version_file() -> bytes:
+    """pydantic's `version.py` (its version and the pydantic-core it pins), read without
+    importing pydantic: another pydantic may validate or serialise the models differently."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return b""
+    try:
+        return (Path(spec.origin).parent / "version.py").read_bytes()
+    except OSError:
+        return b""
 
 
 def entry_path(sha256: str, folder: Path | None = None) -> Path:
@@ -167,7 +181,8 @@ def _decode(blob: bytes, sha256: str, path: Path) -> LoadedScenario | None:
 def _write(loaded: LoadedScenario, folder: Path) -> None:
     """Store an entry atomically; a cache that cannot be written is no error."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # The entries describe the user's systems: private to them, like the files (0600).
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = entry_path(loaded.sha256, folder)
         with tempfile.NamedTemporaryFile(
             "wb", dir=folder, prefix=".tmp-", suffix=_SUFFIX, delete=False

@@ -328,3 +328,23 @@ def test_the_size_limit_matches_the_loaders() -> None:
     from tabletop.scenario.yaml_safe import DEFAULT_LIMITS
 
     assert DEFAULT_LIMITS.max_bytes == cache.MAX_SOURCE_BYTES
+
+
+def test_another_pydantic_is_another_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.code_fingerprint.cache_clear()
+    try:
+        before = cache.code_fingerprint()
+        assert b"VERSION" in cache._pydantic_version_file()
+        monkeypatch.setattr(cache, "_pydantic_version_file", lambda: b"VERSION = '9.9'")
+        cache.code_fingerprint.cache_clear()
+        assert cache.code_fingerprint() != before
+    finally:
+        cache.code_fingerprint.cache_clear()
+
+
+def test_entries_are_private_to_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "fresh" / "cache"
+    monkeypatch.setenv("TABLETOP_CACHE_DIR", str(folder))
+    loaded = cache.load_scenario_cached(BUILTIN)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert cache.entry_path(loaded.sha256).stat().st_mode & 0o777 == 0o600
