@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tabletop.reports.model import Report, TimelineRow, fmt_minutes, fmt_number
 
-_LEFT = 64
+_LEFT = 78
 _RIGHT = 30
 _TOP = 28
 _MARKER_ROW = 18.0
@@ -53,6 +53,11 @@ class ImpactChart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     markers: list[ChartMarker]
+    #: Users affected had the team done nothing, and with the recommended decisions.
+    baseline_path: str = ""
+    reference_path: str = ""
+    x_title: str = "Exercise time (T+hours:minutes)"
+    y_title: str = "Users affected"
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class TimelineLane:
 
     y: float
     label: str
+    lines: list[str]  # the label on at most two lines, each distinct from other lanes'
     phase: str
     verdict: str
     team: Bar | None
@@ -92,6 +98,7 @@ class TimelineChart:
     lane_height: float
     lanes: list[TimelineLane]
     x_ticks: list[Tick]
+    x_title: str = "Exercise time (T+hours:minutes)"
 
 
 def nice_ticks(hi: float, count: int = 5) -> list[float]:
@@ -115,7 +122,12 @@ def impact_chart(report: Report, width: int = 760, height: int = 260) -> ImpactC
     end = max(report.summary.minutes_played, max((p.t for p in series), default=0.0), 1.0)
     x_vals = nice_ticks(end)
     x_max = x_vals[-1]
-    peak = max([p.affected for p in series] + [p.at_risk for p in series] + [0.0])
+    peak = max(
+        [p.affected for p in series]
+        + [p.at_risk for p in series]
+        + [p.affected for p in report.baseline_series]
+        + [0.0]
+    )
     y_vals = nice_ticks(peak, 4)
     y_max = y_vals[-1]
     left, right = _LEFT, width - _RIGHT
@@ -147,16 +159,19 @@ def impact_chart(report: Report, width: int = 760, height: int = 260) -> ImpactC
     at_risk = [(p.t, p.at_risk) for p in series]
     risk_line = step_path(at_risk) if any(v for _, v in at_risk) else ""
     row_of = iter(rows)
+    injects = iter(range(1, len(report.markers) + 1))
     markers = [
         ChartMarker(
             sx(m.t),
             (_TOP - 9 + _MARKER_ROW * next(row_of)) if m.kind == "decision" else bottom,
-            m.number,
+            m.number if m.kind == "decision" else next(injects),
             m.kind,
             f"{fmt_minutes(m.t)} {m.label}",
         )
         for m in report.markers
     ]
+    baseline = [(p.t, p.affected) for p in report.baseline_series]
+    reference = [(p.t, p.affected) for p in report.reference_series]
     return ImpactChart(
         width,
         height,
@@ -170,6 +185,8 @@ def impact_chart(report: Report, width: int = 760, height: int = 260) -> ImpactC
         [Tick(sx(v), fmt_minutes(v)) for v in x_vals],
         [Tick(sy(v), fmt_number(v)) for v in y_vals],
         markers,
+        step_path(baseline),
+        step_path(reference),
     )
 
 
@@ -212,10 +229,10 @@ def timeline_chart(
 
     `span` sets the minute the x axis reaches (several charts on one scale); default: fitted.
     """
-    lane_h = 34.0
+    lane_h = 40.0
     label_w = 262.0
     top, left, right = _TOP, label_w, width - _RIGHT
-    height = int(top + lane_h * max(len(rows), 1) + _BOTTOM)
+    height = int(top + lane_h * max(len(rows), 1) + _BOTTOM + 14)
     x_vals = nice_ticks(span if span is not None else timeline_span(rows, end))
     x_max = x_vals[-1]
 
@@ -236,10 +253,12 @@ def timeline_chart(
         )
         return Bar(x0, max(x1 - x0, 3.0), done is None, title)
 
+    wrapped = lane_labels([r.title for r in rows])
     lanes = [
         TimelineLane(
             top + k * lane_h,
             r.title,
+            wrapped[k],
             r.phase,
             r.verdict,
             bar(r.team_started, r.team_done, "Team"),
@@ -250,4 +269,38 @@ def timeline_chart(
         for k, r in enumerate(rows)
     ]
     ticks = [Tick(sx(v), fmt_minutes(v)) for v in x_vals]
-    return TimelineChart(width, height, left, right, top, height - _BOTTOM, lane_h, lanes, ticks)
+    return TimelineChart(
+        width, height, left, right, top, height - _BOTTOM - 14, lane_h, lanes, ticks
+    )
+
+
+def wrap_label(text: str, width: int = 36, lines: int = 2) -> list[str]:
+    """`text` on at most `lines` lines of `width` characters, cut with … at the end."""
+    words = text.split()
+    out: list[str] = []
+    current = ""
+    for w in words:
+        if current and len(current) + 1 + len(w) > width:
+            out.append(current)
+            current = w
+        else:
+            current = f"{current} {w}".strip()
+    if current:
+        out.append(current)
+    out = [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+    if len(out) > lines:
+        last = out[lines - 1]
+        out = [*out[: lines - 1], (last[: width - 1] if len(last) >= width else last) + "…"]
+    return out or [""]
+
+
+def lane_labels(titles: list[str], width: int = 36) -> list[list[str]]:
+    """Each title wrapped on two lines; where two would read the same once cut, the second
+    line keeps the title's distinctive end instead ("… what changes")."""
+    wrapped = [wrap_label(t, width) for t in titles]
+    for k, lines in enumerate(wrapped):
+        clash = [j for j, other in enumerate(wrapped) if j != k and other == lines]
+        if clash and len(titles[k]) > width:
+            tail = titles[k][-(width - 1) :]
+            wrapped[k] = [lines[0], "…" + tail.lstrip()]
+    return wrapped

@@ -7,18 +7,36 @@ Nothing here depends on wall-clock time: the same drill always gives the same re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import dataclasses
+from dataclasses import asdict, dataclass, field
+from datetime import date as date_type
 from typing import Any
 
 from tabletop import exercise_time
 from tabletop.engine.events import Event
 from tabletop.engine.session import Session
+from tabletop.reports.aar import (
+    Act,
+    ObjectiveRating,
+    Participant,
+    PlanRow,
+    StepState,
+    StoredItem,
+    all_areas,
+    executive_summary,
+    objective_ratings,
+    participants,
+    plan_rows,
+)
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.models import AnyOfDependency, PlaybookStep, Scenario, SoftDependency
+from tabletop.scenario.models import AnyOfDependency, Scenario, SoftDependency
 from tabletop.scoring.model import Counterfactual, Finding, Score, TimelineEntry
+from tabletop.scoring.reference import comparison_runs
 
 #: Version of the report JSON document (docs/report-json.md); bump on any key change.
-REPORT_VERSION = 1
+#: 2: the AAR/IP keys (executive_summary, objectives, improvement_plan, participants,
+#: retested, chronology); recommendations one per subject, ordered by points.
+REPORT_VERSION = 2
 
 COMPONENTS: tuple[str, ...] = ("order", "coverage", "timeliness", "outcome")
 
@@ -98,17 +116,31 @@ class Point:
     step: str | None = None
     action: str | None = None
     quote: str | None = None
+    who: list[str] = field(default_factory=list)  # who acted on it (decisions' `by`)
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """A recommended action, with why it matters."""
+    """A corrective action for one area for improvement, with why it matters."""
 
     text: str
     why: str
-    source: str  # "counterfactual" | a finding component
+    source: str  # the component whose advice it is ("critical", "coverage", "outcome" ...)
     customer_minutes_saved: float | None = None
-    points: float | None = None
+    points: float | None = None  # the points the area cost (negative)
+    subject: str = ""  # what it is about: "step:ID", "action:ID", "disclosure", "outcome"
+    who: list[str] = field(default_factory=list)  # who acted on it (decisions' `by`)
+
+
+@dataclass(frozen=True)
+class ChronoRow:
+    """One line of the timeline appendix: a decision, refusal, inject or note, in time order."""
+
+    t: float
+    kind: str  # "decision" | "refusal" | "inject" | "inject-skipped" | "note"
+    text: str
+    by: str | None
+    detail: str | None = None  # a decision's message or note
 
 
 @dataclass(frozen=True)
@@ -251,6 +283,16 @@ class Report:
     counterfactuals: list[CounterfactualRow]
     graph_nodes: list[GraphNode]
     graph_edges: list[GraphEdge]
+    executive_summary: list[str] = field(default_factory=list)
+    objectives: list[ObjectiveRating] = field(default_factory=list)
+    improvement_plan: list[PlanRow] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    retested: list[StoredItem] = field(default_factory=list)
+    chronology: list[ChronoRow] = field(default_factory=list)
+    #: Users affected over the drill had the team done nothing, and with the recommended
+    #: decisions (both over the whole drill), for the impact chart's comparison lines.
+    baseline_series: list[ImpactSample] = field(default_factory=list)
+    reference_series: list[ImpactSample] = field(default_factory=list)
     kind: str = "tabletop-report"
 
     def to_json(self) -> dict[str, Any]:
@@ -335,6 +377,33 @@ def fmt_percent(x: float) -> str:
     return f"{round(100 * x)} %"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_date(when: str | None) -> str:
+    """An ISO date or date-time as people read it: `27 Nov 2026, 10:04 UTC`, `27 Nov 2026`;
+    "not recorded" when absent; text that is not a date is shown as it is."""
+    if not when:
+        return "not recorded"
+    try:
+        day = date_type.fromisoformat(when[:10])
+    except ValueError:
+        return when
+    text = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    clock = when[11:16] if len(when) >= 16 and when[10] in "T " else ""
+    if clock and clock[2] == ":":
+        zone = " UTC" if when.endswith(("Z", "+00:00")) else ""
+        text += f", {clock}{zone}"
+    return text
+
+
+def fmt_signed(x: float | None) -> str:
+    """Points lost or won with their sign: `−20`, `+3.5`, `0`."""
+    if x is None or round(x, 2) == 0:
+        return "0"
+    return f"−{fmt_points(-x)}" if x < 0 else f"+{fmt_points(x)}"
+
+
 def fmt_points(x: float) -> str:
     """Score points with at most two decimals (as the score JSON rounds them)."""
     r = round(x, 2) + 0.0
@@ -351,11 +420,17 @@ def build_report(
     *,
     date: str | None = None,
     session_id: int | None = None,
+    ratings: dict[str, tuple[str, str]] | None = None,
+    stored_items: list[StoredItem] | None = None,
+    retested: list[StoredItem] | None = None,
 ) -> Report:
     """The after-action report of one ended drill.
 
     `date` is when the drill was played (ISO 8601), if known; it is not taken from the clock
-    here so that the same drill always gives the same report.
+    here so that the same drill always gives the same report. From the history, when the
+    drill is stored: `ratings` (objective id → the evaluator's rating and reason),
+    `stored_items` (the improvement items of its areas, with their owners, dates and status)
+    and `retested` (earlier items this drill performed well).
     """
     sc = loaded.scenario
     labels = {a.id: a.label for a in sc.actions}
@@ -387,12 +462,36 @@ def build_report(
         scored_to=score.scored_to,
     )
     improvements = [_point(f) for f in _sorted_findings(score.findings, "improvement")]
+    states = [
+        StepState(r.step, r.title, r.phase, r.by, r.team_started, r.team_done) for r in timeline
+    ]
+    acts = [Act(d.t, d.action, d.phase, d.by, d.accepted) for d in decisions]
+    areas = all_areas(sc, score.findings, states, acts, labels, score.counterfactuals)
+    objectives = objective_ratings(sc, states, ratings)
+    strengths = _strengths(score, timeline, components, acts, sc)
+    runs = comparison_runs(sc)
+    notes = [
+        NoteRow(e.t, str(e.data.get("text", "")), _opt_str(e.data.get("by")))
+        for e in session.feed
+        if e.kind == "note"
+    ]
     return Report(
         version=REPORT_VERSION,
         summary=summary,
-        strengths=_strengths(score, timeline, components),
+        strengths=strengths,
         improvements=improvements,
-        recommendations=_recommendations(sc, score, labels),
+        recommendations=[
+            Recommendation(
+                a.corrective_action,
+                a.why,
+                a.component,
+                customer_minutes_saved=a.customer_minutes_saved,
+                points=a.points,
+                subject=a.subject,
+                who=a.who,
+            )
+            for a in areas
+        ],
         components=components,
         penalties=score.penalties,
         impact=asdict(score.impact),
@@ -400,11 +499,7 @@ def build_report(
         impact_series=[ImpactSample(p.t, p.affected, p.at_risk) for p in session.impact_series],
         markers=_markers(session, labels),
         decisions=decisions,
-        notes=[
-            NoteRow(e.t, str(e.data.get("text", "")), _opt_str(e.data.get("by")))
-            for e in session.feed
-            if e.kind == "note"
-        ],
+        notes=notes,
         injects=[
             InjectRow(e.t, str(e.data.get("inject", "")), str(e.data.get("title", "")), fired)
             for e in session.feed
@@ -424,7 +519,58 @@ def build_report(
             for n in sc.nodes
         ],
         graph_edges=graph_edges(sc),
+        executive_summary=executive_summary(
+            summary.team,
+            sc.title,
+            score.total,
+            score.grade,
+            played_text(summary),
+            areas,
+            [p.text for p in strengths],
+            objectives,
+            fmt_points,
+            fmt_signed,
+        ),
+        objectives=objectives,
+        improvement_plan=plan_rows(areas, acts, sc, summary.date, stored_items),
+        participants=participants(
+            acts,
+            [(n.by, n.t) for n in notes],
+            [_opt_str(e.data.get("by")) for e in session.feed if e.kind == "facilitator"],
+        ),
+        retested=list(retested or []),
+        chronology=_chronology(session, labels),
+        baseline_series=[
+            ImpactSample(p.t, p.affected, p.at_risk) for p in runs.baseline.impact_series
+        ],
+        reference_series=[
+            ImpactSample(p.t, p.affected, p.at_risk) for p in runs.reference.impact_series
+        ],
     )
+
+
+def _chronology(session: Session, labels: dict[str, str]) -> list[ChronoRow]:
+    """Decisions, refusals, injects and notes in the order they happened."""
+    rows: list[ChronoRow] = []
+    for e in session.feed:
+        by = _opt_str(e.data.get("by"))
+        if e.kind == "decision":
+            action = str(e.data.get("action", ""))
+            detail = _opt_str(e.data.get("message")) or _opt_str(e.data.get("note"))
+            rows.append(ChronoRow(e.t, "decision", labels.get(action, action), by, detail))
+        elif e.kind == "refusal":
+            action = str(e.data.get("action", ""))
+            reason = e.data.get("reason")
+            text = f"{labels.get(action, action)} (refused: {reason})"
+            rows.append(ChronoRow(e.t, "refusal", text, by))
+        elif e.kind in ("inject", "inject-skipped"):
+            title = str(e.data.get("title", e.data.get("inject", "")))
+            if e.kind == "inject-skipped":
+                title += " (skipped: its condition did not hold)"
+            rows.append(ChronoRow(e.t, e.kind, title, None))
+        elif e.kind == "note":
+            rows.append(ChronoRow(e.t, "note", str(e.data.get("text", "")), by))
+    return rows
 
 
 def _counterfactual_rows(
@@ -683,8 +829,25 @@ def _point(f: Finding) -> Point:
     return Point(f.text, f.component, f.points, f.t, f.step, f.action, f.quote)
 
 
-def _strengths(score: Score, timeline: list[TimelineRow], rows: list[ComponentRow]) -> list[Point]:
-    points = [_point(f) for f in _sorted_findings(score.findings, "strength")]
+def _strengths(
+    score: Score,
+    timeline: list[TimelineRow],
+    rows: list[ComponentRow],
+    acts: list[Act],
+    sc: Scenario,
+) -> list[Point]:
+    any_of = {s.id: set(s.any_of) for s in sc.playbook}
+
+    def who(step: str | None, action: str | None) -> list[str]:
+        actions = any_of.get(step or "", set()) | ({action} if action else set())
+        return list(
+            dict.fromkeys(a.by for a in acts if a.by and a.accepted and a.action in actions)
+        )
+
+    points = [
+        dataclasses.replace(p, who=who(p.step, p.action))
+        for p in (_point(f) for f in _sorted_findings(score.findings, "strength"))
+    ]
     if points:
         return points
     # Scoring gave no explicit strengths: say what went well from the figures themselves.
@@ -707,102 +870,7 @@ def _strengths(score: Score, timeline: list[TimelineRow], rows: list[ComponentRo
                     0.0,
                     r.team_done,
                     r.step,
+                    who=who(r.step, None),
                 )
             )
     return points
-
-
-def _recommendations(sc: Scenario, score: Score, labels: dict[str, str]) -> list[Recommendation]:
-    recs: list[Recommendation] = []
-    seen: set[str] = set()
-
-    def add(rec: Recommendation) -> None:
-        if rec.text not in seen:
-            seen.add(rec.text)
-            recs.append(rec)
-
-    steps = {s.id: s for s in sc.playbook}
-    avoid = {a.action: a for a in sc.avoid}
-    for c in sorted(score.counterfactuals, key=lambda c: (-c.customer_minutes_saved, c.at)):
-        if c.customer_minutes_saved <= 0:
-            continue
-        title = steps[c.step].title if c.step in steps else c.step
-        when = "never taken" if c.team_at is None else f"taken at {fmt_minutes(c.team_at)}"
-        add(
-            Recommendation(
-                f"{title}: {labels.get(c.action, c.action)} by {fmt_minutes(c.at)}.",
-                c.text
-                or f"It was {when}; on time it saves "
-                f"{fmt_number(c.customer_minutes_saved)} customer-minutes.",
-                "counterfactual",
-                customer_minutes_saved=c.customer_minutes_saved,
-            )
-        )
-    late: list[tuple[PlaybookStep, Finding]] = []
-    # A step never done gets its own "add it" recommendation; its order and timeliness
-    # findings would only say the same again.
-    missing = {f.step for f in score.findings if f.component == "coverage" and f.step}
-    for f in _sorted_findings(score.findings, "improvement"):
-        if f.step in missing and f.component in ("order", "timeliness"):
-            continue
-        step = steps.get(f.step or "")
-        if f.component == "timeliness" and step is not None and step.by is not None:
-            late.append((step, f))  # one recommendation for all late steps, added below
-            continue
-        rec = _recommend_for(f, steps, avoid, labels)
-        if rec is not None:
-            add(rec)
-    if late:
-        ordered = sorted(late, key=lambda sf: (sf[0].by or 0.0, sf[0].id))
-        targets = "; ".join(f"“{st.title}” by {fmt_minutes(st.by)}" for st, _ in ordered)
-        add(
-            Recommendation(
-                f"Finish the late step{'s' if len(late) > 1 else ''} by "
-                f"{'their targets' if len(late) > 1 else 'its target'}: {targets}.",
-                " ".join(f.text for _, f in ordered),
-                "timeliness",
-                points=sum(f.points for _, f in late),
-            )
-        )
-    return recs
-
-
-def _recommend_for(
-    f: Finding,
-    steps: dict[str, Any],
-    avoid: dict[str, Any],
-    labels: dict[str, str],
-) -> Recommendation | None:
-    step = steps.get(f.step) if f.step else None
-    if f.component == "critical" and step is not None:
-        target = f" by {fmt_minutes(step.by)}" if step.by is not None else ""
-        text = f"Make “{step.title}” a fixed first-hour task: done{target}, every time."
-    elif f.component == "coverage" and step is not None:
-        first = labels.get(step.any_of[0], step.any_of[0])
-        text = f"Add “{step.title}” to the runbook ({first})."
-    elif f.component == "timeliness" and step is not None and step.by is not None:
-        text = f"Aim to finish “{step.title}” by {fmt_minutes(step.by)}."
-    elif f.component == "order":
-        text = "Follow the playbook order: assess, escalate and communicate before fixing."
-    elif f.component == "penalty" and f.action:
-        why = avoid[f.action].why if f.action in avoid else f.text
-        return Recommendation(
-            f"Do not {labels.get(f.action, f.action)[:1].lower()}"
-            f"{labels.get(f.action, f.action)[1:]}.",
-            why,
-            f.component,
-            points=f.points,
-        )
-    elif f.component == "disclosure":
-        text = (
-            "In public messages say what you will do, not which component failed "
-            "(no hostnames, versions, IP addresses or CVE ids)."
-        )
-    elif f.component == "outcome":
-        text = (
-            "Restore service sooner: start the workaround and fix steps as early as the "
-            "playbook allows."
-        )
-    else:
-        return None
-    return Recommendation(text, f.text, f.component, points=f.points)

@@ -77,7 +77,7 @@ def test_report_from_a_journal_in_three_formats(tmp_path: Path, kit) -> None:
     r = tabletop("report", str(journal), "--scenario", str(loaded.path), "--format", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["summary"]["team"] == "Ops <b>" and doc["version"] == 1
+    assert doc["summary"]["team"] == "Ops <b>" and doc["version"] == 2
     assert [d["action"] for d in doc["decisions"]] == ["assess", "start-gen"]
     md = tmp_path / "r.md"
     r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(md))
@@ -120,7 +120,7 @@ def test_report_from_a_stored_session(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     r = tabletop("report", "3", "--db", str(db), "-o", str(out))
     assert r.returncode == 0, r.stderr
-    assert "#3" in out.read_text() and "2026-11-03" in out.read_text()
+    assert "#3" in out.read_text() and "3 Nov 2026" in out.read_text()
     r = tabletop("report", "#2", "--format", "json", env={"TABLETOP_DB": str(db)}, sub=True)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["summary"]["team"] == "Red"

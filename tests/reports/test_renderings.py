@@ -150,7 +150,17 @@ def test_html_has_both_charts_with_decision_markers(drill) -> None:
     assert html.count('class="decision-marker"') == 3
     assert html.count('class="team-bar"') == 3 and html.count('class="ref-bar"') == 3
     assert "✗ down" in html and "Utility feed" in html
-    for section in ("summary", "components", "timeline", "impact", "decisions", "notes", "systems"):
+    for section in (
+        "summary",
+        "objectives",
+        "analysis",
+        "plan",
+        "components",
+        "timeline",
+        "impact",
+        "participants",
+        "appendix",
+    ):
         assert f'<section id="{section}">' in html
 
 
@@ -244,13 +254,21 @@ REPORT_KEYS = [
     "counterfactuals",
     "graph_nodes",
     "graph_edges",
+    "executive_summary",
+    "objectives",
+    "improvement_plan",
+    "participants",
+    "retested",
+    "chronology",
+    "baseline_series",
+    "reference_series",
 ]
 
 
 def test_json_keys_are_stable_and_versioned(drill) -> None:
     doc = json.loads(render(build_report(*drill), "json"))
     assert list(doc) == REPORT_KEYS
-    assert doc["version"] == 1 and doc["kind"] == "tabletop-report"
+    assert doc["version"] == 2 and doc["kind"] == "tabletop-report"
     assert list(doc["summary"]) == [
         "scenario",
         "team",
@@ -339,6 +357,7 @@ _ALLOWED_TAGS = {
     "dl",
     "dt",
     "dd",
+    "tspan",
     "code",
     "div",
     "ul",

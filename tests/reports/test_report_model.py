@@ -21,8 +21,16 @@ def test_report_has_the_after_action_shape(drill) -> None:
     assert [p.text for p in r.strengths] == ["Every playbook step was done."]
     # Areas for improvement: most costly first.
     assert [p.points for p in r.improvements] == sorted(p.points for p in r.improvements)
-    assert r.recommendations[0].source == "counterfactual"
-    assert "Start the generator" in r.recommendations[0].text
+    # One recommendation per subject, most costly first: the order (-11.55) and timeliness
+    # (-7.5) findings of "Tell customers" make one, -19.05; then the outcome (-9), which names
+    # the step whose earlier action saves most (the generator, 10,000 customer-minutes).
+    assert [(x.subject, x.points) for x in r.recommendations] == [
+        ("step:s-communicate", -19.05),
+        ("outcome", -9.0),
+        ("step:s-fix", 0.0),  # no finding, but on time it saves 10,000 customer-minutes
+    ]
+    assert "Start the generator by T+5:00" in r.recommendations[1].text
+    assert "10,000 customer-minutes fewer" in r.recommendations[1].text
     assert [c.name for c in r.components] == ["order", "coverage", "timeliness", "outcome"]
     assert r.components[1].points == 20
 
