@@ -10,8 +10,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx  # type: ignore[import-untyped]
-
 from tabletop import exercise_time
 from tabletop.engine.events import Event, ImpactPoint
 from tabletop.engine.propagation import DepGraph
@@ -85,6 +83,10 @@ def layers(scenario: Scenario) -> list[list[str]]:
 
     Nodes on a dependency cycle share the layer of their strongly connected component.
     """
+    # Imported here: networkx takes a tenth of a second to import, which the picker's first
+    # paint need not wait for (only the drill screen's map draws layers).
+    import networkx as nx  # type: ignore[import-untyped]
+
     deps = DepGraph.from_nodes(scenario.nodes).deps
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(deps)
