@@ -268,8 +268,8 @@ _STARTER = """\
 
 # ---------------------------------------------------------------------------------------
 # A starter for you to finish: one failure, one action per phase, a playbook that scores
-# them. The failure below is the node whose loss takes down the most (`tabletop spof {file}`
-# lists them all).
+# them. The failure below is the node whose loss takes down the most; to see them all:
+#   tabletop spof {file}
 
 actions:                    # the decisions a team can take
   - id: assess-impact
