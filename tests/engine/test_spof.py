@@ -128,3 +128,19 @@ def test_to_json_and_top_lines() -> None:
         "db: takes down 2 nodes, 1,200 users",
         "web: takes down 1 node, 1,200 users",
     ]
+
+
+def test_every_builtin_scenario_agrees_with_full_recomputation() -> None:
+    from tabletop.engine.propagation import initial_own
+    from tabletop.scenario.catalog import builtin_dir
+    from tabletop.scenario.loader import load_scenario
+
+    files = sorted(builtin_dir().glob("*.yaml"))
+    assert files
+    for path in files:
+        s = load_scenario(path).scenario
+        g = DepGraph.from_nodes(s.nodes)
+        users = {n.id: n.users for n in s.nodes}
+        r = scenario_spof(s)
+        for e in r.entries:
+            assert e == oracle_entry(g, users, initial_own(s.nodes), e.node), (path.name, e.node)
