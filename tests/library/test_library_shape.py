@@ -138,7 +138,8 @@ def test_a_facilitator_hint_changes_nothing(lib: Library, scenario_id: str) -> N
     assert len(hints) == 1
     (hint,) = hints
     assert hint.at == 0 and hint.when is None and hint.effects == []
-    assert hint.message and hint.title.startswith("Facilitator only:")
+    # The drill already marks it as the facilitator's: the title says what the hint is about.
+    assert hint.message and hint.title and not hint.title.lower().startswith("facilitator")
 
 
 def test_every_manual_node_can_be_restarted(lib: Library, scenario_id: str) -> None:
