@@ -155,6 +155,7 @@ _TAG_WORDS = {
 
 #: Digits an integer may have: a float (every number a scenario holds) ends near 1.8e308.
 MAX_INT_DIGITS = 300
+_INT_LIMIT = 10**MAX_INT_DIGITS
 
 _COLLECTIONS = ("a mapping", "a list", "a set", "a list of pairs", "an ordered mapping")
 
@@ -213,14 +214,22 @@ class _Loader(_BaseLoader):
             raise _Unconstructable(node, _unconstructable_message(node, exc)) from None
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
-        """An integer, refusing more digits than any number a scenario holds: past ~309 digits
-        it cannot even become a float, and every later step would overflow on it."""
-        digits = sum(ch.isdigit() for ch in str(node.value))
+        """An integer, refusing one larger than any number a scenario holds: past ~309 digits
+        it cannot even become a float, and every later step would overflow on it. The text
+        is measured before it is read (Python refuses decimal text over 4,300 digits), the
+        value after (`0xfff...`, `190:20:30` give large values from short text)."""
+        digits = sum(ch.isalnum() for ch in str(node.value))
         if digits > MAX_INT_DIGITS:
             raise _Unconstructable(
                 node, f"a number of {digits:,} digits is too long (at most {MAX_INT_DIGITS})"
             )
-        return int(super().construct_yaml_int(node))
+        value = int(super().construct_yaml_int(node))
+        if abs(value) >= _INT_LIMIT:
+            raise _Unconstructable(
+                node,
+                f"{str(node.value)[:20]!r}... is too large a number (at most 1e{MAX_INT_DIGITS})",
+            )
+        return value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, MappingNode):  # `!!map` (or `!!omap`...) on a scalar or list

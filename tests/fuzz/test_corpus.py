@@ -58,11 +58,11 @@ def test_journal_corpus(path: Path) -> None:
 
 def _apply(db: Path, damages: list[list]) -> None:  # type: ignore[type-arg]
     for kind, what in damages:
-        if kind == "bytes":
-            raw = bytearray(db.read_bytes())
-            offset, data = what
-            raw[offset : offset + len(data) // 2] = bytes.fromhex(data)
-            db.write_bytes(bytes(raw))
+        if kind == "replace":  # bytes of the file, found by content (offsets move)
+            old, new = (x.encode("latin-1") for x in what)
+            raw = db.read_bytes()
+            assert old in raw and len(old) == len(new)
+            db.write_bytes(raw.replace(old, new, 1))
             continue
         conn = sqlite3.connect(db)
         conn.execute("PRAGMA foreign_keys = OFF")
@@ -92,4 +92,4 @@ def test_history_store_corpus(path: Path, history: bytes, tmp_path: Path) -> Non
 
 def test_the_corpus_holds_every_class_of_crash() -> None:
     counts = {t: len(list((CORPUS / t).glob("*.expected"))) for t in os.listdir(CORPUS)}
-    assert counts == {"scenario": 12, "decision-log": 4, "journal": 8, "history-store": 6}
+    assert counts == {"scenario": 13, "decision-log": 4, "journal": 8, "history-store": 6}
