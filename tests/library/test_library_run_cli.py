@@ -62,3 +62,21 @@ def test_run_json_scores_a_flawed_log(lib: Library, scenario_id: str, tmp_path: 
     assert any(f.get(key) == value and f["points"] < 0 for f in doc["findings"])
     assert doc["team"] == yaml.safe_load(log.read_text())["team"]
     assert doc["grade"] in {"A", "B", "C", "D", "F"}
+
+
+@pytest.mark.parametrize("scenario_id", sorted(ONE_LOG_EACH))
+def test_run_json_puts_the_late_word_first(lib: Library, scenario_id: str, tmp_path: Path) -> None:
+    """As a manager's tooling sees it: the late customer word is the first thing to fix."""
+    log = lib.log_dir / f"{scenario_id}-late-word.yaml"
+    proc = _run(lib, tmp_path / "history.db", "run", scenario_id, "--decisions", str(log), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc: dict[str, Any] = json.loads(proc.stdout)
+    assert doc["total"] < 90 and doc["grade"] == "B"
+    assert doc["penalty_breakdown"]["critical"] == 15
+    first = doc["findings"][0]
+    assert (first["kind"], first["component"], first["step"]) == (
+        "improvement",
+        "critical",
+        "communicate",
+    )
+    assert first["points"] == -15 and first["text"].startswith("Customers were told at")
