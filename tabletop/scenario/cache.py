@@ -1,13 +1,13 @@
 """A cache of loaded, validated scenarios, so that a large unchanged file is not parsed again.
 
-Parsing YAML is most of the time a large scenario takes to load (1.6 s of 2.3 s for a 1 MB,
+Parsing YAML is most of the time a large scenario takes (1.6 s of a 2.3 s `run` on a 1 MB,
 10k-node file); the validated model, stored as pydantic's JSON and read back with
 `model_validate_json`, loads about ten times faster. The cache is safe to lose and to damage:
 
 - An entry is keyed by the SHA-256 of the file's bytes and a fingerprint of the tabletop
-  version and of the code that parses and validates scenarios, so an edited file or another
-  version (or a development change to the rules) misses the cache instead of reading stale
-  results.
+  version, the code that parses and validates scenarios and the pydantic version, so an
+  edited file or another version (or a development change to the rules) misses the cache
+  instead of reading stale results.
 - An entry is written only for a file that validated, atomically (a temporary file renamed
   over the entry), with the SHA-256 of its payload in its header: a damaged, truncated or
   foreign entry is ignored and rebuilt.
