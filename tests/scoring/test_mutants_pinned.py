@@ -15,7 +15,7 @@ import pytest
 from tabletop.engine.events import Decision as D
 from tabletop.engine.session import simulate
 from tabletop.scenario.models import Scenario
-from tabletop.scoring import score
+from tabletop.scoring import score, wording
 
 
 def _improvements(sc: Any) -> list[tuple[str, float]]:
@@ -120,3 +120,139 @@ def test_a_step_is_started_and_done_by_the_first_of_its_actions(
     # Done at 35, by its 45 target: on time (done at 55 would be 10 minutes late).
     on_time = [f for f in sc.findings if f.component == "timeliness" and f.step == "workaround"]
     assert [f.kind for f in on_time] == ["strength"]
+
+
+def test_a_whole_score_worked_by_hand(mini: Scenario) -> None:
+    t = wording.t
+    s = simulate(
+        mini,
+        [
+            D(0, "verify-service"),  # verify 0-10, before assess, escalate and fix
+            D(0, "assess-impact"),  # 0-10
+            D(10, "call-utility"),  # 10-15
+            D(15, "restore-feed"),  # 15-55: the feed, and everything, back at 55
+            D(20, "post-status", message="We are on v2.4.1"),  # 20-25, discloses a version
+            D(30, "reboot-everything"),  # avoid: 5 points
+        ],
+    )
+    sc = score(mini, s, counterfactuals=False)
+    # Impact: doing nothing 1700 users x 240 = 408,000; the team 1700 x 55 + api degraded
+    # (0.5 x 500) from 55 to 60 = 94,750; the reference (generator at 35, feed at 75)
+    # 1500 x 35 + 200 x 75 + 250 x 25 = 73,750. Outcome 313,250 / 334,250.
+    assert (sc.impact.customer_minutes, sc.impact.baseline_customer_minutes) == (94750, 408000)
+    assert sc.impact.reference_customer_minutes == 73750
+    outcome = 313250 / 334250
+    # Order: 5 of 8 steps started; 7 ordered pairs among them, 2 discordant (verify before
+    # escalate and before fix): 5/7 x 5/8 = 25/56. Coverage 5/8. Timeliness 4 of 5 targets.
+    assert (sc.components.order, sc.components.coverage) == (pytest.approx(25 / 56), 0.625)
+    assert (sc.components.timeliness, sc.components.outcome) == (0.8, pytest.approx(outcome))
+    total = 35 * 25 / 56 + 20 * 0.625 + 15 * 0.8 + 30 * outcome - 5 - 5
+    assert sc.total == pytest.approx(total) and sc.unclipped_total == pytest.approx(total)
+    assert (sc.penalties, sc.avoid_penalties, sc.disclosure_penalties) == (10, 5, 5)
+    assert sc.grade == "F"
+    assert [
+        (f.kind, f.component, round(f.points, 4), f.t, f.step, f.action, f.quote, f.text)
+        for f in sc.findings
+    ] == [
+        ("improvement", "disclosure", -5.0, 20, None, "post-status", "v2.4.1",
+         f"Your message at {t(20)} gives a software version: “v2.4.1”. Say what you will do "
+         "without naming components, addresses or versions: that tells attackers where to aim."),
+        ("improvement", "penalty", -5.0, 30, None, "reboot-everything", None,
+         f"You took “Reboot everything” at {t(30)}: A flurry of unplanned actions."),
+        ("improvement", "order", -4.375, None, "workaround", None, None,
+         "“Run on the generator” was never started, so it adds nothing to the response order."),
+        ("improvement", "order", -4.375, None, "prevent", None, None,
+         "“Prevent” was never started, so it adds nothing to the response order."),
+        ("improvement", "order", -4.375, None, "follow-up", None, None,
+         "“Follow up” was never started, so it adds nothing to the response order."),
+        ("improvement", "order", -3.125, 0, "verify", None, None,
+         f"You started “Verify” at {t(0)} before “Call the utility” at {t(10)}: the playbook "
+         "puts “Call the utility” first."),
+        ("improvement", "order", -3.125, 0, "verify", None, None,
+         f"You verified at {t(0)} before fixing at {t(15)}: a check before the fix lands "
+         "cannot show the problem is gone."),
+        ("improvement", "timeliness", -3.0, None, "workaround", None, None,
+         f"“Run on the generator” had a {t(45)} target and was never done."),
+        ("improvement", "coverage", -2.5, None, "workaround", None, None,
+         "Never done: “Run on the generator”: a workaround, or saying clearly that there is "
+         "none, keeps customers going meanwhile."),
+        ("improvement", "coverage", -2.5, None, "prevent", None, None,
+         "Never done: “Prevent”: prevention stops the same failure from happening again."),
+        ("improvement", "coverage", -2.5, None, "follow-up", None, None,
+         "Never done: “Follow up”: customers should hear what you intend to do about it."),
+        ("improvement", "outcome", round(-30 * (1 - outcome), 4), None, None, None, None,
+         "Impact: your response cost 94,750 customer-minutes; doing nothing costs 408,000 and "
+         "the recommended response 73,750: 6% of the avoidable impact was not avoided."),
+        ("strength", "coverage", 2.5, 10, "verify", None, None, f"Done: “Verify” at {t(10)}."),
+        ("strength", "timeliness", 3.0, 10, "assess", None, None,
+         f"Done on time: “Assess” at {t(10)} (target {t(15)})."),
+        ("strength", "timeliness", 3.0, 15, "escalate", None, None,
+         f"Done on time: “Call the utility” at {t(15)} (target {t(30)})."),
+        ("strength", "timeliness", 3.0, 25, "communicate", None, None,
+         f"Done on time: “Tell customers” at {t(25)} (target {t(30)})."),
+        ("strength", "timeliness", 3.0, 55, "fix", None, None,
+         f"Done on time: “Restore the feed” at {t(55)} (target {t(90)})."),
+        ("strength", "outcome", round(30 * outcome, 4), None, None, None, None,
+         "Impact: your response cost 94,750 customer-minutes; doing nothing costs 408,000 and "
+         "the recommended response 73,750: you avoided 94% of the avoidable impact."),
+    ]  # fmt: skip
+    # Every point below 100 is a finding.
+    lost = sum(f.points for f in sc.findings if f.kind == "improvement")
+    assert lost == pytest.approx(-(100 - total))
+
+
+def test_a_good_response_worked_by_hand_lists_its_strengths(mini: Scenario) -> None:
+    t = wording.t
+    s = simulate(
+        mini,
+        [
+            D(0, "assess-impact"),  # 0-10
+            D(10, "call-utility"),  # 10-15
+            D(10, "post-status", message="We are working on it"),  # 10-15
+            D(15, "restore-feed"),  # 15-55
+            D(50, "start-generator"),  # 50-65: 20 minutes past its 45 target
+            D(60, "verify-service"),  # 60-70
+            D(70, "plan-upgrade"),  # 70-90
+            D(90, "email-customers", message="Service is back"),  # 90-95
+        ],
+    )
+    sc = score(mini, s, counterfactuals=False)
+    outcome = 313250 / 334250  # the same impact as the feed back at 55 (see above)
+    late = 1 - 20 / 45
+    assert (sc.components.order, sc.components.coverage, sc.components.outcome) == (
+        1.0,
+        1.0,
+        pytest.approx(outcome),
+    )
+    assert sc.components.timeliness == pytest.approx((4 + late) / 5)
+    total = 35 + 20 + 15 * (4 + late) / 5 + 30 * outcome
+    assert sc.total == pytest.approx(total) and sc.grade == "A"
+    found = [(f.kind, f.component, round(f.points, 4), f.t, f.step, f.text) for f in sc.findings]
+    assert found == [
+        ("improvement", "outcome", round(-30 * (1 - outcome), 4), None, None,
+         "Impact: your response cost 94,750 customer-minutes; doing nothing costs 408,000 and "
+         "the recommended response 73,750: 6% of the avoidable impact was not avoided."),
+        ("improvement", "timeliness", round(-15 * (1 - late) / 5, 4), 65, "workaround",
+         f"“Run on the generator” was done at {t(65)}, {wording.minutes(20)} after its "
+         f"{t(45)} target (no credit from {t(90)})."),
+        ("strength", "order", 35.0, None, None,
+         "You followed the recommended order across the 8 steps you started."),
+        ("strength", "coverage", 2.5, 70, "verify", f"Done: “Verify” at {t(70)}."),
+        ("strength", "coverage", 2.5, 90, "prevent", f"Done: “Prevent” at {t(90)}."),
+        ("strength", "coverage", 2.5, 95, "follow-up", f"Done: “Follow up” at {t(95)}."),
+        ("strength", "timeliness", 3.0, 10, "assess",
+         f"Done on time: “Assess” at {t(10)} (target {t(15)})."),
+        ("strength", "timeliness", 3.0, 15, "escalate",
+         f"Done on time: “Call the utility” at {t(15)} (target {t(30)})."),
+        ("strength", "timeliness", 3.0, 15, "communicate",
+         f"Done on time: “Tell customers” at {t(15)} (target {t(30)})."),
+        ("strength", "timeliness", 3.0, 55, "fix",
+         f"Done on time: “Restore the feed” at {t(55)} (target {t(90)})."),
+        ("strength", "outcome", round(30 * outcome, 4), None, None,
+         "Impact: your response cost 94,750 customer-minutes; doing nothing costs 408,000 and "
+         "the recommended response 73,750: you avoided 94% of the avoidable impact."),
+        ("strength", "penalty", 0.0, None, None,
+         "You took none of the 2 actions the playbook warns against."),
+        ("strength", "disclosure", 0.0, None, None,
+         "Your 2 public message(s) said what you will do without naming what is weak."),
+    ]  # fmt: skip
