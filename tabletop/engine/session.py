@@ -34,6 +34,7 @@ from tabletop.engine.propagation import (
     StatusGraph,
     initial_own,
 )
+from tabletop import exercise_time
 from tabletop.gc_pause import paused_gc
 from tabletop.scenario.models import Condition, Effect, Inject, Scenario
 
@@ -254,7 +255,7 @@ class Session:
         if act is None:
             return f"unknown action {action!r}"
         if action in self.running:
-            return f"already running until T+{self.running[action].done_at:g}"
+            return f"already running until {exercise_time.instant(self.running[action].done_at)}"
         missing = [r for r in act.requires if r not in self.done]
         if missing:
             labels = ", ".join(self._actions[r].label for r in missing)

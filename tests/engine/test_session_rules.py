@@ -144,7 +144,7 @@ REFUSAL_SCENARIO = make_scenario(
         ([], "fix", "first needs done: assess"),
         (["assess"], "fix", "first needs done: assess"),  # started is not done
         ([], "load", "needs gen, which is down"),
-        (["assess"], "assess", "already running until T+10"),
+        (["assess"], "assess", "already running until T+10:00"),
     ],
 )
 def test_refusals_carry_a_reason_are_journalled_and_change_nothing(
