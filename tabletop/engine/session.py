@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tabletop import exercise_time
 from tabletop.engine.events import (
     ActionState,
     ActionView,
@@ -34,7 +35,6 @@ from tabletop.engine.propagation import (
     StatusGraph,
     initial_own,
 )
-from tabletop import exercise_time
 from tabletop.gc_pause import paused_gc
 from tabletop.scenario.models import Condition, Effect, Inject, Scenario
 

@@ -154,25 +154,16 @@ def unstarted(title: str) -> str:
     return f"“{title}” was never started, so it adds nothing to the response order."
 
 
-#: What a failed critical step means for the people outside, by phase, as a sentence start.
+#: What a failed critical step meant for customers, where the phase says it for certain
+#: (a communicate or follow-up step is always about telling them). Other steps are named by
+#: their own title: a phase does not say what a step is about (a safety sweep is an
+#: assess step, securing fuel an escalate one).
 _CRITICAL_DONE: dict[str, str] = {
-    Phase.ASSESS: "The team knew what had failed only at",
-    Phase.ESCALATE: "The party whose failure it was heard from you only at",
     Phase.COMMUNICATE: "Customers were told at",
-    Phase.WORKAROUND: "The workaround was in place only at",
-    Phase.FIX: "Service was restored only at",
-    Phase.VERIFY: "The fix was verified only at",
-    Phase.PREVENT: "Work to stop a recurrence started only at",
     Phase.FOLLOW_UP: "Customers heard your follow-up only at",
 }
 _CRITICAL_NEVER: dict[str, str] = {
-    Phase.ASSESS: "The team never established what had failed",
-    Phase.ESCALATE: "The party whose failure it was never heard from you",
     Phase.COMMUNICATE: "Customers were never told",
-    Phase.WORKAROUND: "No workaround was ever offered",
-    Phase.FIX: "Service was never restored",
-    Phase.VERIFY: "The fix was never verified",
-    Phase.PREVENT: "Nothing was done to stop a recurrence",
     Phase.FOLLOW_UP: "Customers never heard your follow-up",
 }
 _TIMES = {
@@ -199,15 +190,20 @@ def times_target(done: float, by: float) -> str:
 
 
 def critical(phase: str, title: str, by: float | None, done: float | None) -> str:
-    """The first finding of a report: a critical task the team failed, in plain words."""
-    task = f"(critical task: “{title}”)"
+    """The first finding of a report: a critical task the team failed, in plain words.
+
+    "Customers were told at T+2:30:00, five times the T+30:00 target (critical task: “Tell
+    customers”)." · "“Account for everyone” was never done (target T+10:00; a critical task)."
+    """
+    about_customers = phase in _CRITICAL_DONE
+    task = f"critical task: “{title}”" if about_customers else "a critical task"
     if done is None:
         never = _CRITICAL_NEVER.get(phase, f"“{title}” was never done")
-        target = f" (target {t(by)})" if by is not None else ""
-        return f"{never}{target} {task}."
-    start = _CRITICAL_DONE.get(phase, f"“{title}” was done at")
+        target = f"target {t(by)}; " if by is not None else ""
+        return f"{never} ({target}{task})."
+    start = _CRITICAL_DONE.get(phase, f"“{title}” was done only at")
     if by is None:  # pragma: no cover - a critical step without a target fails only when missing
-        return f"{start} {t(done)} {task}."
+        return f"{start} {t(done)} ({task})."
     if by <= 0:
-        return f"{start} {t(done)}, although the target was {t(by)} {task}."
-    return f"{start} {t(done)}, {times_target(done, by)} the {t(by)} target {task}."
+        return f"{start} {t(done)}, although the target was {t(by)} ({task})."
+    return f"{start} {t(done)}, {times_target(done, by)} the {t(by)} target ({task})."

@@ -99,7 +99,7 @@ def test_a_critical_step_never_done_fails_in_plain_words(weighted: Scenario) -> 
     first = sc.findings[0]
     assert first.component == "critical"
     assert first.text == (
-        "Customers were never told (target T+30:00) (critical task: “Communicate”)."
+        "Customers were never told (target T+30:00; critical task: “Communicate”)."
     )
     _lost_add_up(sc)
 
