@@ -7,10 +7,14 @@ reference decision `  - {at: 0, action: assess}` is line 74.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.loader import parse_scenario
 from tabletop.scenario.problems import InputError
+from tabletop.scenario.validate import scenario_warnings
 
 
 def _messages(text: str) -> list[str]:
@@ -66,3 +70,74 @@ def test_a_requires_cycle_in_a_block_list_points_at_its_line(base_text: str) -> 
     assert _messages(text) == [
         "32:9: requires cycle assess → start-gen → assess: these actions can never be taken"
     ]
+
+
+def _warnings(**parts: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    nodes = parts.pop("nodes", [{"id": "a"}])
+    actions = parts.pop("actions", [{"id": "x"}])
+    return [(w.loc, w.message) for w in scenario_warnings(make_scenario(nodes, actions, **parts))]
+
+
+def test_a_dependency_cycle_warning_points_at_the_edge_that_closes_it() -> None:
+    found = _warnings(
+        nodes=[
+            {"id": "a", "depends_on": ["x", "b"]},
+            {"id": "b", "depends_on": ["a"]},
+            {"id": "x"},
+            {"id": "c", "depends_on": [{"any_of": ["x", "e"]}]},
+            {"id": "e", "depends_on": [{"soft": "c"}]},
+        ]
+    )
+    tail = (
+        ": each needs the other; the drill brings them back as soon as none is down on its "
+        "own (a real restart may not)"
+    )
+    assert found == [
+        (("nodes", 0, "depends_on", 1), "warning: dependency cycle a → b → a" + tail),
+        (("nodes", 3, "depends_on", 0), "warning: dependency cycle c → e → c" + tail),
+    ]
+
+
+def test_a_target_no_action_can_meet_is_a_warning() -> None:
+    # Earliest done: p 5, q 5 + 10 = 15, s 20, r max(5, 20) + 3 = 23 (requires run in
+    # parallel), t1 and t2 5 each.
+    actions = [
+        {"id": "p", "minutes": 5},
+        {"id": "q", "minutes": 10, "requires": ["p"]},
+        {"id": "r", "minutes": 3, "requires": ["p", "s"]},
+        {"id": "s", "minutes": 20},
+        {"id": "t2", "minutes": 5},
+        {"id": "t1", "minutes": 5},
+    ]
+    steps = [
+        ("met", ["q"], 15),  # exactly the earliest: fine
+        ("early", ["q"], 14.5),
+        ("either", ["r", "q"], 10),  # the quickest of the two is q
+        ("parallel", ["r"], 23),  # 5 + 20 + 3 = 28 would be wrong: requires run side by side
+        ("tie", ["t2", "t1"], 4),  # equally quick: named by id
+        ("free", ["s"], None),
+    ]
+    playbook = [
+        {"id": i, "phase": "fix", "title": i, "any_of": a, **({"by": by} if by else {})}
+        for i, a, by in steps
+    ]
+    assert _warnings(actions=actions, playbook=playbook) == [
+        (("playbook", 1, "by"), "warning: 'by' 14.5 cannot be met: the quickest of this "
+         "step's actions (q) is done at minute 15 at the earliest"),
+        (("playbook", 2, "by"), "warning: 'by' 10 cannot be met: the quickest of this "
+         "step's actions (q) is done at minute 15 at the earliest"),
+        (("playbook", 4, "by"), "warning: 'by' 4 cannot be met: the quickest of this "
+         "step's actions (t1) is done at minute 5 at the earliest"),
+    ]  # fmt: skip
+
+
+def test_a_long_requires_chain_gives_its_earliest_time() -> None:
+    # 3000 actions each requiring the one before: deeper than Python's recursion limit.
+    actions = [{"id": "a0", "minutes": 1}] + [
+        {"id": f"a{k}", "minutes": 1, "requires": [f"a{k - 1}"]} for k in range(1, 3000)
+    ]
+    playbook = [{"id": "last", "phase": "fix", "title": "t", "any_of": ["a2999"], "by": 2999}]
+    assert _warnings(actions=actions, playbook=playbook) == [
+        (("playbook", 0, "by"), "warning: 'by' 2999 cannot be met: the quickest of this "
+         "step's actions (a2999) is done at minute 3000 at the earliest"),
+    ]  # fmt: skip
