@@ -86,7 +86,17 @@ COMMANDS: dict[str, LazyCommand] = {
         "new_command",
         "Write a commented starter scenario ID of KIND that validates; never overwrites.",
     ),
+    "plan": LazyCommand(
+        "tabletop.commands.planning",
+        "plan_command",
+        "The improvement plan: open items with owners and due dates, across drills.",
+    ),
     "play": LazyCommand("tabletop.commands.play", "play_command", "Play a drill."),
+    "rate": LazyCommand(
+        "tabletop.commands.planning",
+        "rate_command",
+        "Rate an objective of a stored drill P, S, M or U (the report shows both ratings).",
+    ),
     "report": LazyCommand(
         "tabletop.commands.reporting",
         "report_command",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,8 @@ def run_command(
     Prints the timeline (injects, decisions, refusals with their reasons, effects, the end),
     the impact figures and the score with its breakdown, findings and counterfactuals.
     """
+    # The wall-clock start of this run, stored with the drill (its end is when it is saved).
+    began = datetime.now(UTC)
     loaded, log = load_run_inputs(scenario, decisions)
     if team is not None:
         log = dataclasses.replace(log, team=team)
@@ -184,15 +187,20 @@ def run_command(
         if journal is not None:
             echo(f"journal: {journal}")
     if not no_history:
-        store_run(db or default_db_path(), loaded, session, result, journal)
+        store_run(db or default_db_path(), loaded, session, result, journal, began)
 
 
 def store_run(
-    db: Path, loaded: LoadedScenario, session: Session, result: Score, journal: Path | None
+    db: Path,
+    loaded: LoadedScenario,
+    session: Session,
+    result: Score,
+    journal: Path | None,
+    began: datetime | None = None,
 ) -> None:
     """Keep the finished run in the history; say where on stderr, so stdout stays the report."""
     try:
-        sid = save_session(db, loaded, session, result)
+        sid = save_session(db, loaded, session, result, started_at=began)
     except StoreError as exc:
         keep = (
             f"store it later with `tabletop history --add {journal}`"

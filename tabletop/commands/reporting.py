@@ -20,6 +20,7 @@ from tabletop.engine.journal import read_journal, replay
 from tabletop.engine.session import Session
 from tabletop.output_path import OutputRefused, with_sidecars, write_output
 from tabletop.reports import FORMATS, build_comparison, build_report, render
+from tabletop.reports.aar import StoredItem
 from tabletop.reports.model import Report
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.loader import LoadedScenario
@@ -58,11 +59,21 @@ class Drill:
     score: Score
     date: str | None
     session_id: int | None
+    ratings: dict[str, tuple[str, str]] | None = None
+    items: list[StoredItem] | None = None
+    retested: list[StoredItem] | None = None
 
     def report(self) -> Report:
-        """Its after-action report."""
+        """Its after-action report (with the history's ratings and plan items when stored)."""
         return build_report(
-            self.loaded, self.session, self.score, date=self.date, session_id=self.session_id
+            self.loaded,
+            self.session,
+            self.score,
+            date=self.date,
+            session_id=self.session_id,
+            ratings=self.ratings,
+            stored_items=self.items,
+            retested=self.retested,
         )
 
 
@@ -96,7 +107,16 @@ def load_drill(
         raise _user_error(f"{db}: no stored session #{sid} (see `tabletop history`)") from None
     except StoreError as exc:
         raise _user_error(str(exc)) from None
-    return Drill(stored.loaded, stored.session, stored.score, stored.ended_at, sid)
+    from tabletop.store.plan import ratings_for, stored_items
+
+    try:
+        own, retested = stored_items(db, sid)
+        ratings = ratings_for(db, sid)
+    except StoreError as exc:
+        raise _user_error(str(exc)) from None
+    return Drill(
+        stored.loaded, stored.session, stored.score, stored.ended_at, sid, ratings, own, retested
+    )
 
 
 def _read_events(path: Path) -> list[Event]:
@@ -282,6 +302,8 @@ def history_command(
     path = _db(db)
     for journal in journals:
         _add_journal(path, Path(journal), scenario_file)
+    if journals and not (trend or as_json or team or scenario_id or since):
+        return  # --add says what it stored, one line each; the table is `tabletop history`
     rows = _rows(path, team, scenario_id, since)
     if trend:
         found = trends(rows)
@@ -358,17 +380,39 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
 
 
 @click.command("export")
+@click.option("--csv", "csv_path", metavar="PATH", help="CSV file to write (- for stdout).")
 @click.option(
-    "--csv", "csv_path", required=True, metavar="PATH", help="CSV file to write (- for stdout)."
+    "--plan-csv",
+    "plan_path",
+    metavar="PATH",
+    help="Also (or only) the improvement items as CSV (- for stdout).",
 )
 @_with_filters
 @_db_option
 def export_command(
-    csv_path: str, team: str | None, scenario_id: str | None, since: str | None, db: str | None
+    csv_path: str | None,
+    plan_path: str | None,
+    team: str | None,
+    scenario_id: str | None,
+    since: str | None,
+    db: str | None,
 ) -> None:
     """Export stored drills as CSV for spreadsheets (one row per drill)."""
-    rows = _rows(_db(db), team, scenario_id, since)
-    _write(export_csv(rows), csv_path, inputs=_inputs([], _db(db)), what="CSV export")
+    if not csv_path and not plan_path:
+        raise click.UsageError("name the file: --csv PATH and/or --plan-csv PATH")
+    if csv_path:
+        rows = _rows(_db(db), team, scenario_id, since)
+        _write(export_csv(rows), csv_path, inputs=_inputs([], _db(db)), what="CSV export")
+    if plan_path:
+        from tabletop.store.plan import export_plan_csv, list_items
+
+        try:
+            items = list_items(_db(db), team=team)
+        except StoreError as exc:
+            raise _user_error(str(exc)) from None
+        if scenario_id:
+            items = [i for i in items if i.scenario_id == scenario_id]
+        _write(export_plan_csv(items), plan_path, inputs=_inputs([], _db(db)), what="plan export")
 
 
 @click.command("compare")

@@ -102,6 +102,36 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (session_id, seq)
     );
     """,
+    # 2: the improvement plan (items carried from drill to drill) and evaluator ratings.
+    """
+    CREATE TABLE improvement_items (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        team              TEXT NOT NULL,
+        scenario_id       TEXT NOT NULL,
+        subject           TEXT NOT NULL,  -- step:ID | action:ID | disclosure | outcome
+        session_id        INTEGER NOT NULL REFERENCES sessions(id),
+        last_session_id   INTEGER NOT NULL REFERENCES sessions(id),
+        issue             TEXT NOT NULL,
+        corrective_action TEXT NOT NULL,
+        capability        TEXT NOT NULL,
+        element           TEXT NOT NULL,
+        owner             TEXT NOT NULL,
+        start             TEXT,           -- YYYY-MM-DD
+        due               TEXT,           -- YYYY-MM-DD
+        status            TEXT NOT NULL,  -- open | in progress | done | re-tested
+        retested_by       INTEGER REFERENCES sessions(id),
+        UNIQUE (team, scenario_id, subject)
+    );
+    CREATE INDEX items_by_team ON improvement_items(team, status);
+    CREATE TABLE ratings (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        objective  TEXT NOT NULL,
+        rating     TEXT NOT NULL,         -- P | S | M | U
+        reason     TEXT NOT NULL,
+        rated_at   TEXT NOT NULL,         -- ISO 8601 UTC
+        PRIMARY KEY (session_id, objective)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

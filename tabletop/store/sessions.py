@@ -30,6 +30,7 @@ from tabletop.scoring.model import (
     TimelineEntry,
 )
 from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
+from tabletop.store.plan import record_items
 
 COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("order", "order_score"),
@@ -221,6 +222,8 @@ def save_session(
                     for k, f in enumerate(score.findings, 1)
                 ],
             )
+            # The drill's areas for improvement become (or refresh) the team's plan items.
+            record_items(conn, int(sid), sc, session, score, score.team or session.team, started)
             return int(sid)
 
         return write(path, conn, "saving the drill", insert, wait=wait)
@@ -515,11 +518,52 @@ def _looks_like_formula(text: str) -> bool:
     return bool(rest) and unicodedata.normalize("NFKC", rest[0]).startswith(_FORMULA_START)
 
 
+#: Columns shown as percentages (0-100), like the screens and reports show them.
+_PERCENT_COLUMNS = frozenset({"order", "coverage", "timeliness", "outcome"})
+_TIME_COLUMNS = frozenset({"started_at", "ended_at"})
+
+
+def _csv_figure(column: str, v: Any) -> Any:
+    """A figure as a spreadsheet should show it: 2 decimals, components in %, penalties
+    negative (points taken off, as reports print them), times `YYYY-MM-DD HH:MM:SS` UTC."""
+    if column in _TIME_COLUMNS and isinstance(v, str):
+        return v.replace("T", " ").removesuffix("Z")
+    if isinstance(v, bool) or not isinstance(v, float):
+        return v
+    if column in _PERCENT_COLUMNS:
+        v = 100 * v
+    elif column == "penalties":
+        v = -v
+    return f"{round(v, 2) + 0.0:.2f}"
+
+
+#: The CSV header: the column names say the unit where it is not obvious.
+CSV_HEADER: tuple[str, ...] = tuple(
+    f"{c}_pct"
+    if c in _PERCENT_COLUMNS
+    else (f"{c}_utc" if c in _TIME_COLUMNS else ("duration_minutes" if c == "duration" else c))
+    for c in CSV_COLUMNS
+)
+
+
 def export_csv(rows: Iterable[SessionRow]) -> str:
-    """The rows as CSV text (header first); text that a spreadsheet would run is defused."""
+    """The rows as CSV text (header first); text that a spreadsheet would run is defused.
+
+    Components are percentages (`order_pct` ...), penalties negative, figures rounded to 2
+    decimals, times `YYYY-MM-DD HH:MM:SS` in UTC (`started_at_utc`, `ended_at_utc`).
+    """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow(CSV_HEADER)
     for r in rows:
-        w.writerow([_csv_value(getattr(r, c)) for c in CSV_COLUMNS])
+        # Only text the user typed is defused: our own "-5.00" is a number, not a formula.
+        w.writerow(
+            [
+                _csv_value(v)
+                if isinstance(v, str) and c not in _TIME_COLUMNS
+                else _csv_figure(c, v)
+                for c in CSV_COLUMNS
+                for v in (getattr(r, c),)
+            ]
+        )
     return out.getvalue()

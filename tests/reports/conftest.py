@@ -235,3 +235,21 @@ def kit() -> Any:
         loaded_for=loaded_for,
         hand_score=hand_score,
     )
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Any]:
+    """Run the CLI in-process: (args) → CompletedProcess with its exit code, stdout, stderr."""
+    import contextlib
+    import io
+    import subprocess
+
+    from tabletop.cli import main
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+    return run

@@ -232,6 +232,12 @@ def test_history_add_stores_a_drill_from_its_journal(tmp_path: Path, kit) -> Non
     from_journal = json.loads(
         tabletop("report", str(journal), "--scenario", str(scenario), "--format", "json").stdout
     )
+    # Adding alone says what it stored, in one line, and prints no table.
+    again = tabletop(
+        "history", "--db", str(db), "--add", str(journal), "--scenario-file", str(scenario)
+    )
+    assert again.returncode == 0 and again.stdout == ""
+    assert again.stderr.count("\n") == 1 and "already stored as session #1" in again.stderr
     for key in ("timeline", "decisions", "impact_series", "components", "findings"):
         assert from_db[key] == from_journal[key], key
     # The same drill added again is recognised, not stored a second time (it would count

@@ -201,7 +201,9 @@ def test_csv_export_defuses_formulas(tmp_path: Path, make_drill) -> None:
     rows = list(csv.DictReader(io.StringIO(export_csv(list_sessions(db)))))
     assert rows[0]["team"] == '\'=HYPERLINK("http://x")'
     assert rows[1]["team"] == 'Blue, "the best"'
-    assert rows[0]["total"] == "72.5" and rows[0]["order"] == "0.67"
+    # 2 decimals, components in % as the screens show them, penalties negative.
+    assert rows[0]["total"] == "72.50" and rows[0]["order_pct"] == "67.00"
+    assert rows[0]["penalties"] == "0.00"
 
 
 def test_trends_follow_time_per_team(tmp_path: Path, make_drill) -> None:
@@ -234,19 +236,27 @@ def test_a_later_migration_upgrades_a_version_one_database(
     from tabletop.store import db as dbmod
 
     path = tmp_path / "h.sqlite3"
-    _save(path, drill)
-    v2 = (
+    # A history written by a tabletop that knew only the first schema.
+    with monkeypatch.context() as m:
+        m.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
+        m.setattr(dbmod, "SCHEMA_VERSION", 1)
+        dbmod.connect(path, create=True).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    # Today's migrations plus one more, as a later release would add it.
+    later = (
         "ALTER TABLE sessions ADD COLUMN facilitator TEXT; "
         "CREATE INDEX s_fac ON sessions(facilitator)"
     )
-    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, v2])
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
-    assert _save(path, drill) == 2
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, later])
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", len(dbmod.MIGRATIONS))
+    assert _save(path, drill) == 1
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         cols = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
         assert "facilitator" in cols
-        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 2
+        # Migration 2: the drill's areas for improvement are plan items.
+        assert conn.execute("SELECT count(*) FROM improvement_items").fetchone()[0] > 0
 
 
 def test_recorded_time_defaults_to_now(tmp_path: Path, drill) -> None:
