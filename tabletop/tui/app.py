@@ -7,6 +7,7 @@ With a session it opens straight on the drill screen (`play SCENARIO`, `resume`,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -89,9 +90,11 @@ class TabletopApp(App[None]):
         self.db_path = db_path
         self.session: Session | None = session
         self._sinks: list[Any] = []
+        self.drill_started_at: datetime | None = None
 
     def on_mount(self) -> None:
         if self._initial is not None:
+            self.drill_started_at = datetime.now(UTC)
             self.push_screen(DrillScreen(self._initial, pace_index=self.pace_index))
         else:
             self.push_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
@@ -108,6 +111,8 @@ class TabletopApp(App[None]):
             return
         self.loaded = screen.loaded
         self.session = self.new_session(screen.loaded, screen.team, screen.mode)
+        # The wall-clock start, stored with the drill in the history.
+        self.drill_started_at = datetime.now(UTC)
         self.switch_screen(DrillScreen(self.session, pace_index=self.pace_index))
 
     def new_session(self, loaded: LoadedScenario, team: str, mode: str) -> Session:
@@ -145,6 +150,7 @@ class TabletopApp(App[None]):
                 export_dir=self.export_dir,
                 journal_path=self.journal_path,
                 db_path=self.db_path,
+                started_at=self.drill_started_at,
             )
         )
 

@@ -134,9 +134,12 @@ class DebriefScreen(Screen[None]):
         export_dir: Path | None = None,
         journal_path: Path | None = None,
         db_path: Path | None = None,
+        started_at: datetime | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        #: When the drill began on the wall clock (the history stores it with the end).
+        self.started_at = started_at
         self.session = session
         self.loaded = loaded
         self.export_dir = export_dir or Path.cwd()
@@ -195,7 +198,9 @@ class DebriefScreen(Screen[None]):
         try:
             from tabletop.store import save_session
 
-            sid = save_session(self.db_path, self.loaded, self.session, sc)
+            sid = save_session(
+                self.db_path, self.loaded, self.session, sc, started_at=self.started_at
+            )
         except Exception as exc:  # the debrief still shows; the user is told why
             self.post_message(self.Failed(f"not saved to history: {exc}"))
             return
