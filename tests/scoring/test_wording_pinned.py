@@ -31,21 +31,19 @@ def test_critical_task_done_late_says_how_late() -> None:
         "(critical task: “Tell customers”)."
     )
     assert critical("fix", "Restore", 0.5, 1) == (
-        f"Service was restored only at {t(1)}, twice the {t(0.5)} target "
-        "(critical task: “Restore”)."
+        f"“Restore” was done only at {t(1)}, twice the {t(0.5)} target (a critical task)."
     )
 
 
 def test_critical_task_with_a_target_at_minute_zero() -> None:
     assert critical("fix", "Restore", 0, 10) == (
-        f"Service was restored only at {t(10)}, although the target was {t(0)} "
-        "(critical task: “Restore”)."
+        f"“Restore” was done only at {t(10)}, although the target was {t(0)} (a critical task)."
     )
 
 
 def test_critical_task_never_done_with_and_without_a_target() -> None:
     assert critical("communicate", "Tell customers", 30, None) == (
-        f"Customers were never told (target {t(30)}) (critical task: “Tell customers”)."
+        f"Customers were never told (target {t(30)}; critical task: “Tell customers”)."
     )
     assert critical("communicate", "Tell customers", None, None) == (
         "Customers were never told (critical task: “Tell customers”)."
@@ -53,12 +51,10 @@ def test_critical_task_never_done_with_and_without_a_target() -> None:
 
 
 def test_critical_task_of_a_phase_without_its_own_words() -> None:
-    assert critical("custom", "Do it", None, None) == (
-        "“Do it” was never done (critical task: “Do it”)."
-    )
+    assert critical("custom", "Do it", None, None) == "“Do it” was never done (a critical task)."
     assert critical("custom", "Do it", 20, 50) == (
-        f"“Do it” was done at {t(50)}, 2.5 times the {t(20)} target (critical task: “Do it”)."
+        f"“Do it” was done only at {t(50)}, 2.5 times the {t(20)} target (a critical task)."
     )
     assert critical("fix", "Restore", None, 10) == (
-        f"Service was restored only at {t(10)} (critical task: “Restore”)."
+        f"“Restore” was done only at {t(10)} (a critical task)."
     )
