@@ -10,32 +10,13 @@ import importlib
 import sys
 import tempfile
 import traceback
-from enum import IntEnum
 from typing import NamedTuple
 
 import click
 
 from tabletop import __version__
+from tabletop.commands.errors import ExitCode
 from tabletop.scenario.problems import InputError
-from tabletop.terminal_text import capped, one_line
-
-
-class ExitCode(IntEnum):
-    """Exit status of every command (DESIGN.md § Command line)."""
-
-    OK = 0
-    INVALID = 1
-    USAGE = 2
-
-
-class UserError(click.ClickException):
-    """One clear line for the user, exit 1."""
-
-    exit_code = ExitCode.INVALID
-
-    def show(self, file: object = None) -> None:
-        # One line whatever the message quotes (a file name, a team): cleaned and capped.
-        click.echo(capped(one_line(f"tabletop: {self.format_message()}")), err=True)
 
 
 class LazyCommand(NamedTuple):

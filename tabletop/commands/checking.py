@@ -9,31 +9,13 @@ from __future__ import annotations
 
 import click
 
+from tabletop.commands.errors import Invalid, UserError
 from tabletop.commands.loading import check_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.problems import InputError
 from tabletop.terminal_text import echo
 
-
-class Failed(click.ClickException):
-    """One line for the user, exit 1 (like `tabletop.cli.UserError`, without importing cli)."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        echo(f"tabletop: {self.format_message()}", err=True)
-
-
-class Invalid(click.ClickException):
-    """Exit 1 after the command has already printed why (e.g. validate's problems)."""
-
-    exit_code = 1
-
-    def __init__(self) -> None:
-        super().__init__("")
-
-    def show(self, file: object = None) -> None:
-        """Nothing more to say: the problems are printed."""
+Failed = UserError
 
 
 def _check_one(name: str) -> bool:

@@ -35,7 +35,7 @@ from tabletop.terminal_text import echo, json_text, one_line
 
 
 def _fail(message: str) -> click.ClickException:
-    from tabletop.cli import UserError  # late: cli imports this module
+    from tabletop.commands.errors import UserError
 
     return UserError(message)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.engine.spof import SpofReport, scenario_spof
 from tabletop.importers import IMPORTERS, ImportedGraph, scenario_text
@@ -24,13 +25,7 @@ from tabletop.terminal_text import echo
 TEXT_TOP = 10
 
 
-class _Failed(click.ClickException):
-    """One line for the user, exit 1 (like `tabletop.cli.UserError`, without importing cli)."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        echo(f"tabletop: {self.format_message()}", err=True)
+_Failed = UserError
 
 
 def _check_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

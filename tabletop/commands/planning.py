@@ -11,7 +11,7 @@ from tabletop.terminal_text import echo, json_text
 
 
 def _user_error(message: str) -> click.ClickException:
-    from tabletop.cli import UserError
+    from tabletop.commands.errors import UserError
 
     return UserError(message)
 

@@ -40,7 +40,7 @@ _DB_OPTION = click.option(
 
 
 def _fail(message: str) -> click.ClickException:
-    from tabletop.cli import UserError  # late: cli imports this module
+    from tabletop.commands.errors import UserError
 
     return UserError(message)
 

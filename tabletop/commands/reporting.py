@@ -44,8 +44,7 @@ _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html
 
 
 def _user_error(message: str) -> click.ClickException:
-    # Imported here: tabletop.cli imports this module at start-up.
-    from tabletop.cli import UserError
+    from tabletop.commands.errors import UserError
 
     return UserError(message)
 

@@ -35,7 +35,7 @@ def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
     SCENARIO is a file or the id of a built-in scenario. Warns when the reference scores
     below 90 or doing nothing above 15: the scenario is then not winnable or not fair.
     """
-    from tabletop.cli import UserError
+    from tabletop.commands.errors import UserError
 
     try:
         path = resolve_scenario(scenario)

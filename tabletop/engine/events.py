@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tabletop.scenario.decisions import Decision as Decision  # the engine API takes it
+
 EventKind = Literal[
     "start",  # scenario id, sha256, team, mode
     "inject",  # an inject fired: inject, title, message, effects, changes
@@ -39,17 +41,6 @@ class Event:
         """Inverse of `to_json`."""
         data = {k: v for k, v in obj.items() if k not in ("seq", "t", "kind")}
         return cls(int(obj["seq"]), float(obj["t"]), obj["kind"], data)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A decision as a client submits it (and as a decision log lists it)."""
-
-    at: float
-    action: str
-    by: str | None = None
-    note: str | None = None
-    message: str | None = None
 
 
 @dataclass(frozen=True)

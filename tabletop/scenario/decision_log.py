@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tabletop.engine.events import Decision
 from tabletop.gc_pause import paused_gc
+from tabletop.scenario.decisions import Decision
 from tabletop.scenario.errors import Contexts, did_you_mean, from_validation_error
 from tabletop.scenario.models import Minutes, Scenario
 from tabletop.scenario.problems import InputError, Problem
