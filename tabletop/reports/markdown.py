@@ -13,10 +13,12 @@ from tabletop.reports.model import (
     GraphEdge,
     GraphNode,
     Report,
+    fmt_date,
     fmt_minutes,
     fmt_number,
     fmt_percent,
     fmt_points,
+    fmt_signed,
     played_text,
 )
 from tabletop.terminal_text import one_line
@@ -116,11 +118,14 @@ def render_markdown(report: Report) -> str:
     """The whole report as Markdown."""
     s = report.summary
     sc = s.scenario
-    out: list[str] = [f"# After-action report: {md_text(sc.title)}", ""]
+    out: list[str] = [
+        f"# After-action report and improvement plan: {md_text(sc.title)}",
+        "",
+    ]
     facts = [
         ("Scenario", f"{md_text(sc.title)} (`{sc.id}`, {md_text(sc.kind)})"),
         ("Team", md_cell(s.team)),
-        ("Date", md_text(s.date) or "not recorded"),
+        ("Date", md_text(fmt_date(s.date))),
         ("Mode", md_cell(s.mode)),
         (
             "Duration",
@@ -131,21 +136,78 @@ def render_markdown(report: Report) -> str:
     if s.session_id is not None:
         facts.append(("Session", f"#{s.session_id}"))
     out += [f"- **{k}:** {v}" for k, v in facts]
-    out += ["", "## Summary", "", md_text(sc.summary, line_start=True), ""]
+    out += ["", "## 1. Executive summary", "", md_text(sc.summary, line_start=True), ""]
+    out += [md_text(p, line_start=True) + "  " for p in report.executive_summary]
+    out.append("")
     out += _table(["Figure", "Value"], [[f.label, md_text(f.text)] for f in s.headline])
-    out += ["", "## Strengths", ""]
-    out += [f"- {md_text(p.text)}" for p in report.strengths] or ["- None recorded."]
-    out += ["", "## Areas for improvement", ""]
+    out += ["", "## 2. Objectives", ""]
+    out.append(
+        "P: performed without challenges · S: with some challenges · M: with major challenges"
+        " · U: unable to be performed."
+    )
+    out.append("")
+    out += _table(
+        ["Objective", "Capability", "Rating", "Evidence"],
+        [
+            [
+                md_cell(o.title),
+                md_cell(o.capability),
+                f"**{o.rating}**"
+                + (f" (evaluator; derived {o.derived})" if o.override_reason is not None else ""),
+                md_cell(o.evidence)
+                + (f" Evaluator: {md_text(o.override_reason)}" if o.override_reason else ""),
+            ]
+            for o in report.objectives
+        ],
+    )
+    out += ["", "## 3. Strengths and areas for improvement", "", "### Strengths", ""]
     out += [
-        f"- {md_text(p.text)} _({fmt_points(p.points)} points, {p.component})_"
-        + (f"  \n  > {md_text(p.quote)}" if p.quote else "")
-        for p in report.improvements
-    ] or ["- None: every point was earned."]
-    out += ["", "## Recommended actions", ""]
+        f"- {md_text(p.text)}" + (f" — {md_text(', '.join(p.who))}" if p.who else "")
+        for p in report.strengths
+    ] or ["- None recorded."]
+    out += ["", "### Areas for improvement, costliest first", ""]
     out += [
-        f"{k}. **{md_text(r.text)}** {md_text(r.why)}"
+        f"{k}. **{md_text(r.text)}** _({fmt_signed(r.points)} points"
+        + (
+            f", {fmt_number(r.customer_minutes_saved)} customer-minutes"
+            if r.customer_minutes_saved
+            else ""
+        )
+        + f")_ {md_text(r.why)}"
+        + (f" Acted: {md_text(', '.join(r.who))}." if r.who else "")
         for k, r in enumerate(report.recommendations, 1)
-    ] or ["None."]
+    ] or ["None: every point was earned."]
+    quotes = [p for p in report.improvements if p.quote]
+    if quotes:
+        out += ["", "Evidence from the team's messages:", ""]
+        out += [f"- {md_text(p.text)}  \n  > {md_text(p.quote)}" for p in quotes]
+    out += ["", "## 4. Improvement plan", ""]
+    out += (
+        _table(
+            ["#", "Corrective action", "Capability", "Element", "Owner", "Start", "Due", "Status"],
+            [
+                [
+                    str(p.item_id if p.item_id is not None else k),
+                    md_cell(p.corrective_action),
+                    md_cell(p.capability),
+                    p.element,
+                    md_cell(p.owner or "to assign"),
+                    fmt_date(p.start) if p.start else "—",
+                    fmt_date(p.due) if p.due else "—",
+                    p.status + (f" (#{p.retested_by})" if p.retested_by is not None else ""),
+                ]
+                for k, p in enumerate(report.improvement_plan, 1)
+            ],
+        )
+        if report.improvement_plan
+        else ["Nothing to improve: every point was earned."]
+    )
+    if report.retested:
+        out += ["", "Earlier items this drill re-tested:", ""]
+        out += [
+            f"- #{i.id} (from session #{i.session}): {md_text(i.issue)} — {i.status}"
+            for i in report.retested
+        ]
     out += ["", "## Score breakdown", ""]
     rows = [
         [
@@ -212,7 +274,7 @@ def render_markdown(report: Report) -> str:
                 for c in report.counterfactuals
             ],
         )
-    out += ["", "## Decisions", ""]
+    out += ["", "## Appendix: decisions", ""]
     out += (
         _table(
             ["#", "At", "Action", "Phase", "Outcome", "By", "Note", "Message"],
@@ -245,6 +307,18 @@ def render_markdown(report: Report) -> str:
         f"- {fmt_minutes(n.t)} {md_text(n.text)}" + (f" — {md_text(n.by)}" if n.by else "")
         for n in report.notes
     ] or ["- None."]
+    out += ["", "## 5. Participants", ""]
+    out += (
+        _table(
+            ["Name or seat", "Role", "Decisions", "Notes", "Phases acted in"],
+            [
+                [md_cell(p.name), p.role, str(p.decisions), str(p.notes), ", ".join(p.phases)]
+                for p in report.participants
+            ],
+        )
+        if report.participants
+        else ["The journal names nobody (decisions carry no `by`)."]
+    )
     out += ["", "## Dependency graph", "", "Status when the drill ended.", "", "```mermaid"]
     out += mermaid_graph(report.graph_nodes, report.graph_edges)
     out += [

@@ -81,7 +81,9 @@ def test_report_from_a_journal_in_three_formats(tmp_path: Path, kit) -> None:
     assert [d["action"] for d in doc["decisions"]] == ["assess", "start-gen"]
     md = tmp_path / "r.md"
     r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(md))
-    assert r.returncode == 0 and md.read_text().startswith("# After-action report: Mini outage")
+    assert r.returncode == 0 and md.read_text().startswith(
+        "# After-action report and improvement plan: Mini outage"
+    )
 
 
 def test_report_from_a_journal_of_a_builtin_scenario(tmp_path: Path) -> None:
@@ -104,7 +106,7 @@ def test_report_from_a_journal_of_a_builtin_scenario(tmp_path: Path) -> None:
     journal = write_journal(session, tmp_path / "j.jsonl")
     r = tabletop("report", str(journal), "--format", "md")
     assert r.returncode == 0, r.stderr
-    assert "## Recommended actions" in r.stdout and "```mermaid" in r.stdout
+    assert "### Areas for improvement, costliest first" in r.stdout and "```mermaid" in r.stdout
     # --scenario takes a built-in id as well as a file, like every other command.
     by_id = tabletop("report", str(journal), "--scenario", "dc-power-loss", "--format", "md")
     assert by_id.returncode == 0, by_id.stderr

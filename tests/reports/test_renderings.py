@@ -174,18 +174,21 @@ def _sections(md: str) -> list[str]:
 def test_markdown_structure(drill) -> None:
     md = render(build_report(*drill, date="2026-11-27"), "md")
     assert _sections(md) == [
-        "# After-action report: Mini outage",
-        "## Summary",
-        "## Strengths",
-        "## Areas for improvement",
-        "## Recommended actions",
+        "# After-action report and improvement plan: Mini outage",
+        "## 1. Executive summary",
+        "## 2. Objectives",
+        "## 3. Strengths and areas for improvement",
+        "### Strengths",
+        "### Areas for improvement, costliest first",
+        "## 4. Improvement plan",
         "## Score breakdown",
         "## Timeline: team and recommended",
         "## Impact over time",
         "### What earlier action would have saved",
-        "## Decisions",
+        "## Appendix: decisions",
         "## Injects",
         "## Observer notes",
+        "## 5. Participants",
         "## Dependency graph",
     ]
     assert "- **Team:** Blue team" in md
@@ -207,7 +210,7 @@ def test_markdown_tables_keep_their_shape_with_hostile_text(hostile_report) -> N
             continue
         # Unescaped pipes are cell separators: each row of a table has the header's count.
         cells = re.split(r"(?<!\\)\|", line)
-        assert len(cells) - 2 in (2, 3, 5, 7, 8), line
+        assert len(cells) - 2 in (2, 3, 4, 5, 7, 8), line
     assert "<script>" not in md and "<img" not in md
     assert not re.search(r"(?<!\\)\]\(", md), "a live Markdown link"
     assert "\\[click\\](javascript:alert(1))" in md
