@@ -14,7 +14,7 @@ import pytest
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.loader import parse_scenario
 from tabletop.scenario.problems import InputError
-from tabletop.scenario.validate import scenario_warnings
+from tabletop.scenario.validate import find_cycles, scenario_warnings
 
 
 def _messages(text: str) -> list[str]:
@@ -141,3 +141,14 @@ def test_a_long_requires_chain_gives_its_earliest_time() -> None:
         (("playbook", 0, "by"), "warning: 'by' 2999 cannot be met: the quickest of this "
          "step's actions (a2999) is done at minute 3000 at the earliest"),
     ]  # fmt: skip
+
+
+def test_find_cycles_gives_the_shortest_cycle_through_the_first_vertex() -> None:
+    # a → c → b → a: the cycle is found by following edges, not by listing the component.
+    assert find_cycles({"a": ["c"], "b": ["a"], "c": ["b"]}) == [["a", "c", "b"]]
+    # a ⇄ b and b ⇄ c are one component; the cycle through a is a → b → a. An edge to a
+    # vertex outside the component (x) is passed over, not followed.
+    assert find_cycles({"a": ["x", "b"], "b": ["c", "a"], "c": ["b"], "x": []}) == [["a", "b"]]
+    # Longer: a → b → c → d → a with a shortcut b → d: a → b → d → a.
+    graph = {"a": ["b"], "b": ["c", "d"], "c": ["d"], "d": ["a"]}
+    assert find_cycles(graph) == [["a", "b", "d"]]

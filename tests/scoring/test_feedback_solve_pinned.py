@@ -82,6 +82,11 @@ def test_feedback_on_a_record_not_in_the_session_uses_the_times(mini: Scenario) 
     assert fb.avoid is not None and fb.avoid.already_penalised
     alone = decision_feedback(mini, Session(mini), replace(copy, t=0, done_at=5))
     assert alone.avoid is not None and not alone.avoid.already_penalised
+    # A decision taken later than the copy is not before it.
+    later = Session(mini)
+    _take(later, 20, "reboot-everything", by="alice")
+    fb = decision_feedback(mini, later, copy)
+    assert fb.avoid is not None and not fb.avoid.already_penalised
 
 
 def _solve_scenario(outcome: float, disclosure: float, reference: list[dict[str, Any]]) -> Scenario:
@@ -125,3 +130,15 @@ def test_solve_reports_a_refused_reference_decision() -> None:
     assert result.warnings == [
         f"reference decision gated at {wording.t(0)} was refused: first needs done: post"
     ]
+    assert result.to_json() == {
+        "scenario": "t",
+        "derived": False,
+        "decisions": [{"at": 0, "action": "gated"}, {"at": 0, "action": "post"}],
+        "reference": result.reference.to_json(),
+        "baseline": result.baseline.to_json(),
+        "refused": [{"t": 0, "action": "gated", "reason": "first needs done: post"}],
+        "warnings": result.warnings,
+    }
+    with_message = solve(_solve_scenario(15, 0, [{"at": 0, "action": "post", "message": "hi"}]))
+    assert with_message.to_json()["decisions"] == [{"at": 0, "action": "post", "message": "hi"}]
+    assert with_message.to_json()["refused"] == []

@@ -286,6 +286,13 @@ def test_solve_text_lists_the_reference_and_both_scores() -> None:
         "",
         "OK: the reference scores >= 90 and doing nothing <= 15.",
     ]
+    # The doing-nothing score is shown without its findings.
+    busy = replace(result, baseline=_score())
+    assert render_solve_text(busy).splitlines()[-len(_rendered_head()) - 2 :] == [
+        *_rendered_head(),
+        "",
+        "OK: the reference scores >= 90 and doing nothing <= 15.",
+    ]
     warned = replace(result, derived=False, reference=bare, warnings=["w1", "w2"])
     lines = render_solve_text(warned).splitlines()
     assert lines[0] == "Reference decisions for s (from the scenario):"
