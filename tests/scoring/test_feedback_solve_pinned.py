@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from tabletop.engine.events import DecisionRecord
 from tabletop.engine.session import Session
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
@@ -121,6 +123,15 @@ def test_solve_at_exactly_90_and_15_is_fine() -> None:
     result = solve(sc)
     assert (result.reference.total, result.baseline.total) == (90, 15)
     assert result.warnings == []
+    # Judged as printed, to two decimals: 89.9951 shows as 90.00 and 15.0049 as 15.00.
+    shown = solve(
+        _solve_scenario(15.0049, 10.0049, [{"at": 0, "action": "post", "message": "v2.4.1"}])
+    )
+    assert (shown.reference.total, shown.baseline.total) == (
+        pytest.approx(89.9951),
+        pytest.approx(15.0049),
+    )
+    assert shown.warnings == []
 
 
 def test_solve_reports_a_refused_reference_decision() -> None:

@@ -161,13 +161,11 @@ def test_from_json_reads_back_every_field() -> None:
 
 
 def test_from_json_of_an_older_document_uses_the_defaults() -> None:
-    old = {
-        k: v
-        for k, v in EXPECTED.items()
-        if k not in ("weights", "penalty_breakdown", "unclipped_total", "ended_at", "scored_to")
-    }
-    old = {**old, "findings": [], "counterfactuals": [], "timeline": []}
+    newer = ("weights", "penalty_breakdown", "unclipped_total", "ended_at", "scored_to")
+    lists = ("findings", "counterfactuals", "timeline")
+    old = {k: v for k, v in EXPECTED.items() if k not in newer + lists}
     back = Score.from_json(old)
+    assert (back.findings, back.counterfactuals, back.timeline) == ([], [], [])
     assert back.weights == {}
     assert (back.avoid_penalties, back.disclosure_penalties, back.critical_penalties) == (0, 0, 0)
     assert (back.unclipped_total, back.ended_at, back.scored_to) == (None, None, None)
