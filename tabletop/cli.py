@@ -52,10 +52,20 @@ COMMANDS: dict[str, LazyCommand] = {
         "history_command",
         "List stored drills (oldest first), or their trends with --trend.",
     ),
+    "host": LazyCommand(
+        "tabletop.commands.room",
+        "host_command",
+        "Host a drill room: one drill of SCENARIO that several seats join with a code.",
+    ),
     "import": LazyCommand(
         "tabletop.commands.importing",
         "import_command",
         "Write a scenario from the dependency graph in FILES of KIND.",
+    ),
+    "join": LazyCommand(
+        "tabletop.commands.room",
+        "join_command",
+        "Join a drill room as a seat: tabletop join ws://HOST:PORT/hub --code CODE.",
     ),
     "list": LazyCommand(
         "tabletop.commands.authoring",

@@ -1,0 +1,309 @@
+"""`tabletop host` and `tabletop join`: the drill room, several seats on one drill."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.commands.play import _DB_OPTION, _db_path, _default_journal_dir, _fail
+from tabletop.terminal_text import echo
+
+
+def codes_sidecar(journal: Path) -> Path:
+    """Where a hub keeps its join codes beside its journal, so that `--resume` reuses them."""
+    return journal.with_name(journal.name + ".codes.json")
+
+
+def write_codes(path: Path, codes: dict[str, str]) -> None:
+    """Write the codes as JSON, readable by the owner only (they are the room's keys)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(codes, fh, indent=2)
+        fh.write("\n")
+
+
+def read_codes(path: Path) -> dict[str, str] | None:
+    """The codes of a file written by `write_codes`, or None when absent or not codes."""
+    from tabletop.hub.protocol import valid_codes
+
+    try:
+        return valid_codes(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _ssl_context(certfile: Path | None, keyfile: Path | None) -> Any:
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None:
+        raise _fail("--keyfile needs --certfile")
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(str(certfile), str(keyfile) if keyfile else None)
+    except (OSError, ssl.SSLError) as exc:
+        raise _fail(f"{certfile}: cannot use certificate: {exc}") from None
+    return context
+
+
+def _new_session(
+    scenario_arg: str, team: str, mode: str, journal: Path | None
+) -> tuple[Any, Any, Any]:
+    from tabletop.engine.journal import JournalWriter, create_journal
+    from tabletop.engine.session import Session
+    from tabletop.scenario.catalog import resolve_scenario
+    from tabletop.scenario.source import scenario_source
+
+    try:
+        path = resolve_scenario(scenario_arg)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    loaded = load_scenario(path)
+    if journal is not None and journal.exists() and journal.stat().st_size > 0:
+        raise _fail(
+            f"{journal}: journal exists; continue it with: tabletop host --resume {journal}"
+        )
+    try:
+        writer = (
+            create_journal(_default_journal_dir(), loaded.scenario.id)
+            if journal is None
+            else JournalWriter(journal)
+        )
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
+    session = Session(
+        loaded.scenario,
+        sha256=loaded.sha256,
+        team=team or "team",
+        mode=mode,
+        sink=writer,
+        source=scenario_source(scenario_arg, loaded.path),
+    )
+    return loaded, session, writer
+
+
+def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any, Any]:
+    from tabletop.engine.journal import JournalWriter, read_journal, replay
+    from tabletop.scenario.catalog import resolve_scenario
+    from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
+
+    if not journal.is_file():
+        raise _fail(f"{journal}: no such journal file")
+    record = read_journal(journal)
+    try:
+        path = (
+            resolve_scenario(scenario_arg)
+            if scenario_arg
+            else find_journal_scenario(record.start.data, journal, "SCENARIO")
+        )
+    except (FileNotFoundError, ScenarioNotFound) as exc:
+        raise _fail(str(exc)) from None
+    loaded = load_scenario(path)
+    session = replay(loaded.scenario, record.events, sha256=loaded.sha256, journal=journal)
+    writer = JournalWriter(journal, truncate_to=record.valid_bytes)
+    # Work that came due at the last instant but that the crash cut off.
+    for event in session.feed[len(record.events) :]:
+        writer(event)
+    for warning in record.warnings:
+        echo(f"warning: {warning}", err=True)
+    return loaded, session, writer
+
+
+@click.command("host")
+@no_cache_option
+@click.argument("scenario_arg", metavar="SCENARIO", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8700, show_default=True, help="TCP port."
+)
+@click.option("--team", default="", help="Team name.")
+@click.option(
+    "--mode", type=click.Choice(["training", "exam"]), default="training", show_default=True
+)
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Journal file (default: a new file in the user data directory).",
+)
+@click.option(
+    "--codes",
+    "codes_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the join codes to this file as JSON {role: code}.",
+)
+@click.option(
+    "--resume",
+    "resume_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reopen the drill of this journal (after a crash), with the same codes.",
+)
+@click.option(
+    "--pace",
+    type=click.FloatRange(min=0.01),
+    default=5.0,
+    show_default=True,
+    help="Real seconds per exercise minute (the facilitator changes it live).",
+)
+@click.option(
+    "--max-seats", type=click.IntRange(1, 256), default=32, show_default=True, help="Seats at once."
+)
+@click.option(
+    "--max-browsers",
+    type=click.IntRange(0, 64),
+    default=8,
+    show_default=True,
+    help="Browser seats at once (each runs a process of ~85 MB); 0: no browser seats.",
+)
+@click.option("--certfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name seats reach this hub by (with --host 0.0.0.0, say).",
+)
+@_DB_OPTION
+def host_command(
+    scenario_arg: str | None,
+    host: str,
+    port: int,
+    team: str,
+    mode: str,
+    journal: Path | None,
+    codes_path: Path | None,
+    resume_path: Path | None,
+    pace: float,
+    max_seats: int,
+    max_browsers: int,
+    certfile: Path | None,
+    keyfile: Path | None,
+    allow_hosts: tuple[str, ...],
+    db: Path | None,
+) -> None:
+    """Host a drill room: one drill of SCENARIO that several seats join with a code.
+
+    Prints one join code per role (facilitator, commander, comms, responder, observer).
+    Seats join with `tabletop join ws://HOST:PORT/hub --code CODE`, or in a browser at
+    http://HOST:PORT/. Listens on 127.0.0.1 unless --host says otherwise.
+    """
+    import asyncio
+
+    from tabletop.hub.protocol import ROLES, new_codes
+    from tabletop.hub.server import Hub, build_app, run_hub
+    from tabletop.web_guard import allowed_hosts
+
+    ssl_context = _ssl_context(certfile, keyfile)
+    if resume_path is not None:
+        loaded, session, writer = _resumed_session(resume_path, scenario_arg)
+        codes = read_codes(codes_sidecar(resume_path)) or (
+            read_codes(codes_path) if codes_path else None
+        )
+    else:
+        if scenario_arg is None:
+            raise click.UsageError("give a SCENARIO (a built-in id or a file), or --resume JOURNAL")
+        loaded, session, writer = _new_session(scenario_arg, team, mode, journal)
+        codes = None
+    if codes is None:
+        codes = new_codes()
+    try:
+        write_codes(codes_sidecar(writer.path), codes)
+        if codes_path is not None:
+            write_codes(codes_path, codes)
+    except OSError as exc:
+        raise _fail(f"cannot write the codes: {exc.strerror or exc}") from None
+
+    def log(line: str) -> None:
+        echo(line)
+        sys.stdout.flush()
+
+    hub = Hub(
+        session,
+        loaded,
+        writer,
+        codes,
+        max_seats=max_seats,
+        pace=pace,
+        db_path=_db_path(db),
+        log=log,
+    )
+    scheme = "wss" if ssl_context else "ws"
+    hosts = allowed_hosts(host, port, allow_hosts)
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    hub_url = f"{scheme}://{shown}:{port}/hub"
+    browser = None
+    if max_browsers > 0:
+        try:
+            from tabletop.hub.browser import BrowserSeats
+        except ImportError:
+            browser = None
+        else:
+            browser = BrowserSeats(
+                f"{scheme}://127.0.0.1:{port}/hub"
+                if _is_loopback(host) or host in ("0.0.0.0", "::")
+                else hub_url,
+                max_clients=max_browsers,
+                insecure=ssl_context is not None,
+            )
+    app = build_app(hub, policy_hosts=hosts, extra_routes=browser)
+    title = loaded.scenario.title
+    log(f"drill room: {loaded.scenario.id} ({title})")
+    log(f"journal: {writer.path}")
+    log("join codes:")
+    for role in ROLES:
+        log(f"  {role:<12} {codes[role]}")
+    if codes_path is not None:
+        log(f"codes written to {codes_path}")
+    log(f"terminal seat: tabletop join {hub_url} --code CODE --name NAME")
+    if browser is not None:
+        log(f"browser seat:  {'https' if ssl_context else 'http'}://{shown}:{port}/")
+    if not _is_loopback(host):
+        echo(
+            f"warning: listening on {host}: anyone who can reach this address and has a code "
+            "joins; the codes are the only protection"
+            + ("" if ssl_context else " (and without --certfile they travel in clear)"),
+            err=True,
+        )
+    try:
+        asyncio.run(
+            run_hub(
+                hub,
+                app,
+                host=host,
+                port=port,
+                ssl_context=ssl_context,
+                ready=lambda: log(f"listening on {hub_url}"),
+            )
+        )
+    except OSError as exc:
+        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    hint = "" if session.ended else f"  (continue with: tabletop host --resume {writer.path})"
+    log(f"journal: {writer.path}{hint}")
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the CLI group."""
+    group.add_command(host_command)
