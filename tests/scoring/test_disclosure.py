@@ -30,6 +30,7 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Link-local fe80::1%eth0 misbehaved", [("ip", "fe80::1%eth0")]),
     ("Router [2001:db8:0:1::5] rebooted", [("ip", "2001:db8:0:1::5")]),
     ("Attack came from 2001:db8::1.", [("ip", "2001:db8::1")]),  # the full stop is prose
+    ("Host 2001:db8::1: down", [("ip", "2001:db8::1")]),  # so is a colon after it
     ("Blocked 2001:db8::/32 today", [("ip", "2001:db8::")]),
     (
         "Zone fe80::1%ethX and FFFF::ABCD and ffff::abcd",

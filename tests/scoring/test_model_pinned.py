@@ -253,6 +253,8 @@ def test_score_text_leaves_out_what_is_not_there() -> None:
         "  outcome     0.00 x   0 =   0.00",
         "Impact: 10 customer-minutes (doing nothing 20, reference 0)",
     ]
+    # Every score now says what it was scored to; only an early end adds a line.
+    assert render_score_text(replace(bare, scored_to=240)) == render_score_text(bare)
     no_critical = replace(bare, penalties=5.0, avoid_penalties=5.0, ended_at=1.0)
     assert render_score_text(no_critical).splitlines()[5] == (
         "  penalties" + " " * 17 + " -5.00   (avoid 5, disclosure 0)"
