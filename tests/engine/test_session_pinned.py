@@ -96,3 +96,32 @@ def test_an_action_taken_at_the_last_minute_is_started_not_done() -> None:
     assert s.started == {"slow": 95.0}
     assert s.done == {}
     assert s.decisions[0].accepted
+
+
+def test_the_latch_is_journalled_only_when_a_dependency_took_the_node_down() -> None:
+    sc = make_scenario(
+        nodes=[
+            {"id": "power"},
+            {"id": "db", "recovers": "manual", "depends_on": ["power"], "users": 10},
+        ],
+        actions=[{"id": "restart", "minutes": 3, "effects": [{"node": "db", "status": "up"}]}],
+        injects=[
+            {"id": "cut", "at": 5, "effects": [{"node": "power", "status": "down"}]},
+            {"id": "back", "at": 10, "effects": [{"node": "power", "status": "up"}]},
+            {"id": "db-down", "at": 20, "effects": [{"node": "db", "status": "down"}]},
+        ],
+    )
+    s = simulate(sc, [Decision(12, "restart")])
+    changes = [
+        (e.t, e.kind, e.data["changes"], e.data.get("latched"))
+        for e in s.feed
+        if "changes" in e.data
+    ]
+    assert changes == [
+        (5, "inject", [["power", "up", "down"], ["db", "up", "down"]], ["db"]),  # latched
+        (10, "inject", [["power", "down", "up"]], None),  # db stays down: restart needed
+        (15, "action-done", [["db", "down", "up"]], None),
+        (20, "inject", [["db", "up", "down"]], None),  # set down by hand: no latch to tell
+    ]
+    # db down 5-15 and 20-100, 10 users: 100 + 800.
+    assert s.customer_minutes == 900
