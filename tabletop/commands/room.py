@@ -304,6 +304,30 @@ def host_command(
     log(f"journal: {writer.path}{hint}")
 
 
+@click.command("join")
+@click.argument("url", metavar="URL")
+@click.option("--code", default=None, help="Your join code (asked for when omitted).")
+@click.option("--name", default="", help="Your name, as the report lists you.")
+@click.option(
+    "--wall",
+    is_flag=True,
+    help="A projector display: map, feed and impact, large (for an observer's seat).",
+)
+def join_command(url: str, code: str | None, name: str, wall: bool) -> None:
+    """Join a drill room as a seat: tabletop join ws://HOST:PORT/hub --code CODE.
+
+    URL is what `tabletop host` printed (ws://, or wss:// for a hub with a certificate).
+    The seat shows your role and what it may do, and reconnects by itself when the hub
+    goes away.
+    """
+    if not url.startswith(("ws://", "wss://")):
+        raise click.UsageError(f"URL must start with ws:// or wss://, got {url!r}")
+    from tabletop.tui.seat.app import run_seat
+
+    run_seat(url, code, name.strip(), wall=wall)
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
     group.add_command(host_command)
+    group.add_command(join_command)

@@ -1,0 +1,212 @@
+"""A seat of the drill room, without any UI: the connection to the hub (hello, reconnect with
+`last_seq`) and the room as this seat knows it (events, clock, proposals, who is in).
+
+The terminal seat, the browser seat (the same Textual app) and the benchmark build on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+#: Seconds between reconnection attempts: doubling from the first to the last.
+RECONNECT_FIRST = 0.2
+RECONNECT_LAST = 3.0
+#: Largest frame a seat reads (the hub's frames stay far below; a welcome may be long).
+MAX_INCOMING = 8 * 1024 * 1024
+
+
+@dataclass
+class RoomState:
+    """What one seat knows of the room, built from the hub's frames only."""
+
+    seat: int = 0
+    role: str = ""
+    name: str = ""
+    scenario: dict[str, Any] = field(default_factory=dict)
+    team: str = ""
+    mode: str = ""
+    duration: float = 0.0
+    events: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    node_labels: dict[str, str] = field(default_factory=dict)
+    nodes: dict[str, str] = field(default_factory=dict)
+    injects: list[dict[str, Any]] = field(default_factory=list)
+    affected: float = 0.0
+    clock: dict[str, Any] = field(default_factory=dict)
+    clock_at: float = field(default_factory=time.monotonic)
+    room: list[dict[str, Any]] = field(default_factory=list)
+    proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    running: dict[str, float] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    score: dict[str, Any] | None = None
+    #: The last refusal or error the hub sent this seat.
+    notice: str = ""
+    connected: bool = False
+    #: Sequence numbers that arrived out of order or twice (should stay empty).
+    disorder: list[int] = field(default_factory=list)
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the last event received (0 before any)."""
+        return int(self.events[-1]["seq"]) if self.events else 0
+
+    @property
+    def ended(self) -> bool:
+        """Whether the drill has ended."""
+        return bool(self.clock.get("ended")) or any(e["kind"] == "end" for e in self.events)
+
+    def now(self) -> float:
+        """The exercise minute now, counted on locally between the hub's clock frames."""
+        t = float(self.clock.get("now", 0.0))
+        if self.clock.get("running"):
+            t += (time.monotonic() - self.clock_at) / float(self.clock.get("pace") or 5.0)
+        return min(t, self.duration) if self.duration else t
+
+    def apply(self, frame: dict[str, Any]) -> None:
+        """Take one frame from the hub into the state."""
+        kind = frame.get("type")
+        if kind == "welcome":
+            self._welcome(frame)
+        elif kind == "event":
+            self._event(frame["event"])
+            self._status(frame)
+        elif kind == "clock":
+            self._clock(frame)
+        elif kind == "proposal":
+            self.proposals[str(frame["id"])] = frame
+        elif kind in ("refused", "error"):
+            self.notice = str(frame.get("reason", ""))
+
+    def _welcome(self, frame: dict[str, Any]) -> None:
+        self.seat, self.role, self.name = frame["seat"], frame["role"], frame.get("name", "")
+        self.scenario = frame.get("scenario", {})
+        self.team, self.mode = frame.get("team", ""), frame.get("mode", "")
+        self.duration = float(frame.get("duration", 0.0))
+        self.actions = frame.get("actions", [])
+        self.node_labels = {n["id"]: n["label"] for n in frame.get("nodes_list", [])}
+        self.injects = frame.get("injects", [])
+        self.proposals = {str(p["id"]): p for p in frame.get("proposals", [])}
+        for event in frame.get("events", []):
+            self._event(event)
+        self._status(frame)
+        if "clock" in frame:
+            self._clock({"type": "clock", **frame["clock"]})
+
+    def _event(self, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if seq <= self.last_seq:
+            self.disorder.append(seq)
+            return
+        self.events.append(event)
+        kind = event["kind"]
+        if kind == "decision":
+            self.running[event["action"]] = float(event.get("done_at", event["t"]))
+        elif kind == "action-done":
+            self.running.pop(event["action"], None)
+            self.done.add(event["action"])
+
+    def _status(self, frame: dict[str, Any]) -> None:
+        if "nodes" in frame and isinstance(frame["nodes"], dict):
+            self.nodes = dict(frame["nodes"])
+        if "affected" in frame:
+            self.affected = float(frame["affected"])
+
+    def _clock(self, frame: dict[str, Any]) -> None:
+        self.clock = {k: v for k, v in frame.items() if k != "type"}
+        self.clock_at = time.monotonic()
+        if "room" in frame:
+            self.room = frame["room"]
+        if frame.get("score"):
+            self.score = frame["score"]
+
+
+class SeatClient:
+    """A seat's connection to the hub: joins, keeps the state, reconnects when the hub goes
+    away (sending `last_seq`, so nothing is missed), and sends the seat's frames."""
+
+    def __init__(
+        self,
+        url: str,
+        code: str,
+        name: str = "",
+        *,
+        on_change: Callable[[RoomState], None] | None = None,
+        ssl: Any = None,
+    ) -> None:
+        self.url, self.code, self.name = url, code, name
+        self.state = RoomState()
+        self.on_change = on_change
+        self.ssl = ssl
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        #: Why the hub closed the door for good (a wrong code, a full room): no more retries.
+        self.fatal: str | None = None
+        self.welcomed = asyncio.Event()
+
+    async def run(self) -> None:
+        """Stay connected until cancelled or refused for good; reconnect with backoff."""
+        delay = RECONNECT_FIRST
+        async with aiohttp.ClientSession() as http:
+            while self.fatal is None:
+                try:
+                    await self._session(http)
+                    delay = RECONNECT_FIRST
+                except (aiohttp.ClientError, OSError, TimeoutError):
+                    pass
+                self._set_connected(False)
+                if self.fatal is not None:
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_LAST)
+
+    async def _session(self, http: aiohttp.ClientSession) -> None:
+        async with http.ws_connect(
+            self.url, max_msg_size=MAX_INCOMING, heartbeat=20, ssl=self.ssl
+        ) as ws:
+            hello: dict[str, Any] = {"type": "hello", "code": self.code}
+            if self.name:
+                hello["name"] = self.name
+            if self.state.last_seq:
+                hello["last_seq"] = self.state.last_seq
+            await ws.send_str(json.dumps(hello))
+            self._ws = ws
+            try:
+                async for msg in ws:
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        break
+                    frame = json.loads(msg.data)
+                    if frame.get("type") == "error" and not self.state.connected:
+                        self.fatal = str(frame.get("reason"))
+                    if frame.get("type") == "welcome":
+                        self.state.connected = True
+                        self.welcomed.set()
+                    self.state.apply(frame)
+                    self._changed()
+            finally:
+                self._ws = None
+
+    def _set_connected(self, connected: bool) -> None:
+        if self.state.connected != connected:
+            self.state.connected = connected
+            self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.state)
+
+    async def send(self, frame: dict[str, Any]) -> bool:
+        """Send one frame; False when not connected (the seat says so)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            return False
+        try:
+            await ws.send_str(json.dumps(frame))
+        except (ConnectionError, RuntimeError, aiohttp.ClientError):
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The seat UI of the drill room (terminal and browser): one seat of a drill a hub runs."""
