@@ -286,6 +286,14 @@ def report_command(
     metavar="PATH",
     help="Scenario file of the --add journals (default: the file each ran from, if unchanged).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="With --trend: the trend report as md, html (a chart) or json (default: from -o's "
+    "suffix, else a text table).",
+)
+@_output_option
 @_db_option
 def history_command(
     team: str | None,
@@ -295,6 +303,8 @@ def history_command(
     as_json: bool,
     journals: tuple[str, ...],
     scenario_file: str | None,
+    fmt: str | None,
+    output: str | None,
     db: str | None,
 ) -> None:
     """List stored drills (oldest first), or their trends with --trend."""
@@ -304,6 +314,23 @@ def history_command(
     if journals and not (trend or as_json or team or scenario_id or since):
         return  # --add says what it stored, one line each; the table is `tabletop history`
     rows = _rows(path, team, scenario_id, since)
+    if (fmt or output) and not trend:
+        raise click.UsageError("--format and -o go with --trend")
+    if trend and (fmt or output):
+        from tabletop.reports import build_trend
+        from tabletop.store.plan import stored_drills
+
+        try:
+            drills = stored_drills(path, [r.id for r in rows])
+        except StoreError as exc:
+            raise _user_error(str(exc)) from None
+        _write(
+            render(build_trend(drills), _format(fmt, output)),
+            output,
+            inputs=_inputs([], path),
+            what="trend report",
+        )
+        return
     if trend:
         found = trends(rows)
         if as_json:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tabletop.reports.html import render_comparison_html, render_html
+from tabletop.reports.html import render_comparison_html, render_html, render_trend_html
 from tabletop.reports.json_render import render_json
-from tabletop.reports.markdown import render_comparison_markdown, render_markdown
+from tabletop.reports.markdown import (
+    render_comparison_markdown,
+    render_markdown,
+    render_trend_markdown,
+)
 from tabletop.reports.model import (
     REPORT_VERSION,
     Comparison,
@@ -14,15 +18,18 @@ from tabletop.reports.model import (
     build_comparison,
     build_report,
 )
+from tabletop.reports.trend import TrendReport, build_trend
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[str, ...] = ("md", "html", "json")
 
 
-def render(report: Report | Comparison, fmt: str) -> str:
-    """Render a report or a comparison in one of `FORMATS`."""
+def render(report: Report | Comparison | TrendReport, fmt: str) -> str:
+    """Render a report, a comparison or a trend in one of `FORMATS`."""
     if fmt == "json":
         return render_json(report)
+    if isinstance(report, TrendReport):
+        return render_trend_html(report) if fmt == "html" else render_trend_markdown(report)
     if isinstance(report, Comparison):
         return (
             render_comparison_html(report) if fmt == "html" else render_comparison_markdown(report)
@@ -36,7 +43,9 @@ __all__ = [
     "Comparison",
     "Format",
     "Report",
+    "TrendReport",
     "build_comparison",
     "build_report",
+    "build_trend",
     "render",
 ]

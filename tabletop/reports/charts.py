@@ -304,3 +304,107 @@ def lane_labels(titles: list[str], width: int = 36) -> list[list[str]]:
             tail = titles[k][-(width - 1) :]
             wrapped[k] = [lines[0], "…" + tail.lstrip()]
     return wrapped
+
+
+#: Line colours of the score-over-time chart: each at least 4.5:1 against white.
+TEAM_COLOURS: tuple[str, ...] = (
+    "#1f5fbf",
+    "#b3261e",
+    "#217a3c",
+    "#8a5a00",
+    "#6a3fa0",
+    "#00707a",
+    "#a3306b",
+    "#4d5566",
+)
+
+
+@dataclass(frozen=True)
+class ScoreDot:
+    """One drill on the score-over-time chart."""
+
+    x: float
+    y: float
+    penalty_y: float  # where the total would be without penalties (== y when none)
+    penalties: float
+    tag: str  # the scenario's short tag (S1, S2 ...)
+    title: str
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One team's drills, in time order."""
+
+    team: str
+    colour: str
+    path: str
+    dots: list[ScoreDot]
+
+
+@dataclass(frozen=True)
+class ScoreChart:
+    """Score (0-100) over the drills' dates, one line per team."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    lines: list[ScoreLine]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    x_title: str = "Date of the drill (UTC)"
+    y_title: str = "Score (0–100)"
+
+
+def _day_number(when: str) -> float:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return moment.timestamp() / 86400.0
+
+
+def _day_label(day: float) -> str:
+    from datetime import UTC, datetime
+
+    d = datetime.fromtimestamp(day * 86400.0, UTC)
+    return f"{d.day} {d.strftime('%b')} {d.year}"
+
+
+def score_chart(
+    points: list[tuple[str, str, float, float, str, str]], width: int = 760, height: int = 300
+) -> ScoreChart:
+    """`points`: (team, when ISO, total, penalties, scenario tag, title) in any order."""
+    left, right, top = 56.0, width - 44.0, 20.0
+    bottom = height - 46.0
+    days = [_day_number(p[1]) for p in points] or [0.0]
+    lo, hi = min(days), max(days)
+    if hi - lo < 1.0:
+        lo, hi = lo - 1.0, hi + 1.0
+
+    def sx(day: float) -> float:
+        return left + (right - left) * (day - lo) / (hi - lo)
+
+    def sy(v: float) -> float:
+        return bottom - (bottom - top) * max(0.0, min(100.0, v)) / 100.0
+
+    teams: dict[str, list[tuple[float, tuple[str, str, float, float, str, str]]]] = {}
+    for p in points:
+        teams.setdefault(p[0], []).append((_day_number(p[1]), p))
+    lines = []
+    for k, team in enumerate(sorted(teams)):
+        drills = sorted(teams[team], key=lambda dp: dp[0])
+        dots = [ScoreDot(sx(day), sy(p[2]), sy(p[2] + p[3]), p[3], p[4], p[5]) for day, p in drills]
+        path = "".join(f"{'M' if i == 0 else 'L'}{_f(d.x)} {_f(d.y)}" for i, d in enumerate(dots))
+        lines.append(ScoreLine(team, TEAM_COLOURS[k % len(TEAM_COLOURS)], path, dots))
+    count = 5 if width >= 600 else 3
+    x_ticks = [
+        Tick(sx(lo + (hi - lo) * i / count), _day_label(lo + (hi - lo) * i / count))
+        for i in range(count + 1)
+    ]
+    y_ticks = [Tick(sy(v), f"{v}") for v in range(0, 101, 20)]
+    return ScoreChart(width, height, left, right, top, bottom, lines, x_ticks, y_ticks)

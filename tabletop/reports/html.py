@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from tabletop.reports.aar import subject_of
-from tabletop.reports.charts import impact_chart, timeline_chart, timeline_span
+from tabletop.reports.charts import impact_chart, score_chart, timeline_chart, timeline_span
 from tabletop.reports.model import (
     Comparison,
     Point,
@@ -30,6 +30,7 @@ from tabletop.reports.model import (
     fmt_signed,
     played_text,
 )
+from tabletop.reports.trend import TrendReport
 from tabletop.scoring.model import Finding
 from tabletop.terminal_text import clean_block
 
@@ -127,13 +128,68 @@ def _subject_of_point(p: Point) -> str:
     return subject_of(Finding("improvement", p.component, p.points, p.text, p.t, p.step, p.action))  # type: ignore[arg-type]
 
 
+#: Up to this many drills, a comparison draws each drill's timeline chart.
+COMPARE_CHART_LIMIT = 6
+
+
 def render_comparison_html(cmp: Comparison) -> str:
-    """Several drills side by side as one self-contained HTML document."""
+    """Several drills side by side as one self-contained HTML document.
+
+    One row per drill (so 20 or 200 drills fit the width of a phone or a page), matrices by
+    phase and capability, the score over time, and timeline charts for a handful of drills.
+    """
     # One time scale for every drill, so the charts can be read against each other.
     span = max(
         (timeline_span(d.timeline, d.summary.minutes_played) for d in cmp.drills), default=1.0
     )
-    timelines = [
-        timeline_chart(d.timeline, d.summary.minutes_played, span=span) for d in cmp.drills
+    timelines = (
+        [timeline_chart(d.timeline, d.summary.minutes_played, span=span) for d in cmp.drills]
+        if len(cmp.drills) <= COMPARE_CHART_LIMIT
+        else []
+    )
+    tags: dict[str, tuple[str, str]] = {}
+    points = []
+    for d in cmp.drills:
+        sc = d.summary.scenario
+        tag = tags.setdefault(sc.id, (f"S{len(tags) + 1}", sc.title))[0]
+        if d.summary.date:
+            points.append(
+                (
+                    d.summary.team,
+                    d.summary.date,
+                    d.summary.total,
+                    d.penalties,
+                    tag,
+                    f"{d.label}: {fmt_points(d.summary.total)}",
+                )
+            )
+    return _page(
+        "compare.html.j2",
+        c=cmp,
+        timelines=timelines,
+        chart_limit=COMPARE_CHART_LIMIT,
+        score=score_chart(points) if len(points) >= 2 else None,
+        scenario_tags=list(tags.values()),
+    )
+
+
+def render_trend_html(trend: TrendReport) -> str:
+    """The trend (scores over time per team, most-failed phases and objectives) as HTML."""
+    points = [
+        (
+            p.team,
+            p.date,
+            p.total,
+            p.penalties,
+            p.scenario_tag,
+            f"#{p.session_id} {fmt_date(p.date)}, {p.scenario_title}: {fmt_points(p.total)} "
+            f"({p.grade})",
+        )
+        for p in trend.points
     ]
-    return _page("compare.html.j2", c=cmp, timelines=timelines)
+    return _page(
+        "trend.html.j2",
+        t=trend,
+        chart=score_chart(points),
+        tag_of={sid: tag for tag, sid, _ in trend.scenarios},
+    )

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from tabletop.reports.model import Comparison, Report
+from tabletop.reports.trend import TrendReport
 
 
 def _clean(value: Any) -> Any:
@@ -20,13 +21,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def report_document(report: Report | Comparison) -> dict[str, Any]:
+def report_document(report: Report | Comparison | TrendReport) -> dict[str, Any]:
     """The JSON-ready document of a report or a comparison."""
     doc: dict[str, Any] = _clean(report.to_json())
     # `version` and `kind` first so a reader can tell what it holds from the first line.
     return {"version": doc.pop("version"), "kind": doc.pop("kind"), **doc}
 
 
-def render_json(report: Report | Comparison) -> str:
+def render_json(report: Report | Comparison | TrendReport) -> str:
     """The report as indented JSON text (UTF-8, trailing newline)."""
     return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"

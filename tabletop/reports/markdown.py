@@ -21,6 +21,7 @@ from tabletop.reports.model import (
     fmt_signed,
     played_text,
 )
+from tabletop.reports.trend import TrendReport
 from tabletop.terminal_text import one_line
 
 # Characters with a meaning anywhere in a line (CommonMark/GFM inline syntax); `(`, `!` and
@@ -331,37 +332,72 @@ def render_markdown(report: Report) -> str:
 
 
 def render_comparison_markdown(cmp: Comparison) -> str:
-    """Several drills side by side as Markdown."""
-    labels = [md_text(d.label) for d in cmp.drills]
+    """Several drills side by side as Markdown: one row per drill, then by phase."""
     out = [f"# Comparison of {len(cmp.drills)} drills", ""]
+    out.append(
+        "All drills played the same scenario: steps are compared one by one."
+        if cmp.same_scenario
+        else "The drills played different scenarios: they are compared by phase and by "
+        "objective capability."
+    )
+    out.append("")
+    names = [c.title for c in cmp.drills[0].components] if cmp.drills else []
     out += _table(
-        ["", *labels],
+        ["Drill", "Date", "Team", "Scenario", "Score", *names, "Penalties"],
         [
-            ["Scenario", *[md_cell(d.summary.scenario.title) for d in cmp.drills]],
-            ["Team", *[md_cell(d.summary.team) for d in cmp.drills]],
-            ["Date", *[md_cell(d.summary.date) for d in cmp.drills]],
             [
-                "**Total**",
-                *[f"**{fmt_points(d.summary.total)}** ({d.summary.grade})" for d in cmp.drills],
-            ],
+                md_cell(d.label.split(" ")[0]),
+                md_text(fmt_date(d.summary.date)),
+                md_cell(d.summary.team),
+                md_cell(d.summary.scenario.title),
+                f"**{fmt_points(d.summary.total)}** ({d.summary.grade})",
+                *[fmt_percent(c.value) for c in d.components],
+                _minus(d.penalties),
+            ]
+            for d in cmp.drills
         ],
     )
-    out += ["", "## Components", ""]
-    names = [(c.name, c.title) for c in cmp.drills[0].components] if cmp.drills else []
-    rows = []
-    for k, (_, title) in enumerate(names):
-        rows.append([title, *[fmt_percent(d.components[k].value) for d in cmp.drills]])
-    rows.append(["Penalties", *[_minus(d.penalties) for d in cmp.drills]])
-    out += _table(["Component", *labels], rows)
-    out += ["", "## Timelines (step done at)", ""]
-    rows = []
-    for step, title in cmp.steps:
-        cells = []
-        for d in cmp.drills:
-            row = next((r for r in d.timeline if r.step == step), None)
-            cells.append("—" if row is None else f"{fmt_minutes(row.team_done)} ({row.verdict})")
-        rows.append([md_cell(title), *cells])
-    out += _table(["Step", *labels], rows)
+    symbols = {"on time": "✓", "late": "◐", "partly done": "◔", "not done": "✗"}
+    out += ["", "## By phase", ""]
+    out.append("✓ on time · ◐ done, some late · ◔ partly done · ✗ not done (on time / steps).")
+    out.append("")
+    out += _table(
+        ["Drill", *cmp.phases],
+        [
+            [
+                md_cell(f"{d.label.split(' ')[0]} {d.summary.team}"),
+                *[
+                    f"{symbols[c.verdict]} {c.on_time}/{c.steps}" if (c := d.phases.get(p)) else ""
+                    for p in cmp.phases
+                ],
+            ]
+            for d in cmp.drills
+        ],
+    )
+    if cmp.capabilities:
+        out += ["", "## By objective capability", ""]
+        out += _table(
+            ["Drill", *[md_cell(c) for c in cmp.capabilities]],
+            [
+                [
+                    md_cell(f"{d.label.split(' ')[0]} {d.summary.team}"),
+                    *[d.capabilities.get(c, "") for c in cmp.capabilities],
+                ]
+                for d in cmp.drills
+            ],
+        )
+    if cmp.steps:
+        out += ["", "## Timelines (step done at)", ""]
+        rows = []
+        for step, title in cmp.steps:
+            cells = []
+            for d in cmp.drills:
+                row = next((r for r in d.timeline if r.step == step), None)
+                cells.append(
+                    "—" if row is None else f"{fmt_minutes(row.team_done)} ({row.verdict})"
+                )
+            rows.append([md_cell(title), *cells])
+        out += _table(["Step", *[md_text(d.label) for d in cmp.drills]], rows)
     out += ["", "## Findings that repeat", ""]
     for f in cmp.repeated:
         out.append(
@@ -371,4 +407,42 @@ def render_comparison_markdown(cmp: Comparison) -> str:
     if not cmp.repeated:
         out.append("- None: no area for improvement appears in more than one drill.")
     out += ["", f"<sub>report version {cmp.version}</sub>", ""]
+    return "\n".join(out)
+
+
+def render_trend_markdown(trend: TrendReport) -> str:
+    """The trend as Markdown: each drill in time order, then what fails most."""
+    out = [f"# Drill trend: {len(trend.teams)} team(s), {len(trend.points)} drills", ""]
+    out += _table(
+        ["Date", "Team", "Scenario", "Session", "Score", "Penalties"],
+        [
+            [
+                md_text(fmt_date(p.date)),
+                md_cell(p.team),
+                md_cell(p.scenario_title),
+                f"#{p.session_id}",
+                f"{fmt_points(p.total)} ({p.grade})",
+                _minus(p.penalties),
+            ]
+            for p in trend.points
+        ],
+    )
+    for title, rows in (
+        ("Most-failed phases", trend.phases),
+        ("Most-failed objectives, by capability", trend.objectives),
+    ):
+        out += ["", f"## {title}", ""]
+        out += _table(
+            ["Name", "Failed", "Share", "In scenarios"],
+            [
+                [
+                    md_cell(r.name),
+                    f"{r.failed} of {r.drills}",
+                    fmt_percent(r.share),
+                    md_cell(", ".join(r.scenarios)),
+                ]
+                for r in rows
+            ],
+        )
+    out.append("")
     return "\n".join(out)

@@ -29,7 +29,7 @@ from tabletop.reports.aar import (
     plan_rows,
 )
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.models import AnyOfDependency, Scenario, SoftDependency
+from tabletop.scenario.models import PHASE_ORDER, AnyOfDependency, Scenario, SoftDependency
 from tabletop.scoring.model import Counterfactual, Finding, Score, TimelineEntry
 from tabletop.scoring.reference import comparison_runs
 
@@ -301,6 +301,17 @@ class Report:
 
 
 @dataclass(frozen=True)
+class PhaseCell:
+    """What one drill did in one phase of its playbook (comparable across scenarios)."""
+
+    steps: int
+    done: int
+    on_time: int
+    verdict: str  # "on time" | "late" | "partly done" | "not done"
+    text: str  # "2 of 3 done, 1 on time"
+
+
+@dataclass(frozen=True)
 class DrillColumn:
     """One drill in a comparison."""
 
@@ -309,6 +320,9 @@ class DrillColumn:
     components: list[ComponentRow]
     penalties: float
     timeline: list[TimelineRow]
+    #: Phase → what the drill did in it; capability → the worst rating of its objectives.
+    phases: dict[str, PhaseCell] = field(default_factory=dict)
+    capabilities: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -328,8 +342,13 @@ class Comparison:
 
     version: int
     drills: list[DrillColumn]
-    steps: list[tuple[str, str]]  # (step id, title) in playbook order, over every scenario
+    #: (step id, title) in playbook order: only when every drill played the same scenario
+    #: (a step id means different things in different scenarios), else empty.
+    steps: list[tuple[str, str]]
     repeated: list[RepeatedFinding]
+    same_scenario: bool = True
+    phases: list[str] = field(default_factory=list)  # phases any drill's playbook has, in order
+    capabilities: list[str] = field(default_factory=list)  # objective capabilities, sorted
     kind: str = "tabletop-comparison"
 
     def to_json(self) -> dict[str, Any]:
@@ -607,7 +626,11 @@ def graph_edges(sc: Scenario) -> list[GraphEdge]:
 
 
 def build_comparison(reports: list[Report]) -> Comparison:
-    """Several drills side by side, with the areas for improvement that repeat."""
+    """Several drills side by side, with the areas for improvement that repeat.
+
+    Drills of different scenarios are compared by phase and by objective capability, never
+    by step: the same step id can mean different things in two scenarios.
+    """
     columns = [
         DrillColumn(
             _drill_label(r, k),
@@ -615,19 +638,63 @@ def build_comparison(reports: list[Report]) -> Comparison:
             r.components,
             r.penalties,
             r.timeline,
+            phase_cells(r.timeline),
+            _capability_ratings(r.objectives),
         )
         for k, r in enumerate(reports, 1)
     ]
+    same = len({r.summary.scenario.sha256 or r.summary.scenario.id for r in reports}) <= 1
     steps: dict[str, str] = {}
-    for r in reports:
-        for row in r.timeline:
-            steps.setdefault(row.step, row.title)
+    if same:
+        for r in reports:
+            for row in r.timeline:
+                steps.setdefault(row.step, row.title)
+    phase_order = [p.value for p in PHASE_ORDER]
+    present = {p for c in columns for p in c.phases}
     return Comparison(
         version=REPORT_VERSION,
         drills=columns,
         steps=list(steps.items()),
         repeated=_repeated(reports, [c.label for c in columns]),
+        same_scenario=same,
+        phases=[p for p in phase_order if p in present] + sorted(present - set(phase_order)),
+        capabilities=sorted({c for col in columns for c in col.capabilities}),
     )
+
+
+_RATING_ORDER = "PSMU"
+
+
+def _capability_ratings(objectives: list[ObjectiveRating]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for o in objectives:
+        key = o.capability or o.title
+        if key not in out or _RATING_ORDER.index(o.rating) > _RATING_ORDER.index(out[key]):
+            out[key] = o.rating
+    return out
+
+
+def phase_cells(rows: list[TimelineRow]) -> dict[str, PhaseCell]:
+    """Per phase, how many of its steps the drill did, and on time."""
+    by_phase: dict[str, list[TimelineRow]] = {}
+    for r in rows:
+        by_phase.setdefault(r.phase, []).append(r)
+    cells = {}
+    for phase, group in by_phase.items():
+        done = sum(1 for r in group if r.team_done is not None)
+        on_time = sum(1 for r in group if r.verdict in ("on time", "done"))
+        if on_time == len(group):
+            verdict = "on time"
+        elif done == len(group):
+            verdict = "late"
+        elif done:
+            verdict = "partly done"
+        else:
+            verdict = "not done"
+        cells[phase] = PhaseCell(
+            len(group), done, on_time, verdict, f"{done} of {len(group)} done, {on_time} on time"
+        )
+    return cells
 
 
 def _drill_label(r: Report, k: int) -> str:
@@ -647,9 +714,14 @@ def _repeated(reports: list[Report], labels: list[str]) -> list[RepeatedFinding]
     for r, label in zip(reports, labels, strict=True):
         titles = {row.step: row.title for row in r.timeline}
         actions = {d.action: d.label for d in r.decisions}
+        # A step or action id is only the same thing within one scenario (file version).
+        scenario = r.summary.scenario.sha256 or r.summary.scenario.id
         for p in r.improvements:
             subject = p.step or p.action
-            key = (p.component, f"step:{p.step}|action:{p.action}" if subject else p.text)
+            key = (
+                p.component,
+                f"{scenario}|step:{p.step}|action:{p.action}" if subject else p.text,
+            )
             drills = seen.setdefault(key, [])
             if p.step:
                 about.setdefault(

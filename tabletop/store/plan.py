@@ -341,3 +341,46 @@ def export_plan_csv(items: Iterable[Item]) -> str:
     for item in items:
         w.writerow([_csv_value("" if v is None else v) for v in item.to_json().values()])
     return out.getvalue()
+
+
+def stored_drills(db_path: Path | str, ids: list[int]) -> list[Any]:
+    """The drills `ids` as the trend needs them (scenario, score, ratings), without replaying
+    their journals."""
+    import json
+
+    from tabletop.reports.trend import StoredDrill
+    from tabletop.store.sessions import score_from_json
+
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = _read(
+        db_path,
+        "SELECT s.id, s.team, s.started_at, s.score_json, c.document FROM sessions s "
+        f"JOIN scenarios c ON c.sha256 = s.scenario_sha256 WHERE s.id IN ({marks}) ORDER BY s.id",
+        ids,
+    )
+    rated = _read(
+        db_path,
+        f"SELECT session_id, objective, rating, reason FROM ratings WHERE session_id IN ({marks})",
+        ids,
+    )
+    ratings: dict[int, dict[str, tuple[str, str]]] = {}
+    for sid, objective, rating, reason in rated:
+        ratings.setdefault(int(sid), {})[str(objective)] = (str(rating), str(reason))
+    out = []
+    for sid, team, started, score_doc, document in rows:
+        try:
+            scenario = Scenario.model_validate(json.loads(document))
+            score = score_from_json(json.loads(score_doc))
+        except Exception as exc:
+            raise StoreError(
+                f"{db_path}: stored session #{sid} is damaged and cannot be read "
+                f"({type(exc).__name__})"
+            ) from None
+        out.append(
+            StoredDrill(
+                int(sid), str(team), str(started), scenario, score, ratings.get(int(sid), {})
+            )
+        )
+    return out

@@ -181,7 +181,9 @@ def test_compare(db: Path, tmp_path: Path) -> None:
     r = tabletop("compare", "1", "2", "3", "--db", str(db), "-o", str(out), sub=True)
     assert r.returncode == 0, r.stderr
     html = out.read_text()
-    assert html.count('class="chart"') == 3 and "Findings that repeat" in html
+    # Three timelines and the score over time (the drills have dates).
+    assert html.count('class="chart"') == 4 and 'id="score-chart"' in html
+    assert "Findings that repeat" in html
     r = tabletop("compare", "--team", "Blue", "--db", str(db), "--format", "md")
     assert r.returncode == 0, r.stderr
     assert "# Comparison of 2 drills" in r.stdout and "#3 Blue" in r.stdout
