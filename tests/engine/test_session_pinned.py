@@ -125,3 +125,14 @@ def test_the_latch_is_journalled_only_when_a_dependency_took_the_node_down() -> 
     ]
     # db down 5-15 and 20-100, 10 users: 100 + 800.
     assert s.customer_minutes == 900
+
+
+def test_a_note_is_journalled_with_its_author() -> None:
+    s = Session(make_scenario(nodes=[{"id": "a"}], actions=[{"id": "x"}]))
+    s.advance(3)
+    ev = s.add_note("power is back", by="ana")
+    plain = s.add_note("checking")
+    assert (ev.t, ev.kind, ev.data) == (3, "note", {"text": "power is back", "by": "ana"})
+    assert plain.data == {"text": "checking"}
+    assert s.notes == [ev, plain]
+    assert s.feed[-2:] == [ev, plain]

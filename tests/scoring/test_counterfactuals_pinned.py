@@ -8,8 +8,13 @@ from tabletop.engine.session import simulate
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scoring import wording
-from tabletop.scoring.counterfactuals import counterfactuals
+from tabletop.scoring.counterfactuals import (
+    counterfactuals,
+    impact_relevant_actions,
+    team_decisions,
+)
 from tabletop.scoring.model import Counterfactual
+from tabletop.scoring.reference import derived_reference
 
 
 def test_late_and_missing_steps_of_the_mini_scenario(mini: Scenario) -> None:
@@ -104,3 +109,83 @@ def test_a_step_started_in_time_with_a_slower_action_gets_no_counterfactual() ->
         (cf.action, cf.at, cf.team_at, cf.customer_minutes_saved)
         for cf in counterfactuals(sc, simulate(sc, [D(25, "slow")]))
     ] == [("fast", 20, 25, 4500)]
+
+
+def test_the_moved_action_replaces_the_teams_later_take() -> None:
+    # The service relapses at 40. The team fixed it at 50 (up at 60, for good). Moving the
+    # fix to 20 (up at 30) without the team's take at 50 leaves it down from 40 to the end:
+    # 90 minutes down instead of 60, no saving, so no counterfactual.
+    sc = make_scenario(
+        nodes=[{"id": "svc", "users": 100}],
+        actions=[{"id": "fix", "minutes": 10, "effects": [{"node": "svc", "status": "up"}]}],
+        injects=[
+            {"id": "cut", "at": 0, "effects": [{"node": "svc", "status": "down"}]},
+            {"id": "relapse", "at": 40, "effects": [{"node": "svc", "status": "down"}]},
+        ],
+        playbook=[{"id": "s", "phase": "fix", "title": "S", "any_of": ["fix"], "by": 30}],
+    )
+    assert counterfactuals(sc, simulate(sc, [D(50, "fix")])) == []
+
+
+def test_team_decisions_keep_every_field_and_leave_out_those_after_the_end(
+    mini: Scenario,
+) -> None:
+    s = simulate(
+        mini,
+        [
+            D(0, "assess-impact", by="ana", note="n", message="m"),
+            D(5, "post-status"),  # refused (assess not done yet): kept, it may be accepted
+            D(30, "verify-service"),  # after the end: left out
+        ],
+        end_at=20,
+    )
+    assert team_decisions(s) == [
+        D(0, "assess-impact", "ana", "n", "m"),
+        D(5, "post-status"),
+    ]
+
+
+def test_impact_relevant_actions() -> None:
+    sc = make_scenario(
+        nodes=[{"id": "n"}],
+        actions=[
+            {"id": "plain"},
+            {"id": "effect", "effects": [{"node": "n", "status": "up"}]},
+            {"id": "needed"},
+            {"id": "needs", "requires": ["needed"]},
+            {"id": "waited"},
+            {"id": "d"}, {"id": "nd"}, {"id": "st"}, {"id": "nst"},
+        ],
+        injects=[
+            {"id": "i1", "after": {"action": "waited", "minutes": 5}},
+            {"id": "i2", "at": 1, "when": {
+                "done": ["d"], "not_done": ["nd"], "started": ["st"], "not_started": ["nst"]}},
+        ],
+    )  # fmt: skip
+    assert impact_relevant_actions(sc) == {"effect", "needed", "waited", "d", "nd", "st", "nst"}
+
+
+def test_the_derived_reference_of_the_mini_scenario(mini: Scenario) -> None:
+    # Each step's first action in playbook order, with its requires first, one after another.
+    assert derived_reference(mini) == [
+        D(0, "assess-impact"), D(10, "call-utility"), D(15, "post-status"),
+        D(20, "start-generator"), D(35, "restore-feed"), D(75, "verify-service"),
+        D(85, "plan-upgrade"), D(105, "email-customers"),
+    ]  # fmt: skip
+
+
+def test_the_derived_reference_survives_a_requires_cycle_and_an_unknown_action() -> None:
+    # Validation rejects both; the derivation must still end (solve runs on models).
+    sc = make_scenario(
+        nodes=[{"id": "n"}],
+        actions=[
+            {"id": "a", "minutes": 2, "requires": ["b"]},
+            {"id": "b", "minutes": 3, "requires": ["a"]},
+            {"id": "c", "minutes": 1, "requires": ["ghost"]},
+        ],
+        playbook=[
+            {"id": "s1", "phase": "fix", "title": "1", "any_of": ["a"]},
+            {"id": "s2", "phase": "fix", "title": "2", "any_of": ["c"]},
+        ],
+    )
+    assert derived_reference(sc) == [D(0, "b"), D(3, "a"), D(5, "c")]

@@ -321,3 +321,19 @@ def test_run_payload_merges_under_the_score_document() -> None:
     bare = merge_run_payload({}, _score())
     assert bare["timeline"] == bare["step_timeline"] == EXPECTED["timeline"]
     assert bare["impact"] == EXPECTED["impact"]
+
+
+def test_more_cents_taken_back_than_one() -> None:
+    # floors 300 cents for a 299 target: one cent back, from the first of equal remainders
+    assert _apportion_cents([1.0, 1.0, 1.0], 2.99) == [0.99, 1.0, 1.0]
+    assert _apportion_cents([1.0, 1.0, 1.0], 2.98) == [0.99, 0.99, 1.0]
+
+
+def test_components_to_four_decimals() -> None:
+    sc = replace(_score(), components=Components(1 / 7, 2 / 7, 1 / 3, 5 / 7))
+    assert sc.to_json()["components"] == {
+        "order": 0.1429,
+        "coverage": 0.2857,
+        "timeliness": 0.3333,
+        "outcome": 0.7143,
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tabletop.scoring.wording import critical, t, times_target
+from tabletop.scoring.wording import critical, missing, t, times_target
 
 
 @pytest.mark.parametrize(
@@ -57,4 +57,11 @@ def test_critical_task_of_a_phase_without_its_own_words() -> None:
     )
     assert critical("fix", "Restore", None, 10) == (
         f"“Restore” was done only at {t(10)} (a critical task)."
+    )
+
+
+def test_a_missing_step_of_a_phase_without_its_own_reason() -> None:
+    assert missing("custom", "Do it", None) == "Never done: “Do it”: the playbook expects it."
+    assert missing("custom", "Do it", 12) == (
+        f"“Do it” was started at {t(12)} but not done before the end: the playbook expects it."
     )
