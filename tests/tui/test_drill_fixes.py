@@ -19,7 +19,7 @@ from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.facilitator import FacilitatorLog
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.picker import PickerScreen
-from tabletop.tui.widgets.actions import ActionList, ActionsPanel, MessageBox
+from tabletop.tui.widgets.actions import MESSAGE_ROWS, ActionList, ActionsPanel, MessageBox
 from tabletop.tui.widgets.feed import IncidentFeed
 from tabletop.tui.widgets.keybar import KeyBar
 
@@ -45,6 +45,13 @@ def _region_text(app: App[object], widget: Widget) -> list[str]:
     region = widget.region
     rows = [s.text for s in app.screen._compositor.render_strips()]
     return [row[region.x : region.right] for row in rows[region.y : region.bottom]]
+
+
+def _shown(app: App[object], box: Widget) -> bool:
+    """Whether the message box is over the actions panel (closed, it waits out of sight)."""
+    panel = app.screen.query_one(ActionsPanel).region
+    seen = panel.intersection(box.region)
+    return seen.height == MESSAGE_ROWS
 
 
 async def _take_by_filter(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -139,9 +146,9 @@ async def test_the_message_box_takes_several_lines_and_ctrl_s_sends(screen_text:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         box = app.screen.query_one(MessageBox)
-        assert not box.display  # hidden while no message is asked for
+        assert not _shown(app, box)  # nothing shown while no message is asked for
         await _take_by_filter(pilot, "status page")
-        assert app.focused is box and box.display
+        assert app.focused is box and _shown(app, box)
         assert box.content_region.height >= 5  # room for a real status update
         bar = str(app.screen.query_one(KeyBar).render())
         assert "Send message" in bar and "Cancel message" in bar
@@ -155,7 +162,7 @@ async def test_the_message_box_takes_several_lines_and_ctrl_s_sends(screen_text:
         await pilot.pause()
         assert session.decisions[-1].action == "post-status"
         assert session.decisions[-1].message == "Power is out.\nNext update at 10:00."
-        assert not box.display and app.focused is app.screen.query_one(ActionList)
+        assert not _shown(app, box) and app.focused is app.screen.query_one(ActionList)
 
 
 async def test_escape_keeps_the_draft_for_the_same_action() -> None:
@@ -197,11 +204,12 @@ async def test_the_last_action_is_whole_at_the_end_of_the_list(
                 rows[-4:],
             )
             assert "message" not in rows[-1]
-            # taking it opens the message box (a follow-up action): it stays in sight above
+            # taking it opens the message box (a follow-up action) over the list: the box
+            # goes where it does not hide the chosen action
             await pilot.press("enter")
             await pilot.pause()
             box = app.screen.query_one(MessageBox)
-            assert box.display and box.region.y >= ol.region.bottom
+            assert app.focused is box and _shown(app, box)
             listed = " ".join(" ".join(_region_text(app, ol)).split())
             assert f"{last.label} · {last.phase}" in listed.replace("▁", "").replace("▃", "")
 
@@ -276,3 +284,35 @@ async def test_the_debrief_says_when_the_drill_ended_and_to_when_it_was_scored(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "ended at T+10:00; scored to T+2:00:00" in screen_text(app)
+
+
+async def test_the_message_box_never_covers_the_chosen_action(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    """Whichever communicate or follow-up action is chosen, at the top, middle or end."""
+    messages = [
+        k
+        for k, a in enumerate(dc_power.scenario.actions)
+        if a.phase in ("communicate", "follow-up")
+    ]
+    assert len(messages) >= 4
+    for size in ((100, 30), (120, 40)):
+        app = TabletopApp(new_session(dc_power), loaded=dc_power)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            ol = app.screen.query_one(ActionList)
+            box = app.screen.query_one(MessageBox)
+            for k in messages:
+                ol.highlighted = k
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+                assert app.focused is box
+                span = ol.highlighted_lines()
+                assert span is not None
+                top = ol.region.y + span[0] - round(ol.scroll_y)
+                rows = set(range(top, top + span[1]))
+                assert rows <= set(range(ol.region.y, ol.region.bottom)), (size, k)
+                assert not rows & set(range(box.region.y, box.region.bottom)), (size, k)
+                await pilot.press("escape")
+                await pilot.pause()

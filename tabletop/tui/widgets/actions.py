@@ -20,10 +20,20 @@ from textual.widgets.option_list import Option
 from tabletop.engine.events import ActionView
 from tabletop.scenario.models import PHASE_ORDER
 from tabletop.tui.view import format_duration
-from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
+from tabletop.tui.widgets.noreflow import (
+    SteadyScrollbars,
+    quiet_virtual_size,
+    relayout_if_scrollbars_change,
+)
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
+#: Rows of the message box (its frame and 7 lines of text).
+MESSAGE_ROWS = 9
+#: Where the message box waits while closed: this many rows down, out of the panel. Moved
+#: rather than resized or hidden, it never changes size, so opening and closing it rewraps
+#: and repaints nothing but the rows it leaves and covers.
+MESSAGE_HIDDEN = 1000
 #: The keys of the message box, as its frame and the detail line say them.
 MESSAGE_KEYS = "ctrl+s send · enter new line · esc cancel"
 
@@ -40,7 +50,7 @@ def action_prompt(view: ActionView) -> Text:
     return text
 
 
-class ActionList(OptionList):
+class ActionList(SteadyScrollbars, OptionList):
     """The list itself; Enter takes the highlighted action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Take action", show=True)]
@@ -56,10 +66,15 @@ class ActionList(OptionList):
     def watch_virtual_size(self, old: Size, new: Size) -> None:
         relayout_if_scrollbars_change(self, old, new)
 
-    def on_resize(self, event: events.Resize) -> None:
-        # Shorter while the message box is open: keep the chosen action in sight (the last
-        # ones would otherwise sit behind the box).
-        self.scroll_to_highlight()
+    def highlighted_lines(self) -> tuple[int, int] | None:
+        """(first line, number of lines) of the highlighted action in the list's content."""
+        if self.highlighted is None:
+            return None
+        self._update_lines()
+        try:
+            return self._index_to_line[self.highlighted], self._heights[self.highlighted]
+        except (KeyError, IndexError):
+            return None
 
     async def _on_click(self, event: events.Click) -> None:
         # A single click only highlights: taking an action by a stray click would cost the
@@ -167,8 +182,14 @@ class ActionsPanel(Vertical):
         # The message box of communicate and follow-up actions: in the panel rather than in
         # a dialog, which cost 70-140 ms to open and close (a screen push and pop). Hidden
         # while no message is asked for, so that it never covers the end of the list.
-        message = MessageBox(id="action-message", soft_wrap=True)
-        message.display = False
+        message = MessageBox(
+            id="action-message",
+            soft_wrap=True,
+            placeholder="What customers or staff will read (may be empty)",
+        )
+        message.border_subtitle = MESSAGE_KEYS
+        message.styles.offset = (0, MESSAGE_HIDDEN)
+        message.can_focus = False  # until a message is asked for (tab must not land on it)
         yield message
         yield Static("", id="action-detail")
 
@@ -272,15 +293,42 @@ class ActionsPanel(Vertical):
         """Open the message box for this action; ctrl+s takes it, Escape cancels."""
         self._asking = action_id
         box = self.query_one(MessageBox)
-        box.load_text(self._drafts.pop(action_id, ""))
-        box.move_cursor(box.document.end)
+        draft = self._drafts.pop(action_id, "")
+        if draft:  # the box is empty while closed: only a draft needs loading
+            box.load_text(draft)
+            box.move_cursor(box.document.end)
         box.border_title = f"✉ {label}"
-        box.border_subtitle = MESSAGE_KEYS
-        box.placeholder = "What customers or staff will read (may be empty)"
-        box.display = True
+        self._place_message_box(box)
+        box.styles.offset = (0, 0)
+        box.can_focus = True
         box.focus()
         # The keys are on the box's frame and in the key bar: the line below gives the advice.
         self.show_result(Text("Say what you know and what you will do, not which part is weak."))
+
+    def _place_message_box(self, box: MessageBox) -> None:
+        """Put the box over the bottom or the top of the list, the chosen action in sight.
+
+        The box lies over the list (see the stylesheet): at the bottom unless the chosen
+        action would be under it, then at the top; the list scrolls when neither is enough.
+        """
+        ol = self.option_list
+        span = ol.highlighted_lines()
+        height = ol.scrollable_content_region.height
+        at_top = False
+        if span is not None:
+            line, lines = span
+            top = line - round(ol.scroll_y)
+            if top + lines > height - MESSAGE_ROWS:  # it would be under a box at the bottom
+                if top >= MESSAGE_ROWS:
+                    at_top = True
+                else:  # scroll it just above a box at the bottom, or just below one at the top
+                    above = line + lines - (height - MESSAGE_ROWS)
+                    at_top = above > ol.max_scroll_y
+                    target = max(line - MESSAGE_ROWS, 0) if at_top else max(above, 0)
+                    ol.scroll_to(y=target, animate=False, immediate=True)
+        box.styles.dock = "top" if at_top else "bottom"
+        # Below the filter row, or above the detail lines; beside the list's scrollbar.
+        box.styles.margin = (3, 1, 0, 0) if at_top else (0, 1, 4, 0)
 
     @on(MessageBox.Send)
     def _message_sent(self, event: MessageBox.Send) -> None:
@@ -297,9 +345,11 @@ class ActionsPanel(Vertical):
         box = self.query_one(MessageBox)
         if message is None and action_id is not None and box.text.strip():
             self._drafts[action_id] = box.text
-        box.load_text("")
+        if box.text:
+            box.clear()
         self.option_list.focus()
-        box.display = False
+        box.styles.offset = (0, MESSAGE_HIDDEN)
+        box.can_focus = False
         if message is None:
             kept = " (the draft is kept)" if action_id in self._drafts else ""
             self.show_result(Text(f"message cancelled: nothing taken{kept}", style="dim"))

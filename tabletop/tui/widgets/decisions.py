@@ -18,7 +18,11 @@ from textual.strip import Strip
 
 from tabletop.engine.events import DecisionRecord
 from tabletop.tui.view import format_clock
-from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
+from tabletop.tui.widgets.noreflow import (
+    SteadyScrollbars,
+    quiet_virtual_size,
+    relayout_if_scrollbars_change,
+)
 
 #: (time, result, result style, action label) of one row.
 Row = tuple[str, str, str, str]
@@ -33,7 +37,7 @@ def decision_row(d: DecisionRecord, now: float, label: str) -> Row:
     return (format_clock(d.t), f"▶ {format_clock(d.done_at or now)}", "cyan", label)
 
 
-class DecisionLog(ScrollView, can_focus=True):
+class DecisionLog(SteadyScrollbars, ScrollView, can_focus=True):
     """One line per decision: when, the result (refused, running until, done at), the action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

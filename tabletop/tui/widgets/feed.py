@@ -13,7 +13,11 @@ from textual.widgets import RichLog
 from tabletop.engine.events import Event
 from tabletop.scenario.models import Scenario
 from tabletop.tui.view import STATUS_SYMBOL, Feedback, for_facilitator, format_clock
-from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
+from tabletop.tui.widgets.noreflow import (
+    SteadyScrollbars,
+    quiet_virtual_size,
+    relayout_if_scrollbars_change,
+)
 
 #: How many changed nodes a feed entry names before "+N more".
 NAMED_CHANGES = 2
@@ -142,7 +146,7 @@ def event_text(
     return head
 
 
-class IncidentFeed(RichLog):
+class IncidentFeed(SteadyScrollbars, RichLog):
     """Appends the session's new events on each `sync`."""
 
     virtual_size = quiet_virtual_size()  # see tabletop.tui.widgets.noreflow
