@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
-from tabletop.commands.play import _DB_OPTION, _db_path, _default_journal_dir, _fail
+from tabletop.commands.play import _DB_OPTION, _default_journal_dir, _fail
 from tabletop.terminal_text import echo
 
 
@@ -247,7 +247,7 @@ def host_command(
         codes,
         max_seats=max_seats,
         pace=pace,
-        db_path=_db_path(db),
+        db_path=db,
         log=log,
     )
     scheme = "wss" if ssl_context else "ws"

@@ -17,7 +17,7 @@ import aiohttp
 
 #: Seconds between reconnection attempts: doubling from the first to the last.
 RECONNECT_FIRST = 0.2
-RECONNECT_LAST = 3.0
+RECONNECT_LAST = 1.0
 #: Largest frame a seat reads (the hub's frames stay far below; a welcome may be long).
 MAX_INCOMING = 8 * 1024 * 1024
 
@@ -166,9 +166,8 @@ class SeatClient:
                 delay = min(delay * 2, RECONNECT_LAST)
 
     async def _session(self, http: aiohttp.ClientSession) -> None:
-        async with http.ws_connect(
-            self.url, max_msg_size=MAX_INCOMING, heartbeat=20, ssl=self.ssl
-        ) as ws:
+        tls = {} if self.ssl is None else {"ssl": self.ssl}
+        async with http.ws_connect(self.url, max_msg_size=MAX_INCOMING, heartbeat=20, **tls) as ws:
             hello: dict[str, Any] = {"type": "hello", "code": self.code}
             if self.name:
                 hello["name"] = self.name

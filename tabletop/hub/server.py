@@ -115,8 +115,11 @@ class Hub:
         burst: float = DEFAULT_BURST,
         pace: float = 5.0,
         db_path: Path | None = None,
+        store: bool = True,
         log: Callable[[str], None] = print,
     ) -> None:
+        """`db_path`: the history the ended drill is stored in (None: the store's default,
+        looked up only then: importing the store slows the hub's start); `store=False`: none."""
         self.session = session
         self.loaded = loaded
         self.writer = writer
@@ -124,6 +127,7 @@ class Hub:
         self.max_seats = max_seats
         self.rate, self.burst = rate, burst
         self.db_path = db_path
+        self.store = store
         self.log = log
         self.started_at = datetime.now(UTC)
         scenario = session.scenario
@@ -532,12 +536,13 @@ class Hub:
         result = score(s.scenario, s, team=s.team or None, counterfactuals=False)
         self.score = {"total": round(result.total, 2), "grade": result.grade}
         self.log(f"drill ended: score {result.total:.2f}, grade {result.grade}")
-        if self.db_path is not None:
+        if self.store:
             try:
-                from tabletop.store import save_session
+                from tabletop.store import default_db_path, save_session
 
-                sid = save_session(self.db_path, self.loaded, s, result)
-                self.log(f"stored in the history as drill {sid} ({self.db_path})")
+                db_path = self.db_path or Path(default_db_path())
+                sid = save_session(db_path, self.loaded, s, result)
+                self.log(f"stored in the history as drill {sid} ({db_path})")
             except Exception as exc:  # the room goes on; the facilitator is told why
                 self.log(f"not stored in the history: {exc}")
         self.log(f"report: tabletop report {self.writer.path}")

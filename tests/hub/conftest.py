@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -27,11 +28,72 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Zygote:
+    """A process that has imported tabletop and forks hubs on request (see zygote.py)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("zygote.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+
+    def spawn(self, args: list[str], out: Path, env: dict[str, str]) -> int:
+        """Fork a hub running `tabletop ARGS`; its pid."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"args": args, "out": str(out), "env": env}) + "\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(10)
+
+
+class ForkedProc:
+    """The part of Popen the tests use, for a hub forked by the zygote (not our child)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            self.returncode = -1
+            return self.returncode
+        return None
+
+    def send_signal(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, sig)
+
+    def wait(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return -1
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
 class HubProcess:
     """A running `tabletop host`: its URL, codes, journal and output."""
 
     def __init__(
-        self, folder: Path, *args: str, resume: bool = False, port: int | None = None
+        self,
+        folder: Path,
+        *args: str,
+        resume: bool = False,
+        port: int | None = None,
+        zygote: Zygote | None = None,
     ) -> None:
         self.folder = folder
         self.port = port or free_port()
@@ -49,11 +111,20 @@ class HubProcess:
             else [SCENARIO, "--journal", str(self.journal)]
         )
         command = [
-            sys.executable, "-m", "tabletop.cli", "host", *where,
+            "host", *where,
             "--port", str(self.port), "--codes", str(self.codes_file), "--max-browsers", "0", *args,
         ]  # fmt: skip
         self._fh = self.out.open("wb")
-        self.proc = subprocess.Popen(command, stdout=self._fh, stderr=subprocess.STDOUT, env=env)
+        self.proc: subprocess.Popen[bytes] | ForkedProc
+        if zygote is not None:
+            self.proc = ForkedProc(zygote.spawn(command, self.out, env))
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tabletop.cli", *command],
+                stdout=self._fh,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         self._wait_ready()
         self.codes: dict[str, str] = json.loads(self.codes_file.read_text())
 
