@@ -406,7 +406,7 @@ def _area(
         minutes = c.customer_minutes_saved if c else None
         if c is not None:
             why += (
-                f" Had {labels.get(c.action, c.action)} been done by "
+                f" Had “{labels.get(c.action, c.action)}” been done by "
                 f"{exercise_time.instant(c.at)}: {_num(c.customer_minutes_saved)} "
                 "customer-minutes fewer."
             )
