@@ -233,6 +233,10 @@ def connect(path: Path, *, create: bool, wait: float = DEFAULT_WAIT) -> sqlite3.
 
 def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < 0:  # a damaged header: no tabletop ever wrote this
+        raise StoreError(
+            f"{path}: its schema version ({version}) is damaged; the file was left untouched"
+        )
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer tabletop (schema {version}, this one knows "
