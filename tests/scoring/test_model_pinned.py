@@ -185,7 +185,8 @@ def test_to_json_without_findings_or_unclipped_total() -> None:
 
 
 def test_rounding_never_prints_minus_zero() -> None:
-    assert math.copysign(1, _r(-0.0001, 2) or 0.0) == 1
+    tiny = _r(-0.0001, 2)
+    assert tiny is not None and math.copysign(1, tiny) == 1
     assert _r(None, 2) is None
     assert _r(2.675, 1) == 2.7
 
@@ -337,3 +338,44 @@ def test_components_to_four_decimals() -> None:
         "timeliness": 0.3333,
         "outcome": 0.7143,
     }
+
+
+def test_every_figure_is_rounded_to_its_own_decimals() -> None:
+    ugly = replace(
+        _score(),
+        weights={"order": 35.123456, "coverage": 20, "timeliness": 15, "outcome": 29.876544},
+        penalties=11.23456,
+        avoid_penalties=5.12345,
+        disclosure_penalties=2.34567,
+        critical_penalties=3.45678,
+        impact=ImpactFigures(1234.56, 5000.44, 100.26, 7.25),
+        counterfactuals=[Counterfactual("fix", "restart", 20.256, 12.3456, 1500.06, "x")],
+        timeline=[TimelineEntry("fix", "Fix", "fix", 30.123, 1.2367, 44.4444, 0.5551, 10.1234)],
+        scored_to=240.456,
+    )
+    doc = ugly.to_json()
+    assert doc["weights"] == {
+        "order": 35.1235,
+        "coverage": 20.0,
+        "timeliness": 15.0,
+        "outcome": 29.8765,
+    }
+    assert (doc["penalties"], doc["penalty_breakdown"]) == (
+        11.23,
+        {"avoid": 5.12, "disclosure": 2.35, "critical": 3.46},
+    )
+    assert doc["impact"] == {
+        "customer_minutes": 1234.6,
+        "baseline_customer_minutes": 5000.4,
+        "reference_customer_minutes": 100.3,
+        "at_risk_minutes": 7.2,
+    }
+    assert doc["counterfactuals"] == [
+        {"step": "fix", "action": "restart", "at": 20.26, "team_at": 12.35,
+         "customer_minutes_saved": 1500.1, "text": "x"},
+    ]  # fmt: skip
+    assert doc["timeline"] == [
+        {"step": "fix", "title": "Fix", "phase": "fix", "by": 30.12, "team_started": 1.24,
+         "team_done": 44.44, "reference_started": 0.56, "reference_done": 10.12},
+    ]  # fmt: skip
+    assert doc["scored_to"] == 240.46

@@ -16,6 +16,7 @@ from tabletop.engine.events import Decision as D
 from tabletop.engine.session import simulate
 from tabletop.scenario.models import Scenario
 from tabletop.scoring import score, wording
+from tabletop.scoring.reference import run_until
 
 
 def _improvements(sc: Any) -> list[tuple[str, float]]:
@@ -256,3 +257,60 @@ def test_a_good_response_worked_by_hand_lists_its_strengths(mini: Scenario) -> N
         ("strength", "disclosure", 0.0, None, None,
          "Your 2 public message(s) said what you will do without naming what is weak."),
     ]  # fmt: skip
+
+
+def test_a_failed_critical_step_is_the_first_finding(mini_data: dict[str, Any], build: Any) -> None:
+    for step in mini_data["playbook"]:
+        if step["id"] == "communicate":
+            step["critical"] = True
+    sc = build(mini_data)
+    found = score(sc, simulate(sc, []), counterfactuals=False)
+    # Nothing done: the critical step costs 15, less than the outcome's 30, yet comes first.
+    assert [(f.component, f.points, f.step) for f in found.improvements[:2]] == [
+        ("critical", -15, "communicate"),
+        ("outcome", -30, None),
+    ]
+    assert found.critical_penalties == 15
+
+
+def test_equal_costs_go_in_component_order_then_by_time(
+    mini_data: dict[str, Any], build: Any
+) -> None:
+    # Order and coverage weigh the same, so an unstarted step (order) and a missing one
+    # (coverage) each cost 25/8 = 3.125.
+    mini_data["scoring"] = {"order": 25, "coverage": 25, "timeliness": 20, "outcome": 30}
+    sc = build(mini_data)
+    # plan-upgrade (prevent, 20 minutes) started at 235: started, never done.
+    found = score(sc, simulate(sc, [D(235, "plan-upgrade")]), counterfactuals=False)
+    ties = [(f.component, f.t, f.step) for f in found.improvements if f.points == -3.125]
+    unstarted = ["assess", "escalate", "communicate", "workaround", "fix", "verify", "follow-up"]
+    assert ties == [
+        *[("order", None, s) for s in unstarted],
+        ("coverage", 235, "prevent"),  # the only one with a time: first of its component
+        *[("coverage", None, s) for s in unstarted],
+    ]
+
+
+def test_counterfactuals_only_when_asked(mini: Scenario) -> None:
+    s = simulate(mini, [D(0, "assess-impact"), D(60, "start-generator")])
+    assert score(mini, s, counterfactuals=False).counterfactuals == []
+    assert [cf.step for cf in score(mini, s).counterfactuals] == ["workaround", "fix"]
+
+
+def test_run_until_refuses_decisions_after_the_horizon_and_runs_to_the_end(
+    mini: Scenario,
+) -> None:
+    decisions = [D(0, "assess-impact"), D(50, "call-utility")]
+    ended = run_until(mini, decisions, 20)
+    assert [(r.action, r.accepted) for r in ended.decisions] == [
+        ("assess-impact", True),
+        ("call-utility", False),
+    ]
+    assert ended.decisions[1].reason == "the drill has ended"
+    assert ended.now == 240
+    for horizon in (None, 240, 300):
+        whole = run_until(mini, decisions, horizon)
+        assert [(r.action, r.accepted) for r in whole.decisions] == [
+            ("assess-impact", True),
+            ("call-utility", True),
+        ]
