@@ -41,26 +41,38 @@ REPAINT_SECONDS = 0.2
 FEED_LINES = 400
 
 
+#: The frame each key's action sends: the key is offered to the roles that may send it.
+_ACTION_FRAMES = {
+    "approve": "approve",
+    "note": "note",
+    "toggle_clock": "clock",
+    "pace": "clock",
+    "step": "advance",
+    "fire_inject": "fire",
+    "end_drill": "end",
+}
+
+
 class SeatApp(App[None]):
     """One seat of a drill room."""
 
     TITLE = "tabletop seat"
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")
     DEFAULT_CSS = """
-    #identity { height: 1; background: $panel; }
-    #connection { height: 1; }
-    #powers { height: 1; color: $text-muted; }
-    #body { height: 1fr; }
-    #left { width: 30%; }
-    #map-box { height: 2fr; border: round $primary; }
-    #room-box { height: 1fr; border: round $primary; }
-    #feed-box { width: 1fr; border: round $primary; }
-    #right { width: 38%; }
-    #actions { height: 2fr; border: round $primary; }
-    #proposals { height: 1fr; border: round $primary; }
-    .wall #right { display: none; }
-    .wall #left { width: 40%; }
-    .wall #feed-box { text-style: bold; }
+    #seat-identity { height: 1; background: $panel; }
+    #seat-connection { height: 1; }
+    #seat-powers { height: 1; color: $text-muted; }
+    #seat-body { height: 1fr; }
+    #seat-left { width: 30%; }
+    #seat-map-box { height: 2fr; border: round $primary; }
+    #seat-room-box { height: 1fr; border: round $primary; }
+    #seat-feed-box { width: 1fr; border: round $primary; }
+    #seat-right { width: 38%; }
+    #seat-actions { height: 2fr; border: round $primary; }
+    #seat-proposals { height: 1fr; border: round $primary; }
+    .wall #seat-right { display: none; }
+    .wall #seat-left { width: 40%; }
+    .wall #seat-feed-box { text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "approve", "Approve proposal"),
@@ -81,28 +93,38 @@ class SeatApp(App[None]):
         self._dirty = True
         self._shown_events = 0
         self._actions_key: tuple[Any, ...] = ()
+        self._role = ""
 
     # ----------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield Static(id="identity")
-        yield Static(id="powers")
-        yield Static(id="connection")
-        with Horizontal(id="body"):
-            with Vertical(id="left"):
-                with VerticalScroll(id="map-box"):
-                    yield Static(id="map")
-                with VerticalScroll(id="room-box"):
-                    yield Static(id="room")
-            with VerticalScroll(id="feed-box"):
-                yield Static(id="feed")
-            with Vertical(id="right"):
-                yield OptionList(id="actions")
-                with VerticalScroll(id="proposals"):
-                    yield Static(id="proposal-list")
+        yield Static(id="seat-identity")
+        yield Static(id="seat-powers")
+        yield Static(id="seat-connection")
+        with Horizontal(id="seat-body"):
+            with Vertical(id="seat-left"):
+                with VerticalScroll(id="seat-map-box"):
+                    yield Static(id="seat-map")
+                with VerticalScroll(id="seat-room-box"):
+                    yield Static(id="seat-room")
+            with VerticalScroll(id="seat-feed-box"):
+                yield Static(id="seat-feed")
+            with Vertical(id="seat-right"):
+                yield OptionList(id="seat-actions")
+                with VerticalScroll(id="seat-proposals"):
+                    yield Static(id="seat-proposal-list")
         yield Footer()
 
     def on_mount(self) -> None:
+        titles = {
+            "#seat-map-box": "Map · impact",
+            "#seat-room-box": "Room",
+            "#seat-feed-box": "Feed",
+            "#seat-actions": "Actions · Enter takes (or proposes)",
+            "#seat-proposals": "Proposals · a approves the first",
+        }
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
         if self.wall:
             self.screen.add_class("wall")
         self.set_interval(REPAINT_SECONDS, self._repaint)
@@ -132,7 +154,17 @@ class SeatApp(App[None]):
         self.run_worker(self.client.run(), exclusive=True, group="hub")
 
     def _changed(self, state: RoomState) -> None:
+        if state.role != self._role:
+            self._role = state.role
+            self.refresh_bindings()  # the footer shows this role's keys only
         self._dirty = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys a role may not use are not offered (nor run)."""
+        needs = _ACTION_FRAMES.get(action)
+        if needs is None:
+            return True
+        return may_send(self.state.role, needs)
 
     # ----------------------------------------------------------------- painting
 
@@ -144,15 +176,15 @@ class SeatApp(App[None]):
     def _repaint(self) -> None:
         state = self.state
         fatal = self.client.fatal if self.client is not None else None
-        self.query_one("#identity", Static).update(identity_line(state))
-        self.query_one("#connection", Static).update(connection_line(state, fatal))
+        self.query_one("#seat-identity", Static).update(identity_line(state))
+        self.query_one("#seat-connection", Static).update(connection_line(state, fatal))
         if not self._dirty:
             return
         self._dirty = False
-        self.query_one("#powers", Static).update(can_do(state.role) if state.role else "")
-        self.query_one("#map", Static).update(map_text(state))
-        self.query_one("#room", Static).update(room_text(state))
-        self.query_one("#proposal-list", Static).update(proposals_text(state))
+        self.query_one("#seat-powers", Static).update(can_do(state.role) if state.role else "")
+        self.query_one("#seat-map", Static).update(map_text(state))
+        self.query_one("#seat-room", Static).update(room_text(state))
+        self.query_one("#seat-proposal-list", Static).update(proposals_text(state))
         self._paint_feed(state)
         self._paint_actions(state)
 
@@ -163,8 +195,9 @@ class SeatApp(App[None]):
         lines = [line for e in state.events if (line := event_line(e, state.node_labels))]
         from rich.text import Text
 
-        self.query_one("#feed", Static).update(Text("\n").join(lines[-FEED_LINES:]))
-        self.query_one("#feed-box", VerticalScroll).scroll_end(animate=False)
+        self.query_one("#seat-feed", Static).update(Text("\n").join(lines[-FEED_LINES:]))
+        box = self.query_one("#seat-feed-box", VerticalScroll)
+        self.call_after_refresh(box.scroll_end, animate=False)
 
     def feed_text(self) -> str:
         """The feed as plain text (what the seat reads)."""
@@ -183,7 +216,7 @@ class SeatApp(App[None]):
         if key == self._actions_key:
             return
         self._actions_key = key
-        actions = self.query_one("#actions", OptionList)
+        actions = self.query_one("#seat-actions", OptionList)
         highlighted = actions.highlighted
         actions.clear_options()
         actions.add_options(Option(action_prompt(a, state), id=a["id"]) for a in state.actions)
@@ -200,7 +233,7 @@ class SeatApp(App[None]):
 
         self.run_worker(send(), group="send")
 
-    @on(OptionList.OptionSelected, "#actions")
+    @on(OptionList.OptionSelected, "#seat-actions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         state = self.state
         action = next((a for a in state.actions if a["id"] == event.option.id), None)

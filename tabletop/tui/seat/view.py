@@ -104,7 +104,7 @@ def map_text(state: RoomState) -> Text:
 
 def room_text(state: RoomState) -> Text:
     """Who is in the room: every seat that joined, connected or not."""
-    t = Text("In the room\n", style="bold")
+    t = Text()
     for seat in state.room:
         mark = "●" if seat["connected"] else "○"
         t.append(
@@ -120,26 +120,22 @@ def can_do(role: str) -> str:
 
 
 def action_prompt(action: dict[str, Any], state: RoomState) -> Text:
-    """An action as the seat lists it: allowed or not for this role, running or done."""
+    """An action as the seat lists it: running or done, and for an action this role may not
+    take itself, marked first (so a narrow column still shows it): `propose` or `—`."""
     t = Text()
     running = action["id"] in state.running
-    mark = "▶" if running else "✓" if action["id"] in state.done else " "
-    t.append(f"{mark} ")
-    style = "" if action["allowed"] else "dim"
-    t.append(f"{action['label']}", style=style)
-    t.append(f"  {action['phase']} · {action['minutes']:g} min", style="dim")
+    t.append("▶ " if running else "✓ " if action["id"] in state.done else "  ")
     if not action["allowed"]:
-        t.append(
-            "  (propose)" if may_send(state.role, "propose") else "  (not your role)",
-            style="dim italic",
-        )
+        t.append("propose " if may_send(state.role, "propose") else "— ", style="italic yellow")
+    t.append(f"{action['label']}", style="" if action["allowed"] else "dim")
+    t.append(f"  {action['phase']} · {action['minutes']:g} min", style="dim")
     return t
 
 
 def proposals_text(state: RoomState) -> Text:
     """Open proposals, oldest first (the commander approves the first with one key)."""
     open_ = [p for p in state.proposals.values() if p.get("status") == "open"]
-    t = Text("Proposals\n", style="bold")
+    t = Text()
     if not open_:
         t.append("none open\n", style="dim")
     for p in open_:
