@@ -189,3 +189,65 @@ def test_the_derived_reference_survives_a_requires_cycle_and_an_unknown_action()
         ],
     )
     assert derived_reference(sc) == [D(0, "b"), D(3, "a"), D(5, "c")]
+
+
+def test_the_largest_saving_comes_first_whatever_the_playbook_order(mini: Scenario) -> None:
+    # The generator at 40 (done 55, target 45) and the feed never restored.
+    s = simulate(mini, [D(0, "assess-impact"), D(40, "start-generator")])
+    # Workaround at 30 (done 45): web + api up 10 minutes sooner (15,000), but api degraded
+    # 45-55 instead (2,500): 12,500. Fix (later in the playbook): the office back at 90,
+    # 200 x 150 = 30,000.
+    assert [(cf.step, cf.customer_minutes_saved) for cf in counterfactuals(mini, s)] == [
+        ("fix", 30000),
+        ("workaround", 12500),
+    ]
+
+
+def _fast_slow(second_step: bool = False) -> Scenario:
+    steps = [{"id": "s", "phase": "fix", "title": "S", "any_of": ["fast", "slow"], "by": 30}]
+    if second_step:
+        steps.append({"id": "t", "phase": "fix", "title": "T", "any_of": ["other"], "by": 10})
+    return make_scenario(
+        nodes=[{"id": "svc", "users": 100}, {"id": "aux", "users": 1}],
+        actions=[
+            {"id": "fast", "minutes": 10, "effects": [{"node": "svc", "status": "up"}]},
+            {"id": "slow", "minutes": 50, "effects": [{"node": "svc", "status": "up"}]},
+            {"id": "other", "minutes": 10, "effects": [{"node": "aux", "status": "up"}]},
+        ],
+        injects=[{"id": "cut", "at": 0, "effects": [
+            {"node": "svc", "status": "down"}, {"node": "aux", "status": "down"}]}],
+        playbook=steps,
+    )  # fmt: skip
+
+
+def test_started_exactly_in_time_is_in_time_and_later_steps_still_count() -> None:
+    sc = _fast_slow(second_step=True)
+    # slow at 20 is when fast should have started: no counterfactual for s. other (by 10)
+    # never done: at 0, aux back at 10 instead of never: 90 customer-minutes.
+    found = counterfactuals(sc, simulate(sc, [D(20, "slow")]))
+    assert [(cf.step, cf.at, cf.customer_minutes_saved) for cf in found] == [("t", 0, 90)]
+
+
+def test_a_target_equal_to_the_action_length_starts_it_at_zero() -> None:
+    sc = _fast_slow(second_step=True)
+    # other takes 10 minutes for a 10-minute target: start at 0, not later.
+    (cf,) = [cf for cf in counterfactuals(sc, simulate(sc, [D(0, "fast"), D(30, "other")]))]
+    assert (cf.step, cf.at, cf.team_at, cf.customer_minutes_saved) == ("t", 0, 30, 30)
+    assert "so that it was done by its" in cf.text
+
+
+def test_counterfactuals_survive_a_requires_cycle() -> None:
+    up = [{"node": "svc", "status": "up"}]
+    sc = make_scenario(
+        nodes=[{"id": "svc", "users": 10}],
+        actions=[
+            {"id": "a", "minutes": 1, "requires": ["b"], "effects": up},
+            {"id": "b", "minutes": 1, "requires": ["a"]},
+        ],
+        injects=[{"id": "cut", "at": 0, "effects": [{"node": "svc", "status": "down"}]}],
+        playbook=[
+            {"id": "s1", "phase": "fix", "title": "1", "any_of": ["a"], "by": 10},
+        ],
+    )  # fmt: skip
+    # a can never be taken (a needs b needs a): nothing to gain, and no endless recursion.
+    assert counterfactuals(sc, simulate(sc, [])) == []
