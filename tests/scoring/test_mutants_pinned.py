@@ -314,3 +314,44 @@ def test_run_until_refuses_decisions_after_the_horizon_and_runs_to_the_end(
             ("assess-impact", True),
             ("call-utility", True),
         ]
+
+
+def test_team_name_and_weights_in_the_score(mini: Scenario) -> None:
+    s = simulate(mini, [], team="blue")
+    assert score(mini, s, counterfactuals=False).team == "blue"
+    assert score(mini, s, team="red", counterfactuals=False).team == "red"
+    assert score(mini, s, counterfactuals=False).weights == {
+        "order": 35,
+        "coverage": 20,
+        "timeliness": 15,
+        "outcome": 30,
+    }
+
+
+def test_order_strength_is_the_points_earned(mini: Scenario) -> None:
+    # assess then escalate, in order: 2 of 8 steps started, agreement 1: 35 x 2/8.
+    s = simulate(mini, [D(0, "assess-impact"), D(10, "call-utility")])
+    (strength,) = [
+        f for f in score(mini, s, counterfactuals=False).strengths if f.component == "order"
+    ]
+    assert strength.points == 8.75
+    assert strength.text == "You followed the recommended order across the 2 steps you started."
+
+
+@pytest.mark.parametrize("order_weight", [0.5, 0.0])
+def test_small_and_zero_order_weights(
+    mini_data: dict[str, Any], build: Any, order_weight: float
+) -> None:
+    mini_data["scoring"] = {
+        "order": order_weight,
+        "coverage": 20,
+        "timeliness": 15,
+        "outcome": 65 - order_weight,
+    }
+    sc = build(mini_data)
+    found = score(sc, simulate(sc, [D(0, "assess-impact")]), counterfactuals=False)
+    order = [f.points for f in found.findings if f.component == "order"]
+    # 7 unstarted steps cost 0.5/8 each; with no weight, order says nothing at all.
+    assert order == ([-0.0625] * 7 if order_weight else [])
+    lost = sum(f.points for f in found.improvements)
+    assert lost == pytest.approx(-(100 - found.unclipped_total))
