@@ -53,6 +53,22 @@ are held for 5 ms after a focus change (`FOCUS_SETTLE`, an app batch) so that th
 change paints in one frame. What remains (~20-25 ms) is spread: ~7 ms restyling the
 `:focus`/`:focus-within` nodes, ~4 ms the widgets' own focus/blur restyle, ~3 ms the key bar
 (Textual's `active_bindings`), ~8 ms painting the changed panels, plus the 5 ms hold.
+
+Multi-line message box (2026-12-01, load 7-8 on the shared 2-core machine, before = the
+one-line box in the same run; open/cancel key→paint p50/p95 ms, largest / 1k):
+
+    variant                              largest built-in     1k nodes
+    one line (before)                    65.6/101.5           119.6/225.0
+    text area shown/hidden (display)     177-236/332-463      222-297/495-572
+    over the list, moved out of sight    77.1/175.6           97.8/236.4
+      second run, and before again       55.8/117.3 vs 61.1/100.1   92.2/175.7 vs 86.1/152.9
+
+Causes: showing or hiding the box (or resizing the list for it) is a screen layout, and on
+every layout Textual hands the scrolling panels (feed, decision log, action list) a virtual
+size other than their own, so `ScrollView` repainted their scrollbars a frame later: two
+frames 30-40 ms apart. The box now lies over the list in a layer and is moved out of the
+panel while closed (it never changes size: no rewrap), and those panels skip the scrollbar
+repaint when their size did not change (`noreflow.SteadyScrollbars`): one frame again.
 """
 
 from __future__ import annotations
