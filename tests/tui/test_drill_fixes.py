@@ -102,6 +102,9 @@ async def test_a_facilitator_inject_fired_by_hand_leaves_no_trace_in_the_team_fe
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = _feed_text(app)
+        titles = app.screen._inject_titles()  # type: ignore[attr-defined]
+        assert titles["restart-hint"] == "Hint: nothing restarts by itself (facilitator only)"
+        assert titles["press-call"] == "A journalist calls"  # the i dialog and the palette
         app.screen.fire_inject("restart-hint")  # type: ignore[attr-defined]
         await pilot.pause()
         assert session.feed[-1].data.get("audience") == "facilitator"
