@@ -261,12 +261,13 @@ def host_command(
         except ImportError:
             browser = None
         else:
+            # The tab's seat process runs here: it reaches the hub on loopback when the hub
+            # listens there (or everywhere), else at the address given.
+            local = _is_loopback(host) or host in ("0.0.0.0", "::")
             browser = BrowserSeats(
-                f"{scheme}://127.0.0.1:{port}/hub"
-                if _is_loopback(host) or host in ("0.0.0.0", "::")
-                else hub_url,
+                f"{scheme}://127.0.0.1:{port}/hub" if local else hub_url,
                 max_clients=max_browsers,
-                insecure=ssl_context is not None,
+                cafile=certfile if ssl_context else None,
             )
     app = build_app(hub, policy_hosts=hosts, extra_routes=browser)
     title = loaded.scenario.title
@@ -309,11 +310,17 @@ def host_command(
 @click.option("--code", default=None, help="Your join code (asked for when omitted).")
 @click.option("--name", default="", help="Your name, as the report lists you.")
 @click.option(
+    "--cafile",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Trust this certificate (a wss:// hub with its own certificate).",
+)
+@click.option(
     "--wall",
     is_flag=True,
     help="A projector display: map, feed and impact, large (for an observer's seat).",
 )
-def join_command(url: str, code: str | None, name: str, wall: bool) -> None:
+def join_command(url: str, code: str | None, name: str, cafile: Path | None, wall: bool) -> None:
     """Join a drill room as a seat: tabletop join ws://HOST:PORT/hub --code CODE.
 
     URL is what `tabletop host` printed (ws://, or wss:// for a hub with a certificate).
@@ -324,7 +331,15 @@ def join_command(url: str, code: str | None, name: str, wall: bool) -> None:
         raise click.UsageError(f"URL must start with ws:// or wss://, got {url!r}")
     from tabletop.tui.seat.app import run_seat
 
-    run_seat(url, code, name.strip(), wall=wall)
+    ssl_context = None
+    if cafile is not None:
+        import ssl
+
+        try:
+            ssl_context = ssl.create_default_context(cafile=str(cafile))
+        except (OSError, ssl.SSLError) as exc:
+            raise _fail(f"{cafile}: cannot use certificate: {exc}") from None
+    run_seat(url, code, name.strip(), wall=wall, ssl=ssl_context)
 
 
 def register(group: click.Group) -> None:

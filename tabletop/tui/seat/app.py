@@ -86,8 +86,17 @@ class SeatApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, url: str, code: str | None, name: str = "", *, wall: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        code: str | None,
+        name: str = "",
+        *,
+        wall: bool = False,
+        ssl: object = None,
+    ) -> None:
         super().__init__()
+        self.tls = ssl
         self.url, self.code, self.seat_name, self.wall = url, code, name, wall
         self.client: SeatClient | None = None
         self._dirty = True
@@ -150,13 +159,14 @@ class SeatApp(App[None]):
         self._connect(self.code, (name or "").strip())
 
     def _connect(self, code: str, name: str) -> None:
-        self.client = SeatClient(self.url, code, name, on_change=self._changed)
+        self.client = SeatClient(self.url, code, name, on_change=self._changed, ssl=self.tls)
         self.run_worker(self.client.run(), exclusive=True, group="hub")
 
     def _changed(self, state: RoomState) -> None:
         if state.role != self._role:
             self._role = state.role
             self.refresh_bindings()  # the footer shows this role's keys only
+            self.call_after_refresh(self.query_one("#seat-actions").focus)
         self._dirty = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -220,8 +230,8 @@ class SeatApp(App[None]):
         highlighted = actions.highlighted
         actions.clear_options()
         actions.add_options(Option(action_prompt(a, state), id=a["id"]) for a in state.actions)
-        if highlighted is not None and state.actions:
-            actions.highlighted = min(highlighted, len(state.actions) - 1)
+        if state.actions:
+            actions.highlighted = min(highlighted or 0, len(state.actions) - 1)
 
     # ----------------------------------------------------------------- sending
 
@@ -339,6 +349,8 @@ class SeatApp(App[None]):
         self.push_screen(Confirm("End the drill for every seat?"), end)
 
 
-def run_seat(url: str, code: str | None, name: str, *, wall: bool = False) -> None:
+def run_seat(
+    url: str, code: str | None, name: str, *, wall: bool = False, ssl: object = None
+) -> None:
     """Run the seat app until the user quits."""
-    SeatApp(url, code, name, wall=wall).run()
+    SeatApp(url, code, name, wall=wall, ssl=ssl).run()

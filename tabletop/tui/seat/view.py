@@ -66,6 +66,8 @@ def event_line(event: dict[str, Any], labels: dict[str, str]) -> Text | None:
 def identity_line(state: RoomState) -> Text:
     """Who this seat is, the clock and the connection."""
     t = Text()
+    if not state.seat:
+        return Text(" not in the room yet ", style="bold reverse")
     t.append(f" {state.name} ", style="bold reverse")
     t.append(f" {state.role} · seat {state.seat} ", style="bold")
     t.append(f" {format_clock(state.now())} ", style="bold")
@@ -86,6 +88,8 @@ def connection_line(state: RoomState, fatal: str | None) -> Text:
     """The connection as the seat shows it; the last refusal otherwise."""
     if fatal:
         return Text(f"hub refused this seat: {fatal}", style="bold red")
+    if not state.connected and not state.seat:
+        return Text("joining the room…", style="yellow")
     if not state.connected:
         return Text("hub unreachable — reconnecting", style="bold red reverse")
     return Text(state.notice, style="yellow") if state.notice else Text("")
