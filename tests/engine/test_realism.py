@@ -9,6 +9,7 @@ from tabletop.engine.events import Event
 from tabletop.engine.journal import encode_event, replay
 from tabletop.engine.session import Session, simulate
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
+from tabletop.scenario.problems import InputError
 
 # Power feeds the database; the database (manual recovery) feeds the shop (100 users).
 POWER = make_scenario(
@@ -117,3 +118,37 @@ def test_an_early_end_is_journalled_where_it_happened_and_replays() -> None:
     again = replay(POWER, [Event.from_json(json.loads(encode_event(e))) for e in journal])
     assert [encode_event(e) for e in again.feed] == [encode_event(e) for e in journal]
     assert (again.ended_at, again.customer_minutes) == (12, s.customer_minutes)
+
+
+def _as_older_version(events: list[Event]) -> list[Event]:
+    """The journal as an earlier version wrote it: refusal times as `T+10`, no `scored_to`."""
+    older = []
+    for e in events:
+        data = dict(e.data)
+        if e.kind == "refusal" and "reason" in data:
+            data["reason"] = str(data["reason"]).replace("T+10:00", "T+10")
+        if e.kind == "end":
+            data.pop("scored_to", None)
+        older.append(Event(e.seq, e.t, e.kind, data))
+    return older
+
+
+def test_a_journal_of_an_earlier_version_still_replays() -> None:
+    journal: list[Event] = []
+    s = Session(POWER, sink=journal.append)
+    s.take("post")
+    assert s.take("post").reason == "already running until T+10:00"
+    s.advance(12)
+    s.end("facilitator")
+    older = _as_older_version(journal)
+    assert older != journal
+    again = replay(POWER, older)
+    assert again.customer_minutes == s.customer_minutes
+    # A fact that differs still fails the replay: a refusal that became a decision.
+    forged = [Event(e.seq, e.t, "decision", e.data) if e.kind == "refusal" else e for e in older]
+    try:
+        replay(POWER, forged)
+    except InputError as exc:
+        assert "replay differs from the journal" in str(exc)
+    else:
+        raise AssertionError("a forged journal replayed")
