@@ -250,6 +250,14 @@ def host_command(
         db_path=db,
         log=log,
     )
+    timing = os.environ.get("TABLETOP_HUB_TIMING")
+    if timing:
+        # For benchmarks/bench_room.py: when each event was durable (monotonic seconds,
+        # comparable across processes on Linux), one "seq time" line each.
+        import time
+
+        timing_file = open(timing, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+        hub.on_durable = lambda seq: timing_file.write(f"{seq} {time.monotonic():.6f}\n")
     scheme = "wss" if ssl_context else "ws"
     hosts = allowed_hosts(host, port, allow_hosts)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host

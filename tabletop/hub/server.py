@@ -128,6 +128,9 @@ class Hub:
         self.rate, self.burst = rate, burst
         self.db_path = db_path
         self.store = store
+        #: Called with each event's seq once it is on disk, before any seat is sent it
+        #: (the room benchmark's timestamps).
+        self.on_durable: Callable[[int], None] | None = None
         self.log = log
         self.started_at = datetime.now(UTC)
         scenario = session.scenario
@@ -153,6 +156,8 @@ class Hub:
     def _on_event(self, event: Event) -> None:
         """The session's sink: durable first, then to every seat that may see it."""
         self.writer(event)
+        if self.on_durable is not None:
+            self.on_durable(event.seq)
         obj = event.to_json()
         frame: dict[str, Any] = {"type": "event", "event": obj}
         if event.data.get("changed"):
