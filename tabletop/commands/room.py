@@ -257,7 +257,11 @@ def host_command(
         import time
 
         timing_file = open(timing, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
-        hub.on_durable = lambda seq: timing_file.write(f"{seq} {time.monotonic():.6f}\n")
+
+        def durable(seq: int) -> None:
+            timing_file.write(f"{seq} {time.monotonic():.6f}\n")
+
+        hub.on_durable = durable
     scheme = "wss" if ssl_context else "ws"
     hosts = allowed_hosts(host, port, allow_hosts)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host

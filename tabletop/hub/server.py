@@ -197,18 +197,27 @@ class Hub:
             await asyncio.sleep(TICK_SECONDS)
             if not self.clock.running:
                 continue
-            self.sync_clock()
-            s = self.session
-            minute = int(s.now)
-            if s.ended:
+            try:
+                self._tick_once()
+            except Exception as exc:  # the clock stops; the facilitator can run it again
+                self.clock.running = False
+                self.log(f"the clock stopped: {type(exc).__name__}: {exc}")
                 self.broadcast_clock()
-                self.finish()
-            elif minute > self._minute:
-                self._minute = minute
-                # A checkpoint per exercise minute, as in single-seat play: a resumed hub
-                # reopens the drill at most a minute back.
-                s.facilitator("clock")
-                self.broadcast_clock()
+
+    def _tick_once(self) -> None:
+        """One tick of a running clock."""
+        self.sync_clock()
+        s = self.session
+        minute = int(s.now)
+        if s.ended:
+            self.broadcast_clock()
+            self.finish()
+        elif minute > self._minute:
+            self._minute = minute
+            # A checkpoint per exercise minute, as in single-seat play: a resumed hub
+            # reopens the drill at most a minute back.
+            s.facilitator("clock")
+            self.broadcast_clock()
 
     def clock_frame(self) -> dict[str, Any]:
         """The clock as seats show it, with who is in the room (and the score once ended)."""
@@ -410,8 +419,12 @@ class Hub:
         if self.session.ended and kind not in ("note",):
             self._refuse(seat, "the drill has ended", frame)
             return
-        self.sync_clock()
-        getattr(self, f"_on_{kind}")(seat, frame)
+        try:
+            self.sync_clock()
+            getattr(self, f"_on_{kind}")(seat, frame)
+        except Exception as exc:  # one seat's frame must never take the room down
+            self.log(f"seat {seat.number}: {kind} failed: {type(exc).__name__}: {exc}")
+            seat.send(_error_text(f"the hub could not do that ({type(exc).__name__})"))
 
     def _allow(self, seat: Seat) -> bool:
         """Token bucket: `rate` frames a second, `burst` at once."""
@@ -595,7 +608,7 @@ def build_app(
     from tabletop.web_guard import Policy, guard_middleware
 
     policy = Policy(policy_hosts, getattr(extra_routes, "script_hashes", ()))
-    app = web.Application(middlewares=[guard_middleware(policy)])
+    app = web.Application(middlewares=[guard_middleware(policy)])  # type: ignore[list-item]
     app.add_routes([web.get("/hub", hub.handle)])
     if extra_routes is not None:
         extra_routes(app)

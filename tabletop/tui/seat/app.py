@@ -83,6 +83,7 @@ class SeatApp(App[None]):
         Binding("full_stop", "step", "+1 min"),
         Binding("i", "fire_inject", "Fire inject"),
         Binding("ctrl+e", "end_drill", "End drill"),
+        Binding("w", "wall", "Wall display"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -276,6 +277,11 @@ class SeatApp(App[None]):
             )
             return
         self._send({"type": kind, "action": action["id"]})
+
+    def action_wall(self) -> None:
+        """Switch the projector display (map, impact and feed, no action list) on or off."""
+        self.wall = not self.wall
+        self.screen.set_class(self.wall, "wall")
 
     def action_approve(self) -> None:
         """Approve the oldest open proposal (commander, facilitator)."""
