@@ -14,6 +14,7 @@ import pytest
 
 from tabletop.engine.events import Decision as D
 from tabletop.engine.session import simulate
+from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scoring import score, wording
 from tabletop.scoring.reference import run_until
@@ -355,3 +356,100 @@ def test_small_and_zero_order_weights(
     assert order == ([-0.0625] * 7 if order_weight else [])
     lost = sum(f.points for f in found.improvements)
     assert lost == pytest.approx(-(100 - found.unclipped_total))
+
+
+def test_an_avoid_finding_quotes_that_decisions_message(mini: Scenario) -> None:
+    s = simulate(
+        mini,
+        [D(0, "assess-impact", message="assessing"), D(5, "reboot-everything", message="go")],
+    )
+    (penalty,) = [
+        f for f in score(mini, s, counterfactuals=False).findings if f.component == "penalty"
+    ]
+    assert (penalty.quote, penalty.action, penalty.t) == ("go", "reboot-everything", 5)
+
+
+def _one_service() -> Scenario:
+    # svc (100 users) is cut at 0; fix (5 minutes) brings it back. oops takes web (50) down.
+    return make_scenario(
+        nodes=[{"id": "svc", "users": 100}, {"id": "web", "users": 50}],
+        actions=[
+            {"id": "fix", "minutes": 5, "effects": [{"node": "svc", "status": "up"}]},
+            {"id": "oops", "effects": [{"node": "web", "status": "down"}]},
+        ],
+        injects=[{"id": "cut", "at": 0, "effects": [{"node": "svc", "status": "down"}]}],
+    )
+
+
+def _outcome_findings(sc: Any) -> list[tuple[str, float, str]]:
+    return [(f.kind, f.points, f.text) for f in sc.findings if f.component == "outcome"]
+
+
+def test_outcome_findings_worse_than_nothing_and_exactly_half() -> None:
+    sc = _one_service()
+    # Doing nothing: 100 x 100 = 10,000; the reference (fix at 0): 500. oops at 0 adds web:
+    # 10,000 + 5,000 = 15,000, worse than doing nothing.
+    worse = score(sc, simulate(sc, [D(0, "oops")]), counterfactuals=False)
+    assert _outcome_findings(worse) == [
+        ("improvement", -30.0, "Impact: your response cost 15,000 customer-minutes; doing "
+         "nothing costs 10,000 and the recommended response 500: you did worse than doing "
+         "nothing."),
+    ]  # fmt: skip
+    # fix at 47.5: 100 x 52.5 = 5,250, half of the 9,500 avoidable: both findings, 15 each.
+    half = score(sc, simulate(sc, [D(47.5, "fix")]), counterfactuals=False)
+    figures = (
+        "Impact: your response cost 5,250 customer-minutes; doing nothing costs 10,000 and "
+        "the recommended response 500: "
+    )
+    assert _outcome_findings(half) == [
+        ("improvement", -15.0, figures + "50% of the avoidable impact was not avoided."),
+        ("strength", 15.0, figures + "you avoided 50% of the avoidable impact."),
+    ]
+    # The same as doing nothing: everything avoidable was left.
+    same = score(sc, simulate(sc, []), counterfactuals=False)
+    assert _outcome_findings(same)[0][2].endswith("100% of the avoidable impact was not avoided.")
+
+
+def test_nothing_avoidable_means_no_outcome_finding(mini_data: dict[str, Any], build: Any) -> None:
+    sc = _one_service()
+    calm = build(
+        {**mini_data, "injects": [i for i in mini_data["injects"] if i["id"] != "power-drops"]}
+    )
+    # Without the power cut nothing is down (the CDN wobble degrades only a down api).
+    found = score(calm, simulate(calm, []), counterfactuals=False)
+    assert found.components.outcome == 1.0
+    assert _outcome_findings(found) == []
+    assert _outcome_findings(score(sc, simulate(sc, [D(0, "fix")]), counterfactuals=False)) == [
+        ("strength", 30.0, "Impact: your response cost 500 customer-minutes; doing nothing "
+         "costs 10,000 and the recommended response 500: you avoided 100% of the avoidable "
+         "impact."),
+    ]  # fmt: skip
+
+
+def test_no_target_and_nothing_done(mini_data: dict[str, Any], build: Any) -> None:
+    for step in mini_data["playbook"]:
+        step.pop("by", None)
+    sc = build(mini_data)
+    found = score(sc, simulate(sc, []), counterfactuals=False)
+    assert [(f.points, f.text) for f in found.findings if f.component == "timeliness"] == [
+        (-15, "No playbook step was done before the end, so nothing was on time.")
+    ]
+
+
+@pytest.mark.parametrize("component", ["coverage", "timeliness", "outcome"])
+@pytest.mark.parametrize("weight", [0.5, 0.0])
+def test_small_and_zero_weights_of_each_component(
+    mini_data: dict[str, Any], build: Any, component: str, weight: float
+) -> None:
+    weights = {"order": 35, "coverage": 20, "timeliness": 15, "outcome": 30}
+    weights["order"] += weights[component] - weight
+    weights[component] = weight
+    mini_data["scoring"] = weights
+    sc = build(mini_data)
+    found = score(sc, simulate(sc, [D(0, "assess-impact")]), counterfactuals=False)
+    mine = [f for f in found.improvements if f.component == component]
+    # With a weight, the component explains what it lost; without, it says nothing.
+    assert bool(mine) == bool(weight)
+    assert sum(f.points for f in found.improvements) == pytest.approx(
+        -(100 - found.unclipped_total)
+    )
