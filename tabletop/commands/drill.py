@@ -208,7 +208,9 @@ def store_run(
             else "rerun with --journal PATH to keep it"
         )
         raise _fail(f"history not saved: {exc}; {keep}") from None
-    echo(f"saved to history as session #{sid} ({db})", err=True)
+    from tabletop.store.db import where
+
+    echo(f"saved to history as session #{sid} ({where(db)})", err=True)
 
 
 def register(group: click.Group) -> None:

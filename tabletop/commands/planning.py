@@ -97,7 +97,9 @@ def plan_set(
     try:
         item = set_item(_db(db), item_id, owner=owner, start=start, due=due, status=status)
     except KeyError:
-        raise _user_error(f"{_db(db)}: no improvement item #{item_id}") from None
+        from tabletop.store.db import where
+
+        raise _user_error(f"{where(_db(db))}: no improvement item #{item_id}") from None
     except ValueError as exc:
         raise _user_error(str(exc)) from None
     except StoreError as exc:
@@ -124,7 +126,9 @@ def rate_command(session_id: int, objective: str, rating: str, reason: str, db: 
     try:
         stored = load_session(path, session_id)
     except KeyError:
-        raise _user_error(f"{path}: no stored session #{session_id}") from None
+        from tabletop.store.db import where
+
+        raise _user_error(f"{where(path)}: no stored session #{session_id}") from None
     except StoreError as exc:
         raise _user_error(str(exc)) from None
     known = objective_ids(stored.loaded.scenario)

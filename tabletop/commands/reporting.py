@@ -37,6 +37,8 @@ from tabletop.store import (
     save_session,
     trends,
 )
+from tabletop.store.db import where
+from tabletop.store.pg import is_url
 from tabletop.store.sessions import SessionRow, parse_since
 from tabletop.terminal_text import clean_block, echo, json_text
 
@@ -103,7 +105,9 @@ def load_drill(
     try:
         stored = load_session(db, sid)
     except KeyError:
-        raise _user_error(f"{db}: no stored session #{sid} (see `tabletop history`)") from None
+        raise _user_error(
+            f"{where(db)}: no stored session #{sid} (see `tabletop history`)"
+        ) from None
     except StoreError as exc:
         raise _user_error(str(exc)) from None
     from tabletop.store.plan import ratings_for, stored_items
@@ -342,7 +346,8 @@ def history_command(
         echo(json_text(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False)))
         return
     if not rows:
-        echo(f"No drills stored in {path} match." if path.exists() else f"No history yet ({path}).")
+        known = path.exists() or is_url(path)
+        echo(f"No drills stored in {where(path)} match." if known else f"No history yet ({path}).")
         return
     header = (
         f"{'id':>5}  {'ended (UTC)':<16}  {'team':<20}  {'scenario':<22}  {'total':>5}  grade  "
@@ -355,7 +360,7 @@ def history_command(
             f"{_cut(r.scenario_id, 22):<22}  {r.total:>5.1f}  {r.grade:^5}  "
             f"{_pct(r.order):>4} {_pct(r.coverage):>4} {_pct(r.timeliness):>4} {_pct(r.outcome):>4}"
         )
-    echo(f"{len(rows)} drill(s) in {path}")
+    echo(f"{len(rows)} drill(s) in {where(path)}")
 
 
 def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
@@ -388,7 +393,7 @@ def _pct(x: float) -> str:
 
 def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     if not found:
-        echo(f"No drills stored in {path} match.")
+        echo(f"No drills stored in {where(path)} match.")
         return
     echo(
         f"{'team':<20}  {'measure':<10}  {'drills':>6}  {'first':>5}  {'last':>5}  "
@@ -402,7 +407,7 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
             f"{team:<20}  {t.measure:<10}  {len(t.values):>6}  {t.values[0]:>5.0f}  "
             f"{t.values[-1]:>5.0f}  {t.change:>+6.0f}  {t.sparkline}"
         )
-    echo(f"{len(rows)} drill(s) in {path}; components in %, trend on a 0-100 scale")
+    echo(f"{len(rows)} drill(s) in {where(path)}; components in %, trend on a 0-100 scale")
 
 
 @click.command("export")

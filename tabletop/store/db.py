@@ -18,6 +18,8 @@ from typing import TypeVar
 
 import platformdirs
 
+from tabletop.store import pg
+
 #: Overrides the default history path (DESIGN.md § Sessions, journal and history).
 DB_ENV = "TABLETOP_DB"
 
@@ -143,6 +145,11 @@ class StoreError(Exception):
     """A history database problem, as one line for the user. Nothing was written or lost."""
 
 
+def where(target: object) -> str:
+    """A history's name for messages: the file, or the server URL without its password."""
+    return pg.shown(target) if pg.is_url(target) else str(target)
+
+
 def default_db_path() -> Path:
     """`$TABLETOP_DB`, else `history.sqlite3` in the user's data directory (XDG)."""
     override = os.environ.get(DB_ENV)
@@ -175,7 +182,8 @@ def with_retry(path: Path, what: str, fn: Callable[[], T], wait: float = DEFAULT
         except UnicodeError as exc:  # a damaged schema: sqlite_master names are not UTF-8
             raise _unreadable(path, exc) from None
         except sqlite3.Error as exc:
-            if not _is_busy(exc):
+            # (PostgreSQL errors come wrapped as sqlite3 errors, see pg.PgError.)
+            if not (_is_busy(exc) or pg.retryable(exc)):
                 raise _unreadable(path, exc) from None
             if time.monotonic() >= deadline:
                 raise StoreError(
@@ -199,6 +207,8 @@ def connect(path: Path, *, create: bool, wait: float = DEFAULT_WAIT) -> sqlite3.
     With `create=False` a missing file raises `FileNotFoundError` (reading commands should not
     leave an empty database behind). Raises `StoreError` for anything it cannot use.
     """
+    if pg.is_url(path):
+        return _pg_connect(path, wait)  # type: ignore[return-value]  # the same methods
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a history database file")
@@ -229,6 +239,34 @@ def connect(path: Path, *, create: bool, wait: float = DEFAULT_WAIT) -> sqlite3.
         conn.close()
         raise
     return conn
+
+
+def _pg_connect(target: object, wait: float) -> pg.PgConnection:
+    """A connection to the PostgreSQL history, migrated; `StoreError` when unusable."""
+    where = pg.shown(target)
+    try:
+        import psycopg  # noqa: F401  (optional dependency: say how to get it)
+    except ImportError:
+        raise StoreError(
+            f"{where}: a PostgreSQL history needs psycopg: pip install 'tabletop[postgres]'"
+        ) from None
+
+    def open_and_migrate() -> pg.PgConnection:
+        conn = pg.PgConnection(pg.normal_url(target), min(wait, 10.0))
+        try:
+            version = pg.migrate(conn, MIGRATIONS, _statements)
+        except BaseException:
+            conn.close()
+            raise
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{where}: written by a newer tabletop (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade tabletop to read it"
+            )
+        return conn
+
+    return with_retry(Path(where), "opening it", open_and_migrate, wait)
 
 
 def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:

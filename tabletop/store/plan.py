@@ -30,7 +30,7 @@ from tabletop.reports.aar import (
 )
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.model import Score
-from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
+from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, where, write
 
 #: Columns of `tabletop plan list --json` and `export --plan-csv`, in order.
 ITEM_KEYS: tuple[str, ...] = (
@@ -184,7 +184,7 @@ def _read(db_path: Path | str, sql: str, args: Iterable[Any]) -> list[tuple[Any,
     try:
         return [tuple(r) for r in conn.execute(sql, list(args)).fetchall()]
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
 
@@ -375,7 +375,7 @@ def stored_drills(db_path: Path | str, ids: list[int]) -> list[Any]:
             score = score_from_json(json.loads(score_doc))
         except Exception as exc:
             raise StoreError(
-                f"{db_path}: stored session #{sid} is damaged and cannot be read "
+                f"{where(db_path)}: stored session #{sid} is damaged and cannot be read "
                 f"({type(exc).__name__})"
             ) from None
         out.append(

@@ -29,7 +29,7 @@ from tabletop.scoring.model import (
     Score,
     TimelineEntry,
 )
-from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
+from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, where, write
 from tabletop.store.plan import record_items
 
 COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -301,7 +301,7 @@ def find_stored(db_path: Path | str, loaded: LoadedScenario, session: Session) -
             (loaded.sha256 or session.sha256, journal_text(session)),
         ).fetchone()
     except (sqlite3.Error, UnicodeError) as exc:
-        raise StoreError(f"{db_path}: cannot read the history: {exc}") from None
+        raise StoreError(f"{where(db_path)}: cannot read the history: {exc}") from None
     finally:
         conn.close()
     return int(row[0]) if row else None
@@ -347,7 +347,7 @@ def list_sessions(
     try:
         rows = conn.execute(sql, args).fetchall()
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
     return [_session_row(db_path, r) for r in rows]
@@ -368,12 +368,12 @@ def _session_row(db_path: Path | str, values: Sequence[Any]) -> SessionRow:
         allowed = _ROW_TYPES[str(f.type)]
         if isinstance(value, bool) or not isinstance(value, allowed):
             raise StoreError(
-                f"{db_path}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{where(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
                 f"{type(value).__name__}, not {f.type!s}); the file was left untouched"
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise StoreError(
-                f"{db_path}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{where(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
                 f"{value}); the file was left untouched"
             )
     return SessionRow(*values)
@@ -392,7 +392,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
             (session_id,),
         ).fetchone()
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
     if row is None:
@@ -400,12 +400,12 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
     sha, team, mode, ended_at, score_doc, journal, document = row
     if document is None:  # the session is there, the scenario it was played on is not
         raise StoreError(
-            f"{db_path}: stored session #{session_id} is damaged: its scenario "
+            f"{where(db_path)}: stored session #{session_id} is damaged: its scenario "
             f"({str(sha)[:12]}…) is missing from the database; the file was left untouched"
         )
     try:
         scenario = Scenario.model_validate(json.loads(document))
-        loaded = LoadedScenario(scenario, Path(f"{db_path}#session-{session_id}"), sha)
+        loaded = LoadedScenario(scenario, Path(f"{where(db_path)}#session-{session_id}"), sha)
         events = [_stored_event(line) for line in journal.splitlines() if line]
         session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
         score = score_from_json(json.loads(score_doc))
@@ -414,7 +414,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
         # say which, never a traceback. (KeyError here must not read as "no such session".)
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise StoreError(
-            f"{db_path}: stored session #{session_id} is damaged and cannot be rebuilt "
+            f"{where(db_path)}: stored session #{session_id} is damaged and cannot be rebuilt "
             f"({type(exc).__name__}: {reason})"
         ) from None
     return StoredSession(session_id, loaded, session, score, ended_at)
@@ -481,12 +481,13 @@ def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[st
             for c, t, n in conn.execute(
                 "SELECT component, text, COUNT(DISTINCT session_id) AS n FROM findings "
                 f"WHERE kind = 'improvement' AND session_id IN ({','.join('?' * len(ids))}) "
-                "GROUP BY component, text HAVING n > 1 ORDER BY n DESC, component, text",
+                "GROUP BY component, text HAVING COUNT(DISTINCT session_id) > 1 "
+                "ORDER BY n DESC, component, text",
                 list(ids),
             )
         ]
     except (sqlite3.Error, TypeError, ValueError) as exc:  # UnicodeError is a ValueError
-        raise StoreError(f"{db_path}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
 

@@ -253,3 +253,100 @@ def run_cli() -> Callable[..., Any]:
         return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
     return run
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_postgres(*cmd: str) -> None:
+    import subprocess
+
+    # Tests run as root; PostgreSQL refuses to, so its tools run as the postgres user.
+    done = subprocess.run(
+        ["runuser", "-u", "postgres", "--", *cmd], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"{cmd[0]} failed: {done.stderr[-2000:]}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Any:
+    """A real PostgreSQL 15 on a temporary directory and a free port, for the whole session.
+
+    Fails (never skips) when the server is not installed: `.ci/run` installs `postgresql`.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    assert (PG_BIN / "initdb").exists(), (
+        "PostgreSQL 15 is not installed (apt-get install postgresql)"
+    )
+    base = Path(tempfile.mkdtemp(prefix="tabletop-pg-", dir="/tmp"))
+    shutil.chown(base, "postgres", "postgres")
+    data = base / "data"
+    port = _free_port()
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(base / "log"),
+        "-w",
+        "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "fast",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=120,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A fresh, empty database on the test server: its URL."""
+
+    import psycopg
+
+    name = f"t{next(_PG_DATABASES)}"
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{pg_server}/{name}"
+
+
+_PG_DATABASES = __import__("itertools").count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_db(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The history database of a store test, on each backend: a file, or a server URL."""
+    if request.param == "sqlite":
+        return tmp_path / "h.sqlite3"
+    return request.getfixturevalue("pg_url")

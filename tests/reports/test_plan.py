@@ -29,7 +29,7 @@ GOOD = [
 ]
 
 
-def _store(db: Path, kit, decisions: list[Decision], team: str, day: int) -> int:
+def _store(db: Path | str, kit, decisions: list[Decision], team: str, day: int) -> int:
     sc = kit.mini_scenario()
     session = simulate(sc, decisions)
     return save_session(
@@ -43,8 +43,9 @@ def _store(db: Path, kit, decisions: list[Decision], team: str, day: int) -> int
 
 
 @pytest.fixture
-def history(tmp_path: Path, kit) -> Path:
-    db = tmp_path / "h.sqlite3"
+def history(history_db: Path | str, kit) -> Path | str:
+    """Four drills, on each backend (SQLite file, PostgreSQL server)."""
+    db = history_db
     _store(db, kit, WEAK, "Blue", 1)  # 1
     _store(db, kit, WEAK, "Blue", 2)  # 2: the same weaknesses again
     _store(db, kit, WEAK, "Red", 3)  # 3
@@ -52,7 +53,7 @@ def history(tmp_path: Path, kit) -> Path:
     return db
 
 
-def test_items_are_created_once_per_team_and_subject(history: Path) -> None:
+def test_items_are_created_once_per_team_and_subject(history: Path | str) -> None:
     blue = list_items(history, team="Blue")
     red = list_items(history, team="Red")
     subjects = {"action:blame-vendor", "step:s-communicate", "step:s-fix", "outcome"}
@@ -64,7 +65,7 @@ def test_items_are_created_once_per_team_and_subject(history: Path) -> None:
     assert (avoid.owner, avoid.start, avoid.due) == ("Cy", "2026-11-01", "2026-12-01")
 
 
-def test_a_later_good_drill_retests_its_own_teams_items(history: Path) -> None:
+def test_a_later_good_drill_retests_its_own_teams_items(history: Path | str) -> None:
     blue = {i.subject: i for i in list_items(history, team="Blue")}
     for subject in ("action:blame-vendor", "step:s-communicate", "step:s-fix", "outcome"):
         assert (blue[subject].status, blue[subject].retested_by) == ("re-tested", 4), subject
@@ -73,7 +74,7 @@ def test_a_later_good_drill_retests_its_own_teams_items(history: Path) -> None:
     )
 
 
-def test_found_again_after_retest_reopens(history: Path, kit) -> None:
+def test_found_again_after_retest_reopens(history: Path | str, kit) -> None:
     _store(history, kit, WEAK, "Blue", 5)
     item = next(i for i in list_items(history, team="Blue") if i.subject == "action:blame-vendor")
     assert (item.status, item.retested_by) == ("open", None)
@@ -86,7 +87,7 @@ def test_status_words() -> None:
         normal_status("closed")
 
 
-def test_plan_and_rate_commands(history: Path, tmp_path: Path, run_cli) -> None:
+def test_plan_and_rate_commands(history: Path | str, tmp_path: Path, run_cli) -> None:
     db = str(history)
     r = run_cli("plan", "list", "--team", "Red", "--json", "--db", db)
     assert r.returncode == 0, r.stderr

@@ -35,8 +35,8 @@ def _save(db: Path, drill, **kw) -> int:
     return save_session(db, loaded, session, score, recorded_at=kw.pop("at", WHEN), **kw)
 
 
-def test_save_and_list(tmp_path: Path, drill) -> None:
-    db = tmp_path / "h.sqlite3"
+def test_save_and_list(history_db: Path | str, drill) -> None:
+    db = history_db
     sid = _save(db, drill, started_at=datetime(2026, 11, 20, 8, 0))
     assert sid == 1
     [row] = list_sessions(db)
@@ -55,19 +55,35 @@ def test_save_and_list(tmp_path: Path, drill) -> None:
         0,
     )
     assert row.scenario_sha256 == drill[0].sha256
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn = _raw(db)
+    try:
+        if isinstance(db, Path):
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        else:
+            version = conn.execute("SELECT version FROM tabletop_schema").fetchone()[0]
+            assert version == SCHEMA_VERSION
         assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 4
-        comps = dict(conn.execute("SELECT component, points FROM components"))
+        comps = dict(conn.execute("SELECT component, points FROM components").fetchall())
         assert comps == pytest.approx(
             {"order": 23.45, "coverage": 20, "timeliness": 7.5, "outcome": 21}
         )
+    finally:
+        conn.close()
 
 
-def test_filters(tmp_path: Path, make_drill) -> None:
-    db = tmp_path / "h.sqlite3"
+def _raw(db: Path | str):
+    """A plain connection to either backend, to look at the tables themselves."""
+    if isinstance(db, Path):
+        return sqlite3.connect(db)
+    import psycopg
+
+    return psycopg.connect(db)
+
+
+def test_filters(history_db: Path | str, make_drill) -> None:
+    db = history_db
     for day, team in [(1, "Blue"), (5, "Red"), (9, "Blue")]:
         _save(db, make_drill(team=team), at=datetime(2026, 11, day, tzinfo=UTC))
     assert [r.id for r in list_sessions(db, team="Blue")] == [1, 3]
@@ -76,10 +92,10 @@ def test_filters(tmp_path: Path, make_drill) -> None:
     assert [r.id for r in list_sessions(db, ids=[3, 1])] == [1, 3]
 
 
-def test_stored_session_rebuilds_the_same_report(tmp_path: Path, drill) -> None:
+def test_stored_session_rebuilds_the_same_report(history_db: Path | str, drill) -> None:
     from tabletop.reports import build_report
 
-    db = tmp_path / "h.sqlite3"
+    db = history_db
     sid = _save(db, drill)
     stored = load_session(db, sid)
     loaded, session, score = drill
@@ -97,10 +113,10 @@ def test_stored_session_rebuilds_the_same_report(tmp_path: Path, drill) -> None:
         load_session(db, 99)
 
 
-def test_session_without_a_feed_is_still_stored(tmp_path: Path, kit) -> None:
+def test_session_without_a_feed_is_still_stored(history_db: Path | str, kit) -> None:
     sc = kit.mini_scenario()
     session = simulate(sc, [Decision(1, "assess"), Decision(2, "start-gen")], record_feed=False)
-    db = tmp_path / "h.sqlite3"
+    db = history_db
     sid = save_session(db, kit.loaded_for(sc), session, kit.hand_score(session), recorded_at=WHEN)
     assert load_session(db, sid).session.decisions == session.decisions
 
@@ -194,8 +210,8 @@ def test_locked_database_gives_a_clear_error_then_works(tmp_path: Path, drill) -
     assert len(list_sessions(db)) == 2
 
 
-def test_csv_export_defuses_formulas(tmp_path: Path, make_drill) -> None:
-    db = tmp_path / "h.sqlite3"
+def test_csv_export_defuses_formulas(history_db: Path | str, make_drill) -> None:
+    db = history_db
     _save(db, make_drill(team='=HYPERLINK("http://x")'))
     _save(db, make_drill(team='Blue, "the best"'))
     rows = list(csv.DictReader(io.StringIO(export_csv(list_sessions(db)))))
@@ -206,8 +222,8 @@ def test_csv_export_defuses_formulas(tmp_path: Path, make_drill) -> None:
     assert rows[0]["penalties"] == "0.00"
 
 
-def test_trends_follow_time_per_team(tmp_path: Path, make_drill) -> None:
-    db = tmp_path / "h.sqlite3"
+def test_trends_follow_time_per_team(history_db: Path | str, make_drill) -> None:
+    db = history_db
     for day, team, total in [
         (3, "Blue", 50.0),
         (1, "Blue", 40.0),
@@ -259,12 +275,12 @@ def test_a_later_migration_upgrades_a_version_one_database(
         assert conn.execute("SELECT count(*) FROM improvement_items").fetchone()[0] > 0
 
 
-def test_recorded_time_defaults_to_now(tmp_path: Path, drill) -> None:
+def test_recorded_time_defaults_to_now(history_db: Path | str, drill) -> None:
     loaded, session, score = drill
     before = datetime.now(UTC).replace(microsecond=0)
-    save_session(tmp_path / "h.sqlite3", loaded, session, score)
+    save_session(history_db, loaded, session, score)
     after = datetime.now(UTC)
-    [row] = list_sessions(tmp_path / "h.sqlite3")
+    [row] = list_sessions(history_db)
     ended = datetime.fromisoformat(row.ended_at.replace("Z", "+00:00"))
     assert before <= ended <= after and row.started_at == row.ended_at
 
