@@ -86,6 +86,12 @@ def counterfactuals(
             continue
         action_at = moved[-1].at
         text = _sentence(step, first.label, first.minutes, action_at, team_at, saved)
+        if len(moved) > 1:
+            labels = scenario.action_index
+            before = ", ".join(
+                f"“{labels[m.action].label}” at {wording.t(m.at)}" for m in moved[:-1]
+            )
+            text = text.removesuffix(".") + f" (with what it needs first: {before})."
         cf = Counterfactual(step.id, step.any_of[0], action_at, team_at, saved, text)
         found.append((-saved, pos, cf))
     return [cf for _, _, cf in sorted(found, key=lambda x: (x[0], x[1]))]
@@ -147,17 +153,22 @@ def _moved_chain(
 ) -> list[Decision]:
     """The action and its missing prerequisites, timed so that the action starts at `target`.
 
-    A prerequisite is missing when the team had not done it by `target`. They run one after
+    Prerequisites are its `requires` and, for each node in its `needs`, the action that
+    brings that node up (see `_providers`): without them the moved action would only be
+    refused. One is missing when the team had not done it by `target`. They run one after
     another, ending when the action starts; if that would start before minute 0, the whole
     chain starts at 0 and the action as soon as its prerequisites are done.
     """
     actions = scenario.action_index
+    providers = _providers(scenario)
     chain: list[str] = []
 
     def add(aid: str, path: frozenset[str]) -> None:
         if aid in chain or aid in path or aid not in actions:
             return
-        for req in actions[aid].requires:
+        act = actions[aid]
+        needed = [providers[n] for n in act.needs if n in providers]
+        for req in dict.fromkeys([*act.requires, *needed]):
             if team_done.get(req, float("inf")) > target:
                 add(req, path | {aid})
         chain.append(aid)
@@ -172,6 +183,21 @@ def _moved_chain(
         out.append(Decision(at, aid))
         at += actions[aid].minutes
     return out
+
+
+def _providers(scenario: Scenario) -> dict[str, str]:
+    """Node id -> the action that brings it up: the first such action the reference takes,
+    else the first in the file that is not an `avoid` action (never advise a penalty)."""
+    avoided = {a.action for a in scenario.avoid}
+    ordered = [d.action for d in reference_decisions(scenario)]
+    ordered += [a.id for a in scenario.actions if a.id not in avoided]
+    found: dict[str, str] = {}
+    for aid in dict.fromkeys(ordered):
+        act = scenario.action_index.get(aid)
+        for effect in act.effects if act is not None else ():
+            if effect.status in ("up", "degraded"):
+                found.setdefault(effect.node, aid)
+    return found
 
 
 def _rewrite(team: list[Decision], moved: list[Decision]) -> list[Decision]:

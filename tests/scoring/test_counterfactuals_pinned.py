@@ -36,7 +36,8 @@ def test_late_and_missing_steps_of_the_mini_scenario(mini: Scenario) -> None:
         Counterfactual(
             "fix", "restore-feed", 50, None, 30000,
             f"Had you started “Restore the utility feed” at {t(50)} instead of never, so that "
-            f"it was done by its {t(90)} target, 30,000 customer-minutes fewer.",
+            f"it was done by its {t(90)} target, 30,000 customer-minutes fewer "
+            f"(with what it needs first: “Call the utility” at {t(45)}).",
         ),
     ]  # fmt: skip
 
@@ -73,7 +74,8 @@ def test_prerequisites_longer_than_the_target_and_a_step_without_target() -> Non
         Counterfactual(
             "s1", "act", 20, None, 7500,
             f"Had you started “act” at {t(20)} instead of never, as early as its "
-            f"prerequisites allow (done at {t(25)}), 7,500 customer-minutes fewer.",
+            f"prerequisites allow (done at {t(25)}), 7,500 customer-minutes fewer "
+            f"(with what it needs first: “prep” at {t(0)}).",
         ),
         Counterfactual(
             "s2", "aux-fix", 25, None, 650,

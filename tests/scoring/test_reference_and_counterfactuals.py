@@ -167,3 +167,30 @@ def test_solve_does_not_warn_on_float_noise_at_the_floor(
     result = solve(build(flat_data))
     assert result.reference.total < 90
     assert not any("below 90" in w for w in result.warnings)
+
+
+def test_a_counterfactual_brings_up_what_the_moved_action_needs(
+    mini_data: dict[str, Any], build: Any
+) -> None:
+    # The generator can only start once someone has opened the fuel valve (a node it needs):
+    # moving the start alone would be refused, so the valve opening moves with it.
+    mini_data["nodes"].append({"id": "valve", "label": "Fuel valve", "standby": True})
+    mini_data["actions"].append(
+        {
+            "id": "open-valve",
+            "label": "Open the fuel valve",
+            "phase": "workaround",
+            "minutes": 10,
+            "effects": [{"node": "valve", "status": "up"}],
+        }
+    )
+    gen = next(a for a in mini_data["actions"] if a["id"] == "start-generator")
+    gen["needs"] = ["valve"]
+    sc = build(mini_data)
+    s = simulate(sc, [D(0, "assess-impact")])
+    (cf,) = [c for c in counterfactuals(sc, s) if c.step == "workaround"]
+    # Done by 45: the start at 30, the valve 20-30 before it; web + api up at 45, the API
+    # degraded by the CDN until 60: 1,500 x 195 - 3,750 = 288,750.
+    assert cf.at == 30
+    assert cf.customer_minutes_saved == pytest.approx(288_750)
+    assert cf.text.endswith("(with what it needs first: “Open the fuel valve” at T+20:00).")
