@@ -395,19 +395,31 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     if not found:
         echo(f"No drills stored in {where(path)} match.")
         return
+    from tabletop.reports.model import fmt_date
+
     echo(
         f"{'team':<20}  {'measure':<10}  {'drills':>6}  {'first':>5}  {'last':>5}  "
-        f"{'change':>6}  trend"
+        f"{'change':>6}  {'trend':<8}  dates (UTC)"
     )
     last_team = None
     for t in found:
         team = _cut(t.team, 20) if t.team != last_team else ""
-        last_team = t.team
-        echo(
-            f"{team:<20}  {t.measure:<10}  {len(t.values):>6}  {t.values[0]:>5.0f}  "
-            f"{t.values[-1]:>5.0f}  {t.change:>+6.0f}  {t.sparkline}"
+        sign = -1 if t.measure == "penalties" else 1  # points taken off, as reports show them
+        dates = (
+            ""
+            if t.team == last_team
+            else f"{fmt_date(t.first_at[:10])} → {fmt_date(t.last_at[:10])}"
         )
-    echo(f"{len(rows)} drill(s) in {where(path)}; components in %, trend on a 0-100 scale")
+        last_team = t.team
+        first, last, change = (round(sign * v) + 0 for v in (t.values[0], t.values[-1], t.change))
+        echo(
+            f"{team:<20}  {t.measure:<10}  {len(t.values):>6}  {first:>5d}  {last:>5d}  "
+            f"{change:>+6d}  {t.sparkline:<8}  {dates}"
+        )
+    echo(
+        f"{len(rows)} drill(s) in {where(path)}; components in %, trend on a 0-100 scale; "
+        "a chart: --format html -o FILE"
+    )
 
 
 @click.command("export")

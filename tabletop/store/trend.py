@@ -16,6 +16,8 @@ TREND_MEASURES: tuple[tuple[str, str, float], ...] = (
     ("coverage", "coverage", 100.0),
     ("timeliness", "timeliness", 100.0),
     ("outcome", "outcome", 100.0),
+    # Points taken off (avoid actions, disclosure, critical tasks): printed negative.
+    ("penalties", "penalties", 1.0),
 )
 
 

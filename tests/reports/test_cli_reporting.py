@@ -161,6 +161,9 @@ def test_history_lists_filters_and_trends(db: Path, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     blue_total = next(line for line in r.stdout.splitlines() if line.startswith("Blue"))
     assert blue_total.split()[1:6] == ["total", "2", "60", "85", "+25"]
+    # Dates beside each team, penalties as the reports show them (taken off: negative or 0).
+    assert blue_total.endswith("1 Nov 2026 → 3 Nov 2026")
+    assert any(line.split()[:2] == ["penalties", "2"] for line in r.stdout.splitlines())
     r = tabletop("history", "--db", str(tmp_path / "empty.sqlite3"))
     assert r.returncode == 0 and "No history yet" in r.stdout
 
