@@ -167,9 +167,18 @@ class HubProcess:
         return [json.loads(line) for line in self.journal.read_text().splitlines() if line.strip()]
 
 
+@pytest.fixture(scope="session")
+def zygote() -> Iterator[Zygote]:
+    """One pre-imported process for every hub of the session: a hub starts in a fraction of
+    a second instead of 1.5-2.5 s of imports."""
+    z = Zygote()
+    yield z
+    z.close()
+
+
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    h = HubProcess(tmp_path)
+def hub(tmp_path: Path, zygote: Zygote) -> Iterator[HubProcess]:
+    h = HubProcess(tmp_path, zygote=zygote)
     yield h
     h.stop()
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tabletop.tui.seat.app import SeatApp
-from tests.hub.conftest import HubProcess
+from tests.hub.conftest import HubProcess, Zygote
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -67,9 +67,9 @@ async def _join_in_browser(page: Any, url: str, code: str, name: str) -> None:
 
 
 @pytest.fixture
-def browser_hub(tmp_path: Path) -> Any:
+def browser_hub(tmp_path: Path, zygote: Zygote) -> Any:
     # Browser seats on: this test is the one that needs them.
-    hub = HubProcess(tmp_path, "--max-browsers", "2")
+    hub = HubProcess(tmp_path, "--max-browsers", "2", zygote=zygote)
     yield hub
     hub.stop()
 

@@ -76,9 +76,10 @@ async def _connected(seat: SeatClient) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(tmp_path: Path) -> None:
+async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
+    tmp_path: Path, zygote: Zygote
+) -> None:
     rng = random.Random(1234)
-    zygote = Zygote()
     hub = await asyncio.to_thread(HubProcess, tmp_path, zygote=zygote)
     codes = dict(hub.codes)
     seats = {
@@ -114,7 +115,6 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(tmp_path
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         hub.stop()
-        zygote.close()
     assert trials >= min(TRIALS, 10)
     journal = _journal(hub.journal)
     for ev in acked:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.hub.conftest import HubProcess, is_event, join
+from tests.hub.conftest import HubProcess, Zygote, is_event, join
 
 
 def _tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -56,9 +56,9 @@ def test_codes_file_is_private_and_the_sidecar_matches(hub: HubProcess) -> None:
 
 
 def test_beyond_loopback_the_hub_warns_that_codes_are_the_only_protection(
-    tmp_path: Path,
+    tmp_path: Path, zygote: Zygote
 ) -> None:
-    hub = HubProcess(tmp_path, "--host", "0.0.0.0")
+    hub = HubProcess(tmp_path, "--host", "0.0.0.0", zygote=zygote)
     try:
         assert "the codes are the only protection" in hub.output()
     finally:

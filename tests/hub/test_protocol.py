@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import aiohttp
 
-from tests.hub.conftest import HubProcess, is_event, join
+from tests.hub.conftest import HubProcess, Zygote, is_event, join
 
 
 def _refused(frame: dict[str, object]) -> bool:
@@ -245,8 +246,8 @@ async def test_a_wrong_code_gets_an_error_and_the_socket_closes(hub: HubProcess)
     assert not [e for e in hub.journal_events() if e.get("command") == "join"]
 
 
-async def test_rate_limit_and_room_size(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    hub = HubProcess(tmp_path, "--max-seats", "2")
+async def test_rate_limit_and_room_size(tmp_path: Path, zygote: Zygote) -> None:
+    hub = HubProcess(tmp_path, "--max-seats", "2", zygote=zygote)
     try:
         async with aiohttp.ClientSession() as http:
             a, _ = await join(http, hub.url, hub.codes["commander"], "Ana")

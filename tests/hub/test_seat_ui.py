@@ -13,7 +13,7 @@ import aiohttp
 from textual.widgets import OptionList, Static
 
 from tabletop.tui.seat.app import SeatApp
-from tests.hub.conftest import HubProcess, is_event, join
+from tests.hub.conftest import HubProcess, Zygote, is_event, join
 
 
 async def _until(pilot: object, cond: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -27,8 +27,10 @@ def _text(app: SeatApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
-async def test_commander_seat_decides_approves_and_rides_out_a_hub_crash(tmp_path: Path) -> None:
-    hub = HubProcess(tmp_path)
+async def test_commander_seat_decides_approves_and_rides_out_a_hub_crash(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    hub = HubProcess(tmp_path, zygote=zygote)
     app = SeatApp(hub.url, hub.codes["commander"], "Ana")
     try:
         async with app.run_test(size=(160, 45)) as pilot, aiohttp.ClientSession() as http:
@@ -66,7 +68,9 @@ async def test_commander_seat_decides_approves_and_rides_out_a_hub_crash(tmp_pat
                 pilot, lambda: "hub unreachable — reconnecting" in _text(app, "#seat-connection")
             )
             seen = app.state.last_seq
-            hub = await asyncio.to_thread(HubProcess, tmp_path, resume=True, port=hub.port)
+            hub = await asyncio.to_thread(
+                HubProcess, tmp_path, resume=True, port=hub.port, zygote=zygote
+            )
             await _until(pilot, lambda: app.state.connected, timeout=20)
             await _until(pilot, lambda: "unreachable" not in _text(app, "#seat-connection"))
             fac, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
