@@ -49,6 +49,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line when the hub could not listen on `host`:`port`."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server will: SO_REUSEADDR, so a port in TIME_WAIT (a hub just restarted)
+        # is free, and one a server listens on is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def _ssl_context(certfile: Path | None, keyfile: Path | None) -> Any:
     if certfile is None and keyfile is None:
         return None
@@ -217,6 +236,8 @@ def host_command(
     from tabletop.web_guard import allowed_hosts
 
     ssl_context = _ssl_context(certfile, keyfile)
+    # Before any journal is written: a port already in use must not leave a drill behind.
+    _check_port(host, port)
     if resume_path is not None:
         loaded, session, writer = _resumed_session(resume_path, scenario_arg)
         codes = read_codes(codes_sidecar(resume_path)) or (

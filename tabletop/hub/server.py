@@ -324,14 +324,11 @@ class Hub:
         """The welcome frame and, when the journal so far is long, event frames after it."""
         s = self.session
         after = last_seq or 0
+        after_seq = (ev.to_json() for ev in s.feed if ev.seq > after)
         events = [
-            ev.to_json()
-            for ev in s.feed
-            if ev.seq > after
-            and (
-                seat.role == "facilitator"
-                or not facilitator_only(ev.to_json(), self.facilitator_ids)
-            )
+            obj
+            for obj in after_seq
+            if seat.role == "facilitator" or not facilitator_only(obj, self.facilitator_ids)
         ]
         carried: list[dict[str, Any]] = []
         size = 0
@@ -559,7 +556,7 @@ class Hub:
                 from tabletop.store import default_db_path, save_session
 
                 db_path = self.db_path or Path(default_db_path())
-                sid = save_session(db_path, self.loaded, s, result)
+                sid = save_session(db_path, self.loaded, s, result, started_at=self.started_at)
                 self.log(f"stored in the history as drill {sid} ({db_path})")
             except Exception as exc:  # the room goes on; the facilitator is told why
                 self.log(f"not stored in the history: {exc}")

@@ -4,6 +4,7 @@ ended room's drill in the history and its report."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
@@ -83,8 +84,6 @@ def test_the_hub_answers_only_to_its_own_names_and_pages(hub: HubProcess) -> Non
                 return exc.status
         return 101
 
-    import asyncio
-
     assert asyncio.run(foreign_origin()) == 403
 
 
@@ -106,3 +105,45 @@ async def test_an_ended_room_is_scored_stored_and_reported(hub: HubProcess) -> N
     assert report.returncode == 0, report.stderr
     assert "The ISP was called at once. — Obi (observer)" in report.stdout
     assert "Fay (facilitator)" in report.stdout
+
+
+async def test_with_a_certificate_the_hub_speaks_tls_and_a_seat_trusting_it_joins(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    import shutil
+    import ssl
+
+    from tabletop.hub.client import SeatClient
+
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to make a test certificate"
+    cert, key = tmp_path / "hub.crt", tmp_path / "hub.key"
+    subprocess.run(
+        [
+            openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    hub = HubProcess(tmp_path, "--certfile", str(cert), "--keyfile", str(key), zygote=zygote)
+    try:
+        assert f"listening on wss://127.0.0.1:{hub.port}/hub" in hub.output()
+        url = f"wss://127.0.0.1:{hub.port}/hub"
+        seat = SeatClient(
+            url, hub.codes["observer"], "Obi", ssl=ssl.create_default_context(cafile=str(cert))
+        )
+        task = asyncio.create_task(seat.run())
+        await asyncio.wait_for(seat.welcomed.wait(), 15)
+        assert seat.state.role == "observer" and seat.state.name == "Obi"
+        task.cancel()
+        # Plain ws:// to a TLS hub does not get in.
+        async with aiohttp.ClientSession() as http:
+            try:
+                ws = await http.ws_connect(hub.url, timeout=aiohttp.ClientWSTimeout(ws_receive=5))
+                await ws.close()
+                raise AssertionError("plain ws:// was accepted")
+            except (aiohttp.ClientError, ConnectionError):
+                pass
+    finally:
+        hub.stop()

@@ -92,9 +92,13 @@ async def test_a_seat_without_a_code_asks_for_it_and_marks_what_it_may_not_do(
     app = SeatApp(hub.url, None, "")
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause(0.2)
-        await pilot.press(*hub.codes["responder"], "enter")
+        await pilot.press(*"not-a-code-at-all", "enter")
         await pilot.pause(0.2)
         await pilot.press(*"Rui", "enter")
+        await _until(
+            pilot, lambda: "Refused: wrong join code" in str(app.screen.query("Label")[1].render())
+        )
+        await pilot.press(*hub.codes["responder"], "enter")
         await _until(pilot, lambda: app.state.connected and bool(app.state.actions))
         await _until(pilot, lambda: "Rui" in _text(app, "#seat-identity"))
         assert "responder" in _text(app, "#seat-identity")

@@ -104,6 +104,7 @@ class SeatApp(App[None]):
         self._shown_events = 0
         self._actions_key: tuple[Any, ...] = ()
         self._role = ""
+        self._asked = False
 
     # ----------------------------------------------------------------- layout
 
@@ -141,9 +142,11 @@ class SeatApp(App[None]):
         if self.code:
             self._connect(self.code, self.seat_name)
         else:
-            self.push_screen(
-                TextPrompt("Join code", "The code the facilitator gave you"), self._got_code
-            )
+            self._ask_code("The code the facilitator gave you")
+
+    def _ask_code(self, hint: str) -> None:
+        self._asked = True
+        self.push_screen(TextPrompt("Join code", hint), self._got_code)
 
     def _got_code(self, code: str | None) -> None:
         if not code or not code.strip():
@@ -160,8 +163,18 @@ class SeatApp(App[None]):
         self._connect(self.code, (name or "").strip())
 
     def _connect(self, code: str, name: str) -> None:
-        self.client = SeatClient(self.url, code, name, on_change=self._changed, ssl=self.tls)
-        self.run_worker(self.client.run(), exclusive=True, group="hub")
+        client = SeatClient(self.url, code, name, on_change=self._changed, ssl=self.tls)
+        self.client = client
+
+        async def run() -> None:
+            await client.run()
+            # Refused for good (a mistyped code, a full room): a code typed here is asked
+            # for again, instead of leaving the seat stuck.
+            if client.fatal and self._asked:
+                self.seat_name = name
+                self._ask_code(f"Refused: {client.fatal}. Try again")
+
+        self.run_worker(run(), exclusive=True, group="hub")
 
     def _changed(self, state: RoomState) -> None:
         if state.role != self._role:
