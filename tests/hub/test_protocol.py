@@ -273,3 +273,22 @@ async def test_rate_limit_and_room_size(tmp_path: Path, zygote: Zygote) -> None:
             assert 30 <= len(refusals) < 100
     finally:
         hub.stop()
+
+
+async def test_a_long_journal_reaches_a_late_seat_whole_in_frames_under_64_kib(
+    hub: HubProcess,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        fac, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
+        for k in range(45):
+            await fac.send({"type": "note", "text": f"{k:02d} " + "x" * 1500})
+            await asyncio.sleep(0.06)  # within the seat's rate
+        await fac.until(is_event("note", text="44 " + "x" * 1500))
+        late, welcome = await join(http, hub.url, hub.codes["observer"], "Obi")
+        team = [e for e in hub.journal_events() if e.get("audience") != "facilitator"]
+        while len(late.events()) < len(team):
+            await late.recv()
+    sizes = [len(json.dumps(f).encode()) for f in late.frames]
+    assert max(sizes) <= 64 * 1024
+    assert len(welcome["events"]) < len(team)  # the rest came as event frames
+    assert late.events() == team
