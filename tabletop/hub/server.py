@@ -194,7 +194,8 @@ class Hub:
     async def tick(self) -> None:
         """Run the clock: advance the session, a checkpoint and a clock frame each minute."""
         while True:
-            await asyncio.sleep(TICK_SECONDS)
+            # At most half an exercise minute a tick: a clock frame for every minute.
+            await asyncio.sleep(min(TICK_SECONDS, self.clock.pace / 2))
             if not self.clock.running:
                 continue
             try:

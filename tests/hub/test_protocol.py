@@ -292,3 +292,22 @@ async def test_a_long_journal_reaches_a_late_seat_whole_in_frames_under_64_kib(
     assert max(sizes) <= 64 * 1024
     assert len(welcome["events"]) < len(team)  # the rest came as event frames
     assert late.events() == team
+
+
+async def test_a_running_clock_sends_a_clock_frame_every_exercise_minute(hub: HubProcess) -> None:
+    async with aiohttp.ClientSession() as http:
+        fac, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
+        obs, _ = await join(http, hub.url, hub.codes["observer"], "Obi")
+        await fac.send({"type": "clock", "running": True, "pace": 0.1})  # 10 minutes a second
+        await obs.until(lambda f: f["type"] == "clock" and f["now"] >= 12, timeout=20)
+        await fac.send({"type": "clock", "running": False})
+        stopped = await obs.until(lambda f: f["type"] == "clock" and not f["running"])
+    minutes = {int(f["now"]) for f in obs.frames if f["type"] == "clock" and f["running"]}
+    assert set(range(1, 13)) <= minutes
+    # Each minute is also a checkpoint in the journal, and the changes are journalled.
+    journal = hub.journal_events()
+    checkpoints = [e["t"] for e in journal if e.get("command") == "clock"]
+    assert [int(t) for t in checkpoints][:12] == list(range(1, 13))
+    commands = [e["command"] for e in journal if e["kind"] == "facilitator"]
+    assert commands[2:4] == ["pace", "resume"] and commands[-1] == "pause"
+    assert stopped["now"] >= 12
