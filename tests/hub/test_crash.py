@@ -109,7 +109,10 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
         for role, seat in seats.items():
             seat_numbers.setdefault(role, seat.state.seat)
         await seats["facilitator"].send({"type": "end"})
-        await asyncio.sleep(0.5)
+        deadline = time.monotonic() + 15
+        while not all(s.state.ended and s.state.score for s in seats.values()):
+            assert time.monotonic() < deadline, "a seat never heard of the end"
+            await asyncio.sleep(0.05)
     finally:
         for t in tasks:
             t.cancel()
@@ -130,7 +133,7 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
         expected = journal if role == "facilitator" else team
         got = seat.state.events
         assert got == expected[: len(got)]
-        assert got[-1]["kind"] in ("end", "action-done", "inject", "inject-skipped")
+        assert any(e["kind"] == "end" for e in got)
         assert seat.state.seat == seat_numbers[role]
 
 
