@@ -180,8 +180,12 @@ class SeatApp(App[None]):
         if state.role != self._role:
             self._role = state.role
             self.refresh_bindings()  # the footer shows this role's keys only
-            self.call_after_refresh(self.query_one("#seat-actions").focus)
+            self.call_after_refresh(self._focus_actions)
         self._dirty = True
+
+    def _focus_actions(self) -> None:
+        for actions in self.query("#seat-actions"):
+            actions.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys a role may not use are not offered (nor run)."""
@@ -198,6 +202,9 @@ class SeatApp(App[None]):
         return self.client.state if self.client is not None else RoomState()
 
     def _repaint(self) -> None:
+        # The timer may fire while the app is closing and its widgets are gone.
+        if not self.is_running or not self.query("#seat-identity"):
+            return
         state = self.state
         fatal = self.client.fatal if self.client is not None else None
         self.query_one("#seat-identity", Static).update(identity_line(state))
