@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tabletop.scenario.validate import find_cycles
+
 PACKAGE = Path(__file__).resolve().parents[2] / "tabletop"
 
 #: Sub-package (or top-level module) → layer; higher may import lower.
@@ -93,43 +95,12 @@ def upward(imports: Iterable[Import], layers: Mapping[str, int] = LAYERS) -> lis
 
 
 def cycles(imports: Iterable[Import]) -> list[list[str]]:
-    """Module-level import cycles (strongly connected groups of more than one module)."""
-    graph: dict[str, set[str]] = {}
+    """Module-level import cycles: one cycle per strongly connected group of modules."""
+    graph: dict[str, list[str]] = {}
     for imp in imports:
-        graph.setdefault(imp.module, set()).add(imp.target)
-    found: list[list[str]] = []
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in sorted(graph.get(v, ())):
-            if w not in graph:
-                continue
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                group.append(w)
-                if w == v:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return found
+        graph.setdefault(imp.module, []).append(imp.target)
+    known = {m: [t for t in dict.fromkeys(ts) if t in graph] for m, ts in sorted(graph.items())}
+    return [sorted(c) for c in find_cycles(known)]
 
 
 def test_the_package_imports_only_downwards() -> None:
