@@ -141,6 +141,11 @@ def test_solve_reports_a_refused_reference_decision() -> None:
     assert result.warnings == [
         f"reference decision gated at {wording.t(0)} was refused: first needs done: post"
     ]
+
+
+def test_solve_json_document() -> None:
+    sc = _solve_scenario(15, 0, [{"at": 0, "action": "gated"}, {"at": 0, "action": "post"}])
+    result = solve(sc)
     assert result.to_json() == {
         "scenario": "t",
         "derived": False,

@@ -453,3 +453,50 @@ def test_small_and_zero_weights_of_each_component(
     assert sum(f.points for f in found.improvements) == pytest.approx(
         -(100 - found.unclipped_total)
     )
+
+
+def test_each_disclosing_message_costs_its_penalty_and_public_messages_are_counted(
+    mini: Scenario,
+) -> None:
+    both = simulate(
+        mini,
+        [
+            D(0, "assess-impact", message="db is down"),  # internal (assess): not published
+            D(10, "post-status", message="db is down"),
+            D(20, "email-customers", message="on v2.4.1"),
+        ],
+    )
+    assert score(mini, both, counterfactuals=False).disclosure_penalties == 10
+    clean = simulate(
+        mini,
+        [D(0, "assess-impact", message="db is down"), D(10, "post-status", message="we work")],
+    )
+    (strength,) = [
+        f
+        for f in score(mini, clean, counterfactuals=False).strengths
+        if f.component == "disclosure"
+    ]
+    assert strength.text == (
+        "Your 1 public message(s) said what you will do without naming what is weak."
+    )
+
+
+def test_an_avoidable_impact_of_one_customer_minute_is_explained() -> None:
+    # One user, cut at 99 of 100 unless prevent was done: doing nothing costs 1, the
+    # reference (prevent at 0) 0.
+    sc = make_scenario(
+        nodes=[{"id": "svc", "users": 1}],
+        actions=[{"id": "prevent"}],
+        injects=[
+            {"id": "cut", "at": 99, "when": {"not_done": ["prevent"]},
+             "effects": [{"node": "svc", "status": "down"}]},
+        ],
+    )  # fmt: skip
+    found = score(sc, simulate(sc, []), counterfactuals=False)
+    assert (found.impact.baseline_customer_minutes, found.impact.reference_customer_minutes) == (
+        1,
+        0,
+    )
+    assert [(f.kind, f.points) for f in found.findings if f.component == "outcome"] == [
+        ("improvement", -30)
+    ]
