@@ -15,6 +15,8 @@ from typing import Any
 
 import aiohttp
 
+#: The hub's close code for a connection whose seat joined again elsewhere (no retry).
+REPLACED = 4001
 #: Seconds between reconnection attempts: doubling from the first to the last.
 RECONNECT_FIRST = 0.2
 RECONNECT_LAST = 1.0
@@ -189,6 +191,8 @@ class SeatClient:
                     self._changed()
             finally:
                 self._ws = None
+            if ws.close_code == REPLACED:
+                self.fatal = "this seat joined again from elsewhere"
 
     def _set_connected(self, connected: bool) -> None:
         if self.state.connected != connected:

@@ -48,6 +48,9 @@ MAX_BACKLOG = 5000
 MAX_STATUS_NODES = 400
 #: Budget of events carried in the welcome frame itself; the rest follow as event frames.
 WELCOME_EVENT_BYTES = 40 * 1024
+#: Close code for a connection whose seat joined again elsewhere: it must not reconnect
+#: (two connections of one seat would take the seat from each other in turn).
+REPLACED = 4001
 #: Frames a seat may send per second (sustained) and at once (burst).
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 40.0
@@ -298,6 +301,11 @@ class Hub:
             await _error(ws, "wrong join code")
             return None
         name = " ".join(str(frame.get("name") or role.capitalize()).split())
+        if frame.get("last_seq") is None:
+            # A fresh join under the name of a seat that is connected is someone else (two
+            # responders who both left the name blank): they get a name of their own. Only
+            # a seat that says how far it got is taken for that seat coming back.
+            name = self._free_name(name, role)
         number = self._seat_of.get((name, role))
         if number is None and len(self.seats) >= self.max_seats:
             await _error(ws, f"the room is full ({self.max_seats} seats)")
@@ -313,7 +321,7 @@ class Hub:
             self.session.facilitator("join", seat=number, name=name, role=role)
         old = self.seats.get(number)
         if old is not None:
-            self._drop(old, "this seat joined again from elsewhere")
+            self._drop(old, "this seat joined again from elsewhere", code=REPLACED)
         seat = Seat(number, name, role, ws, tokens=self.burst)
         for text in self._welcome(seat, frame.get("last_seq")):
             seat.send(text)
@@ -439,15 +447,23 @@ class Hub:
             json.dumps({"type": "refused", "reason": reason, "request": frame}, ensure_ascii=False)
         )
 
-    def _drop(self, seat: Seat, reason: str) -> None:
-        """Disconnect a seat (it may reconnect with its last seq)."""
+    def _free_name(self, name: str, role: str) -> str:
+        """`name`, or `name 2`, `name 3` ... the first not in use by a connected seat."""
+        candidate, k = name, 1
+        while (number := self._seat_of.get((candidate, role))) is not None and number in self.seats:
+            k += 1
+            candidate = f"{name} {k}"
+        return candidate
+
+    def _drop(self, seat: Seat, reason: str, *, code: int = 1000) -> None:
+        """Disconnect a seat (it may reconnect with its last seq; not after `REPLACED`)."""
         if self.seats.get(seat.number) is seat:
             del self.seats[seat.number]
         while not seat.queue.empty():
             seat.queue.get_nowait()
         seat.queue.put_nowait(_error_text(reason))
         seat.queue.put_nowait(None)
-        asyncio.get_running_loop().create_task(seat.ws.close())
+        asyncio.get_running_loop().create_task(seat.ws.close(code=code, message=reason.encode()))
 
     # ------------------------------------------------------------ the frames
 

@@ -227,7 +227,9 @@ async def join(
     """Connect a seat and return it with its welcome frame."""
     ws = await http.ws_connect(url, max_msg_size=8 * 1024 * 1024)
     seat = Seat(ws)
-    hello: dict[str, Any] = {"type": "hello", "code": code, "name": name}
+    hello: dict[str, Any] = {"type": "hello", "code": code}
+    if name:
+        hello["name"] = name
     if last_seq is not None:
         hello["last_seq"] = last_seq
     await seat.send(hello)

@@ -311,3 +311,27 @@ async def test_a_running_clock_sends_a_clock_frame_every_exercise_minute(hub: Hu
     commands = [e["command"] for e in journal if e["kind"] == "facilitator"]
     assert commands[2:4] == ["pace", "resume"] and commands[-1] == "pause"
     assert stopped["now"] >= 12
+
+
+async def test_two_people_on_one_role_get_two_seats_and_a_returning_seat_takes_its_own(
+    hub: HubProcess,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        first, one = await join(http, hub.url, hub.codes["responder"], "")
+        second, two = await join(http, hub.url, hub.codes["responder"], "")
+        assert (one["name"], two["name"]) == ("Responder", "Responder 2")
+        assert one["seat"] != two["seat"]
+        # The first seat's connection comes back (it says how far it got): it takes its seat
+        # over, and the old connection is closed for good (4001: no reconnecting).
+        back, again = await join(
+            http, hub.url, hub.codes["responder"], "", last_seq=first.events()[-1]["seq"]
+        )
+        assert again["seat"] == one["seat"] and again["name"] == "Responder"
+        await first.until(lambda f: f["type"] == "error")
+        closing = await first.ws.receive()
+        assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4001
+        await back.send({"type": "decide", "action": "call-isp"})
+        ev = await second.until(is_event("decision", action="call-isp"))
+        assert ev["event"]["by"] == "Responder (responder)"
+    joins = [(e["seat"], e["name"]) for e in hub.journal_events() if e.get("command") == "join"]
+    assert joins == [(one["seat"], "Responder"), (two["seat"], "Responder 2")]
