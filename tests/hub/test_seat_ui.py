@@ -116,3 +116,9 @@ async def test_a_seat_without_a_code_asks_for_it_and_marks_what_it_may_not_do(
         await pilot.pause(0.3)
         assert len(hub.journal_events()) == before
         assert app.state.clock.get("running") is False
+        # The wall display: map, impact and feed; no action list.
+        right = app.query_one("#seat-right")
+        assert right.display
+        await pilot.press("w")
+        await pilot.pause(0.1)
+        assert not right.display and app.query_one("#seat-feed-box").display
