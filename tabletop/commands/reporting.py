@@ -322,7 +322,7 @@ def history_command(
         raise click.UsageError("--format and -o go with --trend")
     if trend and (fmt or output):
         from tabletop.reports import build_trend
-        from tabletop.store.plan import stored_drills
+        from tabletop.store.sessions import stored_drills
 
         try:
             drills = stored_drills(path, [r.id for r in rows])
@@ -447,7 +447,8 @@ def export_command(
         rows = _rows(_db(db), team, scenario_id, since)
         _write(export_csv(rows), csv_path, inputs=_inputs([], _db(db)), what="CSV export")
     if plan_path:
-        from tabletop.store.plan import export_plan_csv, list_items
+        from tabletop.store.plan import list_items
+        from tabletop.store.sessions import export_plan_csv
 
         try:
             items = list_items(_db(db), team=team)

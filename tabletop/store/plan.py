@@ -9,8 +9,6 @@ re-tested with a link to itself.
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +28,8 @@ from tabletop.reports.aar import (
 )
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.model import Score
-from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, where, write
+from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
+from tabletop.store.db import where as _shown
 
 #: Columns of `tabletop plan list --json` and `export --plan-csv`, in order.
 ITEM_KEYS: tuple[str, ...] = (
@@ -184,7 +183,7 @@ def _read(db_path: Path | str, sql: str, args: Iterable[Any]) -> list[tuple[Any,
     try:
         return [tuple(r) for r in conn.execute(sql, list(args)).fetchall()]
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
 
@@ -329,58 +328,3 @@ def ratings_for(db_path: Path | str, session_id: int) -> dict[str, tuple[str, st
         (session_id,),
     )
     return {str(o): (str(r), str(why)) for o, r, why in rows}
-
-
-def export_plan_csv(items: Iterable[Item]) -> str:
-    """The items as CSV (the keys of `plan list --json`); formula-looking text defused."""
-    from tabletop.store.sessions import _csv_value
-
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(ITEM_KEYS)
-    for item in items:
-        w.writerow([_csv_value("" if v is None else v) for v in item.to_json().values()])
-    return out.getvalue()
-
-
-def stored_drills(db_path: Path | str, ids: list[int]) -> list[Any]:
-    """The drills `ids` as the trend needs them (scenario, score, ratings), without replaying
-    their journals."""
-    import json
-
-    from tabletop.reports.trend import StoredDrill
-    from tabletop.store.sessions import score_from_json
-
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = _read(
-        db_path,
-        "SELECT s.id, s.team, s.started_at, s.score_json, c.document FROM sessions s "
-        f"JOIN scenarios c ON c.sha256 = s.scenario_sha256 WHERE s.id IN ({marks}) ORDER BY s.id",
-        ids,
-    )
-    rated = _read(
-        db_path,
-        f"SELECT session_id, objective, rating, reason FROM ratings WHERE session_id IN ({marks})",
-        ids,
-    )
-    ratings: dict[int, dict[str, tuple[str, str]]] = {}
-    for sid, objective, rating, reason in rated:
-        ratings.setdefault(int(sid), {})[str(objective)] = (str(rating), str(reason))
-    out = []
-    for sid, team, started, score_doc, document in rows:
-        try:
-            scenario = Scenario.model_validate(json.loads(document))
-            score = score_from_json(json.loads(score_doc))
-        except Exception as exc:
-            raise StoreError(
-                f"{where(db_path)}: stored session #{sid} is damaged and cannot be read "
-                f"({type(exc).__name__})"
-            ) from None
-        out.append(
-            StoredDrill(
-                int(sid), str(team), str(started), scenario, score, ratings.get(int(sid), {})
-            )
-        )
-    return out

@@ -29,8 +29,9 @@ from tabletop.scoring.model import (
     Score,
     TimelineEntry,
 )
-from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, where, write
-from tabletop.store.plan import record_items
+from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
+from tabletop.store.db import where as _shown
+from tabletop.store.plan import ITEM_KEYS, Item, _read, record_items
 
 COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("order", "order_score"),
@@ -301,7 +302,7 @@ def find_stored(db_path: Path | str, loaded: LoadedScenario, session: Session) -
             (loaded.sha256 or session.sha256, journal_text(session)),
         ).fetchone()
     except (sqlite3.Error, UnicodeError) as exc:
-        raise StoreError(f"{where(db_path)}: cannot read the history: {exc}") from None
+        raise StoreError(f"{_shown(db_path)}: cannot read the history: {exc}") from None
     finally:
         conn.close()
     return int(row[0]) if row else None
@@ -347,7 +348,7 @@ def list_sessions(
     try:
         rows = conn.execute(sql, args).fetchall()
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
     return [_session_row(db_path, r) for r in rows]
@@ -368,12 +369,12 @@ def _session_row(db_path: Path | str, values: Sequence[Any]) -> SessionRow:
         allowed = _ROW_TYPES[str(f.type)]
         if isinstance(value, bool) or not isinstance(value, allowed):
             raise StoreError(
-                f"{where(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{_shown(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
                 f"{type(value).__name__}, not {f.type!s}); the file was left untouched"
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise StoreError(
-                f"{where(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
+                f"{_shown(db_path)}: stored session #{values[0]!r:.20} is damaged ({f.name} is "
                 f"{value}); the file was left untouched"
             )
     return SessionRow(*values)
@@ -392,7 +393,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
             (session_id,),
         ).fetchone()
     except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
     if row is None:
@@ -400,12 +401,12 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
     sha, team, mode, ended_at, score_doc, journal, document = row
     if document is None:  # the session is there, the scenario it was played on is not
         raise StoreError(
-            f"{where(db_path)}: stored session #{session_id} is damaged: its scenario "
+            f"{_shown(db_path)}: stored session #{session_id} is damaged: its scenario "
             f"({str(sha)[:12]}…) is missing from the database; the file was left untouched"
         )
     try:
         scenario = Scenario.model_validate(json.loads(document))
-        loaded = LoadedScenario(scenario, Path(f"{where(db_path)}#session-{session_id}"), sha)
+        loaded = LoadedScenario(scenario, Path(f"{_shown(db_path)}#session-{session_id}"), sha)
         events = [_stored_event(line) for line in journal.splitlines() if line]
         session = replay_events(scenario, events, sha256=sha, team=team, mode=mode)
         score = score_from_json(json.loads(score_doc))
@@ -414,7 +415,7 @@ def load_session(db_path: Path | str, session_id: int) -> StoredSession:
         # say which, never a traceback. (KeyError here must not read as "no such session".)
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise StoreError(
-            f"{where(db_path)}: stored session #{session_id} is damaged and cannot be rebuilt "
+            f"{_shown(db_path)}: stored session #{session_id} is damaged and cannot be rebuilt "
             f"({type(exc).__name__}: {reason})"
         ) from None
     return StoredSession(session_id, loaded, session, score, ended_at)
@@ -487,7 +488,7 @@ def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[st
             )
         ]
     except (sqlite3.Error, TypeError, ValueError) as exc:  # UnicodeError is a ValueError
-        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
+        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
     finally:
         conn.close()
 
@@ -568,3 +569,53 @@ def export_csv(rows: Iterable[SessionRow]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def export_plan_csv(items: Iterable[Item]) -> str:
+    """The items as CSV (the keys of `plan list --json`); formula-looking text defused."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(ITEM_KEYS)
+    for item in items:
+        w.writerow([_csv_value("" if v is None else v) for v in item.to_json().values()])
+    return out.getvalue()
+
+
+def stored_drills(db_path: Path | str, ids: list[int]) -> list[Any]:
+    """The drills `ids` as the trend needs them (scenario, score, ratings), without replaying
+    their journals."""
+    from tabletop.reports.trend import StoredDrill
+
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = _read(
+        db_path,
+        "SELECT s.id, s.team, s.started_at, s.score_json, c.document FROM sessions s "
+        f"JOIN scenarios c ON c.sha256 = s.scenario_sha256 WHERE s.id IN ({marks}) ORDER BY s.id",
+        ids,
+    )
+    rated = _read(
+        db_path,
+        f"SELECT session_id, objective, rating, reason FROM ratings WHERE session_id IN ({marks})",
+        ids,
+    )
+    ratings: dict[int, dict[str, tuple[str, str]]] = {}
+    for sid, objective, rating, reason in rated:
+        ratings.setdefault(int(sid), {})[str(objective)] = (str(rating), str(reason))
+    out = []
+    for sid, team, started, score_doc, document in rows:
+        try:
+            scenario = Scenario.model_validate(json.loads(document))
+            score = score_from_json(json.loads(score_doc))
+        except Exception as exc:
+            raise StoreError(
+                f"{_shown(db_path)}: stored session #{sid} is damaged and cannot be read "
+                f"({type(exc).__name__})"
+            ) from None
+        out.append(
+            StoredDrill(
+                int(sid), str(team), str(started), scenario, score, ratings.get(int(sid), {})
+            )
+        )
+    return out

@@ -23,7 +23,7 @@ from tabletop.scenario.decision_log import load_decision_log
 from tabletop.scenario.loader import load_scenario
 from tabletop.scoring import score
 from tabletop.store import save_session
-from tabletop.store.plan import stored_drills
+from tabletop.store.sessions import stored_drills
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

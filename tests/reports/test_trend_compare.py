@@ -11,7 +11,7 @@ from tabletop.engine.session import simulate
 from tabletop.reports import build_comparison, build_report, build_trend, render
 from tabletop.scoring import score
 from tabletop.store import save_session
-from tabletop.store.plan import stored_drills
+from tabletop.store.sessions import stored_drills
 
 GOOD = [Decision(0, "assess"), Decision(1, "post-status"), Decision(6, "start-gen")]
 LATE = [Decision(1, "assess"), Decision(35, "start-gen")]
