@@ -194,7 +194,7 @@ def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any,
     type=click.IntRange(0, 64),
     default=8,
     show_default=True,
-    help="Browser seats at once (each runs a process of ~85 MB); 0: no browser seats.",
+    help="Browser seats at once (each tab runs a seat process here); 0: no browser seats.",
 )
 @click.option("--certfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
