@@ -136,3 +136,16 @@ def test_a_note_is_journalled_with_its_author() -> None:
     assert plain.data == {"text": "checking"}
     assert s.notes == [ev, plain]
     assert s.feed[-2:] == [ev, plain]
+
+
+def test_simulate_ends_at_the_end_and_says_why() -> None:
+    sc = make_scenario(nodes=[{"id": "a"}], actions=[{"id": "x"}, {"id": "y"}])
+    whole = simulate(sc, [Decision(100, "x")])
+    assert (whole.end_reason, whole.sha256, whole.now) == ("duration", "", 100)
+    assert [(r.action, r.accepted, r.reason) for r in whole.decisions] == [
+        ("x", False, "the drill has ended")
+    ]
+    early = simulate(sc, [Decision(10, "x"), Decision(20, "y")], end_at=20)
+    assert (early.end_reason, early.ended_at, early.now) == ("facilitator", 20, 100)
+    assert [(r.action, r.accepted) for r in early.decisions] == [("x", True), ("y", False)]
+    assert early.feed[0].data["sha256"] == ""

@@ -152,3 +152,23 @@ def test_find_cycles_gives_the_shortest_cycle_through_the_first_vertex() -> None
     # Longer: a → b → c → d → a with a shortcut b → d: a → b → d → a.
     graph = {"a": ["b"], "b": ["c", "d"], "c": ["d"], "d": ["a"]}
     assert find_cycles(graph) == [["a", "b", "d"]]
+
+
+def test_the_quickest_action_is_the_one_done_first_not_the_first_named() -> None:
+    # d needs a and b, b needs a: a 5, b 5 + 3 = 8, d max(5, 8) + 2 = 10. z is done at 1.
+    actions = [
+        {"id": "d", "minutes": 2, "requires": ["a", "b"]},
+        {"id": "b", "minutes": 3, "requires": ["a"]},
+        {"id": "a", "minutes": 5},
+        {"id": "z", "minutes": 1},
+    ]
+    playbook = [
+        {"id": "s1", "phase": "fix", "title": "1", "any_of": ["d"], "by": 9},
+        {"id": "s2", "phase": "fix", "title": "2", "any_of": ["a", "z"], "by": 0.5},
+    ]
+    assert _warnings(actions=actions, playbook=playbook) == [
+        (("playbook", 0, "by"), "warning: 'by' 9 cannot be met: the quickest of this "
+         "step's actions (d) is done at minute 10 at the earliest"),
+        (("playbook", 1, "by"), "warning: 'by' 0.5 cannot be met: the quickest of this "
+         "step's actions (z) is done at minute 1 at the earliest"),
+    ]  # fmt: skip

@@ -17,6 +17,7 @@ from tabletop.engine.session import simulate
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scoring import score, wording
+from tabletop.scoring.model import TimelineEntry
 from tabletop.scoring.reference import run_until
 
 
@@ -198,6 +199,10 @@ def test_a_whole_score_worked_by_hand(mini: Scenario) -> None:
          "Impact: your response cost 94,750 customer-minutes; doing nothing costs 408,000 and "
          "the recommended response 73,750: you avoided 94% of the avoidable impact."),
     ]  # fmt: skip
+    assert sc.timeline[:2] == [
+        TimelineEntry("assess", "Assess", "assess", 15, 0, 10, 0, 10),
+        TimelineEntry("escalate", "Call the utility", "escalate", 30, 10, 15, 10, 15),
+    ]
     # Every point below 100 is a finding.
     lost = sum(f.points for f in sc.findings if f.kind == "improvement")
     assert lost == pytest.approx(-(100 - total))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tabletop.scoring.wording import critical, missing, t, times_target
+from tabletop.scoring.wording import critical, customer_minutes, missing, t, times_target
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,11 @@ def test_a_missing_step_of_a_phase_without_its_own_reason() -> None:
     assert missing("custom", "Do it", 12) == (
         f"“Do it” was started at {t(12)} but not done before the end: the playbook expects it."
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [(0.4, "0"), (999_999, "999,999"), (1_000_000, "1.0 million"), (1_250_000, "1.2 million")],
+)
+def test_customer_minutes(value: float, words: str) -> None:
+    assert customer_minutes(value) == words
