@@ -141,10 +141,11 @@ class Participant:
     """Someone who took part, as the journal names them."""
 
     name: str
-    role: str  # "team" | "observer" | "facilitator"
+    role: str  # "team" | "observer" | "facilitator", or the role of the seat in a drill room
     decisions: int
     notes: int
     phases: list[str] = field(default_factory=list)
+    seat: int | None = None  # the drill room's seat number, when they joined one
 
 
 @dataclass(frozen=True)
@@ -677,9 +678,13 @@ def plan_rows(
 
 
 def participants(
-    acts: list[Act], notes: list[tuple[str | None, float]], facilitator: list[str | None]
+    acts: list[Act],
+    notes: list[tuple[str | None, float]],
+    facilitator: list[str | None],
+    seats: list[tuple[int, str, str]] | None = None,
 ) -> list[Participant]:
-    """Everyone the journal names: who decided (team), who noted (observer), who facilitated."""
+    """Everyone the journal names: who decided (team), who noted (observer), who facilitated,
+    and in a drill room every seat that joined (`seats`: number, name, role), with its role."""
     decisions = Counter(a.by for a in acts if a.by)
     phases: dict[str, list[str]] = {}
     for a in acts:
@@ -689,13 +694,29 @@ def participants(
                 phases[a.by].append(a.phase)
     noted = Counter(by for by, _ in notes if by)
     facilitators = {f for f in facilitator if f}
+    seat_of: dict[str, tuple[int, str]] = {}
+    for number, name, role in seats or []:
+        seat_of.setdefault(name, (number, role))
     names = sorted(
-        {*decisions, *noted, *facilitators}, key=lambda n: (-decisions.get(n, 0), n.casefold())
+        {*decisions, *noted, *facilitators, *seat_of},
+        key=lambda n: (-decisions.get(n, 0), n.casefold()),
     )
     out = []
     for n in names:
         role = "team" if n in decisions else ("facilitator" if n in facilitators else "observer")
-        out.append(Participant(n, role, decisions.get(n, 0), noted.get(n, 0), phases.get(n, [])))
+        seat = seat_of.get(n)
+        if seat is not None:
+            role = seat[1]
+        out.append(
+            Participant(
+                n,
+                role,
+                decisions.get(n, 0),
+                noted.get(n, 0),
+                phases.get(n, []),
+                seat[0] if seat else None,
+            )
+        )
     return out
 
 

@@ -556,6 +556,7 @@ def build_report(
             acts,
             [(n.by, n.t) for n in notes],
             [_opt_str(e.data.get("by")) for e in session.feed if e.kind == "facilitator"],
+            _seats(session.feed),
         ),
         retested=list(retested or []),
         chronology=_chronology(session, labels),
@@ -566,6 +567,17 @@ def build_report(
             ImpactSample(p.t, p.affected, p.at_risk) for p in runs.reference.impact_series
         ],
     )
+
+
+def _seats(feed: list[Event]) -> list[tuple[int, str, str]]:
+    """The drill room's seats, from its facilitator `join` events (empty in single-seat play)."""
+    out = []
+    for e in feed:
+        if e.kind == "facilitator" and e.data.get("command") == "join":
+            seat, name, role = e.data.get("seat"), e.data.get("name"), e.data.get("role")
+            if isinstance(seat, int) and isinstance(name, str) and isinstance(role, str):
+                out.append((seat, name, role))
+    return out
 
 
 def _chronology(session: Session, labels: dict[str, str]) -> list[ChronoRow]:

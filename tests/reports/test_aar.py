@@ -125,3 +125,20 @@ def test_acts_feed_participants_roles(kit) -> None:
         ("Olu", "observer", 0, 1),
     ]
     assert got[0].phases == ["assess", "fix"]
+
+
+def test_room_seats_are_participants_with_their_roles(kit) -> None:
+    sc = kit.mini_scenario()
+    session = simulate(sc, [Decision(0, "assess", by="Ana")])
+    # A drill room journals each seat that joins as a facilitator `join` event.
+    session.facilitator("join", seat=1, name="Fay", role="facilitator")
+    session.facilitator("join", seat=2, name="Ana", role="responder")
+    session.facilitator("join", seat=3, name="Olu", role="observer")
+    r = build_report(kit.loaded_for(sc), session, score(sc, session))
+    got = [(p.name, p.role, p.seat, p.decisions) for p in r.participants]
+    assert got == [
+        ("Ana", "responder", 2, 1),
+        ("Fay", "facilitator", 1, 0),
+        ("Olu", "observer", 3, 0),
+    ]
+    assert "(seat 2)" in render(r, "html")
