@@ -12,22 +12,22 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from tabletop.engine.events import Event
 from tabletop.engine.journal import JournalWriter, create_journal
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import scenario_source
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 from tabletop.tui.provider import ScreenCommands
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.drill import DrillScreen
-from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.help import HelpScreen, HelpSection
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.view import nearest_pace_index
-from tabletop.tui.widgets.actions import ActionList, ActionsPanel, MessageBox
-from tabletop.tui.widgets.depmap import DependencyMap
 
 Sink = Callable[[Event], None]
 
@@ -38,21 +38,18 @@ def open_journal(path: Path) -> Sink:
     return JournalWriter(path)
 
 
-def help_sections(screen: object) -> list[tuple[str, list[BindingType]]]:
+def help_sections(screen: object) -> list[HelpSection]:
     """The keys of `screen` and of the panels on it, by section, for the help."""
-    if isinstance(screen, DrillScreen):
-        return [
-            ("drill (facilitator and team)", list(DrillScreen.BINDINGS)),
-            ("actions list", [*ActionList.BINDINGS, *ActionsPanel.BINDINGS]),
-            ("message box (communicate and follow-up actions)", list(MessageBox.BINDINGS)),
-            ("dependency map", list(DependencyMap.BINDINGS)),
-        ]
-    screens: list[tuple[type[object], str, list[BindingType]]] = [
-        (PickerScreen, "scenario picker", list(PickerScreen.BINDINGS)),
-        (BriefingScreen, "briefing", list(BriefingScreen.BINDINGS)),
-        (DebriefScreen, "debrief", list(DebriefScreen.BINDINGS)),
+    screens: list[tuple[type[object], str]] = [
+        (DrillScreen, "drill"),
+        (PickerScreen, "picker"),
+        (BriefingScreen, "briefing"),
+        (DebriefScreen, "debrief"),
     ]
-    return [(title, keys) for kind, title, keys in screens if isinstance(screen, kind)]
+    for kind, name in screens:
+        if isinstance(screen, kind):
+            return keys.HELP_SECTIONS[name]
+    return []
 
 
 class TabletopApp(App[None]):
@@ -61,7 +58,7 @@ class TabletopApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tabletop"
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1", "help", "Help", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.APP)
 
     def __init__(
         self,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tabletop.tui.keys import PaletteCommand
 
 
 @runtime_checkable
 class HasPaletteCommands(Protocol):
     """A screen that offers commands to the palette."""
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """(title, help, callback) for each command."""
         ...
 
@@ -20,7 +21,7 @@ class HasPaletteCommands(Protocol):
 class ScreenCommands(Provider):
     """Searches the calling screen's `palette_commands()` (drill: actions, clock, injects…)."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
         return screen.palette_commands() if isinstance(screen, HasPaletteCommands) else []
 

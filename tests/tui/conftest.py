@@ -11,13 +11,13 @@ from textual.app import App
 from tabletop.engine.session import Session
 from tabletop.scenario.catalog import builtin_dir
 from tabletop.scenario.loader import LoadedScenario, load_scenario
+from tabletop.tui.compat import screen_lines
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _screen_text(app: App[object]) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    return "\n".join(screen_lines(app.screen))
 
 
 @pytest.fixture

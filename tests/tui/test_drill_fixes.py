@@ -13,6 +13,7 @@ from textual.widget import Widget
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.compat import screen_lines
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.drill import DrillScreen
@@ -43,7 +44,7 @@ def _feed_text(app: App[object]) -> str:
 def _region_text(app: App[object], widget: Widget) -> list[str]:
     """The screen rows inside `widget`'s region, cropped to it."""
     region = widget.region
-    rows = [s.text for s in app.screen._compositor.render_strips()]
+    rows = screen_lines(app.screen)
     return [row[region.x : region.right] for row in rows[region.y : region.bottom]]
 
 

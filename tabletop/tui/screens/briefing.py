@@ -7,13 +7,15 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tabletop.engine.spof import scenario_top_lines
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 from tabletop.tui.view import format_clock, format_duration
 from tabletop.tui.widgets.keybar import KeyBar
 
@@ -69,12 +71,7 @@ def weak_points_text(loaded: LoadedScenario, top: int = 3) -> Text:
 class BriefingScreen(Screen[None]):
     """Enter starts the drill, Escape goes back to the picker."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,s", "app.start_drill", "Start the drill"),
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("w", "toggle_weak_points", "Weak points (facilitator)"),
-        Binding("question_mark,f1", "app.help", "Help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.BRIEFING)
 
     def __init__(self, loaded: LoadedScenario, team: str, mode: str) -> None:
         super().__init__()

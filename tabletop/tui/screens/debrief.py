@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -25,6 +23,8 @@ from textual.widgets import DataTable, Static
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Counterfactual, Score
+from tabletop.tui import keys
+from tabletop.tui.keys import PaletteCommand, bindings, palette_entries
 from tabletop.tui.view import format_minutes
 from tabletop.tui.widgets.keybar import KeyBar
 
@@ -89,12 +89,7 @@ def counterfactuals_text(items: list[Counterfactual]) -> Text:
 class DebriefScreen(Screen[None]):
     """Shows the score of an ended session; x exports the report."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "export", "Export report"),
-        Binding("n", "app.new_drill", "New drill"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("question_mark,f1", "app.help", "Help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DEBRIEF)
 
     @dataclass
     class ScoreReady(Message):
@@ -252,13 +247,9 @@ class DebriefScreen(Screen[None]):
         if self.counterfactuals is None:
             self.query_one("#counterfactuals", Static).update(Text("not available", style="dim"))
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Debrief commands for the command palette."""
-        return [
-            ("Export the report (JSON, Markdown, HTML)", "x", self.action_export),
-            ("New drill: back to the picker", "n", partial(self.run_action, "app.new_drill")),
-            ("Quit", "q", self.app.exit),
-        ]
+        return palette_entries(keys.DEBRIEF, self.run_action)
 
     def action_export(self) -> None:
         """Write the report (JSON, plus Markdown/HTML when the reports package exists)."""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -12,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import Reactive, reactive
@@ -24,6 +22,9 @@ from textual.widgets import Input, Static
 from tabletop.engine.session import Session
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.scoring.feedback import decision_feedback
+from tabletop.tui import keys
+from tabletop.tui.compat import hold_repaints, quiet_focused
+from tabletop.tui.keys import PaletteCommand, bindings, palette_entries
 from tabletop.tui.screens.facilitator import FacilitatorLog, facilitator_log_text
 from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
 from tabletop.tui.view import (
@@ -62,38 +63,18 @@ FOCUS_SETTLE = 0.005
 #: Real seconds between clock ticks while running.
 TICK_SECONDS = 0.25
 
-#: A palette entry: title, help text, what it does.
-PaletteCommand = tuple[str, str, Callable[[], object]]
-
 
 class DrillScreen(Screen[None]):
     """One running session; facilitator keys drive the clock, the team takes actions."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_clock", "Run/pause"),
-        Binding("j", "jump", "Next inject"),
-        # ctrl+e, not a letter: typing meant for the filter must never end the drill.
-        Binding("ctrl+e", "end_drill", "End drill"),
-        Binding("o", "note", "Note"),
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("plus,equals_sign", "pace(-1)", "Faster"),
-        Binding("minus", "pace(1)", "Slower"),
-        Binding("full_stop", "step", "+1 min"),
-        Binding("i", "fire_inject", "Fire inject"),
-        # Upper-case F: what only the facilitator sees is opened on purpose, never by a slip.
-        Binding("F", "facilitator_log", "Facilitator log"),
-        Binding("slash", "filter", "Filter", show=False),
-        Binding("p", "cycle_phase", "Phase filter", show=False),
-        Binding("a", "focus_actions", "Actions", show=False),
-        Binding("m", "focus_map", "Map", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DRILL)
 
     # Textual's Screen repaints the whole screen whenever the focus moves (`focused` is a
     # repainting reactive). That full repaint raced ahead of the panels' own restyle
     # (`:focus`, `:focus-within`), which then cost a second frame, 17-33 ms later (see
     # benchmarks/bench_ui.py). The widgets whose look depends on the focus refresh
     # themselves, so the screen-wide repaint is not needed.
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    focused: Reactive[Widget | None] = quiet_focused()
     running: reactive[bool] = reactive(False)
     pace_index: reactive[int] = reactive(4)
 
@@ -190,16 +171,11 @@ class DrillScreen(Screen[None]):
         """
         if widget is self.focused:
             return
-        batch = self.app.batch_update()
-        batch.__enter__()
-        try:
-            super().set_focus(widget, scroll_visible, from_app_focus)
-        finally:
-            # An app timer, not the screen's: the hold must end even if this screen goes.
-            self.app.set_timer(FOCUS_SETTLE, partial(self._focus_settled, batch))
+        # An app timer, not the screen's: the hold must end even if this screen goes.
+        hold_repaints(self.app, FOCUS_SETTLE, self._focus_settled)
+        super().set_focus(widget, scroll_visible, from_app_focus)
 
-    def _focus_settled(self, batch: AbstractContextManager[None]) -> None:
-        batch.__exit__(None, None, None)
+    def _focus_settled(self) -> None:
         if self.is_attached:
             self.check_idle()  # the screen's idle resumes its frame timer
 
@@ -476,16 +452,7 @@ class DrillScreen(Screen[None]):
             )
             for v in s.actions()
         ]
-        cmds += [
-            ("Clock: run / pause", "space", self.action_toggle_clock),
-            ("Clock: faster", "+", partial(self.action_pace, -1)),
-            ("Clock: slower", "-", partial(self.action_pace, 1)),
-            ("Clock: step one minute", ".", self.action_step),
-            ("Jump to the next inject", "j", self.action_jump),
-            ("Add an observer note", "o", self.action_note),
-            ("End the drill", "ctrl+e", self.action_end_drill),
-            ("Open the facilitator log", "F", self.action_facilitator_log),
-        ]
+        cmds += palette_entries(keys.DRILL, self.run_action)
         titles = self._inject_titles()
         cmds += [
             (f"Fire inject: {titles[i]}", "facilitator: fire it now", partial(self.fire_inject, i))

@@ -12,12 +12,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tabletop.engine.events import Event
 from tabletop.scenario.models import Inject
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 from tabletop.tui.screens.modals import OnceModal
 from tabletop.tui.view import format_clock
 from tabletop.tui.widgets.feed import NodeNames, changes_text, latched_text
@@ -55,7 +57,7 @@ def facilitator_log_text(
 class FacilitatorLog(OnceModal[None]):
     """The facilitator's injects; Escape or F closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,F", "close", "Close the log")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.FACILITATOR_LOG)
 
     def __init__(self, text: Text) -> None:
         super().__init__(classes="modal")

@@ -6,11 +6,14 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 
 T = TypeVar("T")
 
@@ -32,7 +35,7 @@ class OnceModal(ModalScreen[T]):
 class TextPrompt(OnceModal[str | None]):
     """Ask for one line of text; Enter confirms, Escape cancels (returns None)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.CANCEL)
 
     def __init__(self, title: str, hint: str = "", placeholder: str = "") -> None:
         super().__init__(classes="modal")
@@ -59,7 +62,7 @@ class TextPrompt(OnceModal[str | None]):
 class ChooseOne(OnceModal[str | None]):
     """Choose one of (id, label) pairs; Escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.CANCEL)
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__(classes="modal")
@@ -83,10 +86,7 @@ class ChooseOne(OnceModal[str | None]):
 class Confirm(OnceModal[bool]):
     """A yes/no question: y/Enter on Yes confirms, n/Escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.CONFIRM)
 
     def __init__(self, question: str) -> None:
         super().__init__(classes="modal")

@@ -9,13 +9,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 from tabletop.tui.view import CatalogEntry, catalog, format_duration
 from tabletop.tui.widgets.keybar import KeyBar
 
@@ -23,13 +25,7 @@ from tabletop.tui.widgets.keybar import KeyBar
 class PickerScreen(Screen[None]):
     """Pick a scenario (Enter), name the team and choose training or exam."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Brief me", priority=False),
-        Binding("t", "focus_team", "Team name"),
-        Binding("m", "toggle_mode", "Training/exam"),
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.PICKER)
 
     @dataclass
     class Picked(Message):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
@@ -19,12 +19,11 @@ from textual.widgets.option_list import Option
 
 from tabletop.engine.events import ActionView
 from tabletop.scenario.models import PHASE_ORDER
+from tabletop.tui import keys
+from tabletop.tui.compat import ClickHighlightsOptionList, SteadyScrollbars, option_lines
+from tabletop.tui.keys import bindings
 from tabletop.tui.view import format_duration
-from tabletop.tui.widgets.noreflow import (
-    SteadyScrollbars,
-    quiet_virtual_size,
-    relayout_if_scrollbars_change,
-)
+from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 _STATE_MARK = {"available": ("○", "green"), "running": ("▶", "cyan"), "blocked": ("✖", "red")}
 ALL_PHASES = "all"
@@ -50,10 +49,14 @@ def action_prompt(view: ActionView) -> Text:
     return text
 
 
-class ActionList(SteadyScrollbars, OptionList):
-    """The list itself; Enter takes the highlighted action."""
+class ActionList(SteadyScrollbars, ClickHighlightsOptionList):
+    """The list itself; Enter or a double click takes the highlighted action.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Take action", show=True)]
+    A single click only highlights: taking an action by a stray click would cost the team
+    points.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.ACTION_LIST)
 
     # Filtering changes the number of lines; the list's size is fixed by the stylesheet, so
     # that must not relayout the screen (30-40 ms on a phase filter); see noreflow.
@@ -70,22 +73,7 @@ class ActionList(SteadyScrollbars, OptionList):
         """(first line, number of lines) of the highlighted action in the list's content."""
         if self.highlighted is None:
             return None
-        self._update_lines()
-        try:
-            return self._index_to_line[self.highlighted], self._heights[self.highlighted]
-        except (KeyError, IndexError):
-            return None
-
-    async def _on_click(self, event: events.Click) -> None:
-        # A single click only highlights: taking an action by a stray click would cost the
-        # team points. A double click (or Enter) takes it.
-        event.prevent_default()  # the base OptionList selects on every click
-        clicked: int | None = event.style.meta.get("option")
-        if clicked is None or self.options[clicked].disabled:
-            return
-        self.highlighted = clicked
-        if event.chain >= 2:
-            self.action_select()
+        return option_lines(self, self.highlighted)
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
@@ -101,10 +89,7 @@ class MessageBox(TextArea):
     tells it apart) sends, Escape cancels.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s,ctrl+enter", "send", "Send message"),
-        Binding("escape", "cancel", "Cancel message"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.MESSAGE_BOX)
 
     @dataclass
     class Send(Message):
@@ -137,9 +122,14 @@ class PhaseFilter(Static):
         label = "all" if self.phase == ALL_PHASES else self.phase
         return Text.assemble((label, "bold"), (" ▸p", "dim"))
 
-    def watch_phase(self) -> None:
-        if self.parent is not None and isinstance(self.parent.parent, ActionsPanel):
-            self.parent.parent.refilter()
+    @dataclass
+    class Changed(Message):
+        """The phase filtered by changed (the actions panel filters its list again)."""
+
+        phase: str
+
+    def watch_phase(self, phase: str) -> None:
+        self.post_message(self.Changed(phase))
 
     def on_click(self) -> None:
         self.cycle()
@@ -148,9 +138,7 @@ class PhaseFilter(Static):
 class ActionsPanel(Vertical):
     """Filter row, the list and a detail line on the highlighted action."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "focus_list", "Back to list", show=False)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.ACTIONS_PANEL)
 
     @dataclass
     class Chosen(Message):
@@ -271,8 +259,9 @@ class ActionsPanel(Vertical):
     def _filter_changed(self) -> None:
         self._rebuild()
 
-    def refilter(self) -> None:
-        """Apply the filters again."""
+    @on(PhaseFilter.Changed)
+    def _phase_changed(self, event: PhaseFilter.Changed) -> None:
+        event.stop()
         if self.is_mounted:
             self._rebuild()
 

@@ -11,18 +11,17 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tabletop.engine.events import DecisionRecord
+from tabletop.tui import keys
+from tabletop.tui.compat import SteadyScrollbars
+from tabletop.tui.keys import bindings
 from tabletop.tui.view import format_clock
-from tabletop.tui.widgets.noreflow import (
-    SteadyScrollbars,
-    quiet_virtual_size,
-    relayout_if_scrollbars_change,
-)
+from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 #: (time, result, result style, action label) of one row.
 Row = tuple[str, str, str, str]
@@ -40,10 +39,7 @@ def decision_row(d: DecisionRecord, now: float, label: str) -> Row:
 class DecisionLog(SteadyScrollbars, ScrollView, can_focus=True):
     """One line per decision: when, the result (refused, running until, done at), the action."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DECISION_LOG)
 
     virtual_size = quiet_virtual_size()  # see tabletop.tui.widgets.noreflow
 

@@ -9,13 +9,15 @@ from typing import Any, ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tabletop.tui import keys
+from tabletop.tui.keys import bindings
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, fit_labels
 
 _MIN_CELL = 14  # narrowest node cell: symbol, space, an 11-character label, padding
@@ -53,14 +55,7 @@ class _Line:
 class DependencyMap(ScrollView, can_focus=True):
     """Nodes by layer; arrows move the selection, which is announced with `NodeSelected`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(0, -1)", "Prev node", show=False),
-        Binding("right", "move(0, 1)", "Next node", show=False),
-        Binding("up", "move(-1, 0)", "Up", show=False),
-        Binding("down", "move(1, 0)", "Down", show=False),
-        Binding("home", "jump(0)", "First node", show=False),
-        Binding("end", "jump(-1)", "Last node", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DEPENDENCY_MAP)
 
     cursor: reactive[int] = reactive(0)
 

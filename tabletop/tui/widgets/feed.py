@@ -12,12 +12,9 @@ from textual.widgets import RichLog
 
 from tabletop.engine.events import Event
 from tabletop.scenario.models import Scenario
+from tabletop.tui.compat import SteadyScrollbars
 from tabletop.tui.view import STATUS_SYMBOL, Feedback, for_facilitator, format_clock
-from tabletop.tui.widgets.noreflow import (
-    SteadyScrollbars,
-    quiet_virtual_size,
-    relayout_if_scrollbars_change,
-)
+from tabletop.tui.widgets.noreflow import quiet_virtual_size, relayout_if_scrollbars_change
 
 #: How many changed nodes a feed entry names before "+N more".
 NAMED_CHANGES = 2

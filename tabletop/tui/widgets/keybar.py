@@ -19,6 +19,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
+from tabletop.tui.compat import screen_key_bindings
+
 #: At most this many characters of the focused panel's name.
 _NAME_WIDTH = 28
 
@@ -99,7 +101,7 @@ class KeyBar(Static):
         # job when the widget passes it on (the picker's Enter on the table briefs): show it.
         # Not in a text box: its hidden keys edit (ctrl+e goes to the end of the line).
         active = screen.active_bindings
-        for key, bindings in screen._bindings.key_to_bindings.items():
+        for key, bindings in screen_key_bindings(screen).items():
             shadow = active.get(key)
             if (
                 shadow is not None

@@ -13,6 +13,8 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
 
+from tabletop.tui.compat import update_scrollbars
+
 
 def quiet_virtual_size() -> Reactive[Size]:
     """A `virtual_size` reactive that repaints the widget but does not reflow the screen."""
@@ -44,25 +46,5 @@ def relayout_if_scrollbars_change(widget: Widget, old: Size, new: Size) -> None:
         widget.refresh(layout=True)
         return
     # Same scrollbars: update the thumb's size in place (a layout would do it, at a price).
-    widget._scroll_update(new)
+    update_scrollbars(widget, new)
     widget.refresh()
-
-
-class SteadyScrollbars:
-    """Mixin for the scrolling panels above (first in the bases): no scrollbar repaint when a
-    screen layout leaves the panel's size alone.
-
-    On every screen layout Textual hands each scrolling widget the virtual size it computed,
-    which differs from the one these widgets keep themselves (the compositor's is at least
-    the visible area); `ScrollView` then takes the widget's own size anyway, but repaints its
-    scrollbars, and that repaint came a frame after the layout's own: every layout (the
-    message box opening, a phase filter) painted two frames, 17-33 ms apart.
-    """
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        widget: Widget = self  # type: ignore[assignment]
-        if size == widget._size and container_size == widget.container_size:
-            return False  # what ScrollView would conclude, without the scrollbar repaint
-        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc]
