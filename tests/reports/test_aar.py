@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tabletop.engine.events import Decision
@@ -142,3 +143,36 @@ def test_room_seats_are_participants_with_their_roles(kit) -> None:
         ("Olu", "observer", 3, 0),
     ]
     assert "(seat 2)" in render(r, "html")
+
+
+_ACTIONS = ["assess", "post-status", "start-gen", "blame-vendor"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 119), st.sampled_from(_ACTIONS), st.sampled_from(["A", "B"])),
+        max_size=6,
+    )
+)
+def test_any_drill_gives_one_recommendation_per_subject_costliest_first(kit, moves) -> None:
+    sc = kit.mini_scenario()
+    decisions = [Decision(t, a, by=who) for t, a, who in sorted(moves)]
+    session = simulate(sc, decisions)
+    result = score(sc, session)
+    r = build_report(kit.loaded_for(sc), session, result, date="2026-11-27")
+    subjects = [x.subject for x in r.recommendations]
+    assert len(subjects) == len(set(subjects))
+    points = [x.points for x in r.recommendations]
+    assert points == sorted(points)
+    # Every point lost is in some recommendation: the areas add up to the findings.
+    lost = sum(f.points for f in result.findings if f.kind == "improvement")
+    assert sum(points) == pytest.approx(lost, abs=0.01 * max(1, len(points)))
+    # The plan has a row per recommendation, each with an owner who acted when anyone did.
+    assert [p.subject for p in r.improvement_plan] == subjects
+    if any(d.by for d in decisions):
+        assert all(p.owner in ("A", "B") for p in r.improvement_plan)
+    ratings = {o.rating for o in r.objectives}
+    assert ratings <= set("PSMU")
