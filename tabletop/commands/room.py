@@ -148,6 +148,22 @@ def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any,
     return loaded, session, writer
 
 
+def _hold_lock(journal: Path) -> Any:
+    """An exclusive lock on the journal, held while the returned file stays open: a journal
+    has one writer, and a hub (or drill) still running on it holds its lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    fh = journal.open("rb")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise _fail(f"{journal}: another drill is still writing this journal") from None
+    return fh
+
+
 @click.command("host")
 @no_cache_option
 @click.argument("scenario_arg", metavar="SCENARIO", required=False)
@@ -238,7 +254,10 @@ def host_command(
     ssl_context = _ssl_context(certfile, keyfile)
     # Before any journal is written: a port already in use must not leave a drill behind.
     _check_port(host, port)
+    lock = None  # held (open) until the hub stops
     if resume_path is not None:
+        if resume_path.is_file():
+            lock = _hold_lock(resume_path)
         loaded, session, writer = _resumed_session(resume_path, scenario_arg)
         codes = read_codes(codes_sidecar(resume_path)) or (
             read_codes(codes_path) if codes_path else None
@@ -334,6 +353,8 @@ def host_command(
         )
     except OSError as exc:
         raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if lock is not None:
+        lock.close()
     hint = "" if session.ended else f"  (continue with: tabletop host --resume {writer.path})"
     log(f"journal: {writer.path}{hint}")
 

@@ -147,3 +147,14 @@ async def test_with_a_certificate_the_hub_speaks_tls_and_a_seat_trusting_it_join
                 pass
     finally:
         hub.stop()
+
+
+def test_a_journal_a_hub_is_still_writing_cannot_be_resumed_by_another(hub: HubProcess) -> None:
+    other = _tabletop(
+        "host", "--resume", str(hub.journal), "--port", str(hub.port + 1), cwd=hub.folder
+    )
+    assert other.returncode == 1
+    assert other.stderr.strip() == (
+        f"tabletop: {hub.journal}: another drill is still writing this journal"
+    )
+    assert hub.proc.poll() is None  # the first hub runs on
