@@ -63,3 +63,87 @@ def test_reports_and_store_do_not_import_textual_or_rich() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# ----------------------------------------------------------------------------- readability
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_worked_examples() -> None:
+    assert round(contrast("#000000"), 1) == 21.0
+    assert round(contrast("#ffffff"), 1) == 1.0
+    assert round(contrast("#9aa5b8"), 1) == 2.5  # the old recommended bar: too faint
+
+
+def test_data_colours_reach_3_to_1_and_swatches_match_what_is_plotted() -> None:
+    import re
+    from importlib import resources
+
+    from tabletop.reports.charts import TEAM_COLOURS
+
+    templates = resources.files("tabletop.reports") / "templates"
+    css = (templates / "report.css").read_text("utf-8")
+    svg = (templates / "_charts.html.j2").read_text("utf-8")
+    variables = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    swatches = {}
+    for name, value in re.findall(r"\.(sw-[a-z]+) \{ background: ([^;]*);", css):
+        found = re.search(r"#[0-9a-f]{6}", value) or re.search(r"var\(--([a-z]+)\)", value)
+        assert found, name
+        swatches[name] = found[0] if found[0].startswith("#") else variables[found[1]]
+    # Each legend swatch of the impact and timeline charts is the colour the chart draws.
+    for name in ("sw-team", "sw-ref", "sw-affected", "sw-baseline", "sw-recommended", "sw-risk"):
+        assert swatches[name] in svg, name
+        assert contrast(swatches[name]) >= 3, name
+    team_swatches = dict(re.findall(r"\.team-(\d) \{ background: (#[0-9a-f]{6}); \}", css))
+    for k, colour in enumerate(TEAM_COLOURS):
+        assert contrast(colour) >= 3, colour
+        assert team_swatches[str(k)] == colour  # the score chart's line k and its swatch
+
+
+def test_lane_labels_stay_distinct() -> None:
+    from tabletop.reports.charts import lane_labels
+
+    titles = [
+        "Tell customers and partners what is affected and what to expect",
+        "Tell customers and partners what changes, without a map for the next attacker",
+        "Restore from a clean backup",
+    ]
+    wrapped = lane_labels(titles)
+    assert len({tuple(w) for w in wrapped}) == 3
+    assert wrapped[2] == ["Restore from a clean backup"]
+    assert all(len(w) <= 2 and all(len(line) <= 36 for line in w) for w in wrapped)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abc de", min_size=1, max_size=90), min_size=1, max_size=8))
+def test_lane_labels_fit_two_lines(titles: list[str]) -> None:
+    from tabletop.reports.charts import lane_labels
+
+    for lines in lane_labels(titles):
+        assert 1 <= len(lines) <= 2 and all(len(line) <= 37 for line in lines)
+
+
+def test_impact_chart_has_axis_titles_and_comparison_lines(drill) -> None:
+    from tabletop.reports import render
+
+    report = build_report(*drill)
+    chart = impact_chart(report)
+    assert chart.baseline_path and chart.reference_path
+    html = render(report, "html")
+    for text in ("Exercise time (T+hours:minutes)", "Users affected", "doing nothing"):
+        assert text in html
+    assert 'class="inject-num"' in html and ">I1<" in html
