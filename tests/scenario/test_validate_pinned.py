@@ -14,7 +14,7 @@ import pytest
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.loader import parse_scenario
 from tabletop.scenario.problems import InputError
-from tabletop.scenario.validate import find_cycles, scenario_warnings
+from tabletop.scenario.validate import check_references, find_cycles, scenario_warnings
 
 
 def _messages(text: str) -> list[str]:
@@ -172,3 +172,64 @@ def test_the_quickest_action_is_the_one_done_first_not_the_first_named() -> None
         (("playbook", 1, "by"), "warning: 'by' 0.5 cannot be met: the quickest of this "
          "step's actions (z) is done at minute 1 at the earliest"),
     ]  # fmt: skip
+
+
+def _lines(loc: tuple[Any, ...]) -> int:
+    # A made-up line for each location the messages name; anything else is line 0.
+    return {("nodes", 1, "id"): 7, ("avoid", 0, "action"): 40}.get(loc, 0)
+
+
+def test_no_duration_or_a_bad_one_checks_no_times() -> None:
+    for duration in (0, -5, "abc", None):
+        data = {"duration": duration, "injects": [{"id": "i", "at": 500}]}
+        assert check_references(data) == []
+    late = check_references({"duration": 10, "injects": [{"id": "i", "at": 11}]})
+    assert [(p.loc, p.message) for p in late] == [
+        (("injects", 0, "at"), "'at' 11 is after the end of the drill (duration 10)")
+    ]
+
+
+def test_duplicate_ids_after_an_entry_without_an_id() -> None:
+    found = check_references({"nodes": [{"id": 5}, {"id": "a"}, {"id": "a"}]}, _lines)
+    assert [(p.loc, p.message) for p in found] == [
+        (("nodes", 2, "id"), "duplicate node id 'a' (first at line 7)")
+    ]
+
+
+def test_avoid_duplicates_and_avoided_steps_name_the_first_avoid_line() -> None:
+    data = {
+        "actions": [{"id": "x"}],
+        "avoid": [{"action": "x"}, {"action": "x"}],
+        "playbook": [{"id": "s", "any_of": ["x"]}],
+        "reference": [{"at": 0, "action": "x"}],
+    }
+    assert [(p.loc, p.message) for p in check_references(data, _lines)] == [
+        (("avoid", 1, "action"), "action 'x' is already in avoid (line 40)"),
+        (("playbook", 0, "any_of", 0), "action 'x' is in avoid (line 40): a playbook step "
+         "cannot be done by an action that costs points"),
+        (("reference", 0, "action"), "action 'x' is in avoid (line 40): the model answer "
+         "cannot take an action that costs points"),
+    ]  # fmt: skip
+
+
+def test_every_when_key_is_checked() -> None:
+    when = {k: ["zz"] for k in ("done", "not_done", "started", "not_started", "down", "up")}
+    data = {
+        "actions": [{"id": "x"}],
+        "nodes": [{"id": "n"}],
+        "injects": [{"id": "i", "when": when}],
+    }
+    assert [(p.loc, p.message) for p in check_references(data)] == [
+        (("injects", 0, "when", key, 0), f"unknown {what} 'zz' in when.{key}")
+        for key, what in (
+            ("done", "action"), ("not_done", "action"), ("started", "action"),
+            ("not_started", "action"), ("down", "node"), ("up", "node"),
+        )
+    ]  # fmt: skip
+
+
+def test_a_node_in_its_own_any_of_group() -> None:
+    data = {"nodes": [{"id": "a", "depends_on": [{"any_of": ["b", "a"]}]}, {"id": "b"}]}
+    assert [(p.loc, p.message) for p in check_references(data)] == [
+        (("nodes", 0, "depends_on", 0, "any_of", 1), "node 'a' cannot depend on itself")
+    ]
