@@ -477,3 +477,22 @@ async def test_keys_typed_faster_than_the_screen_updates_keep_the_drill(
         await pilot.pause()
         await pilot.pause(0.2)
         assert isinstance(app.screen, DebriefScreen)
+
+
+async def test_a_minute_stepped_by_hand_survives_a_crash(
+    tmp_path: Path, dc_power: LoadedScenario
+) -> None:
+    # `.` moves the clock without any other event at minutes 1-3 of dc-power-loss: the step
+    # itself must be journalled, or resume reopens the drill minutes earlier.
+    journal_path = tmp_path / "drill.jsonl"
+    session = Session(dc_power.scenario, sha256=dc_power.sha256, sink=JournalWriter(journal_path))
+    app = TabletopApp(session, loaded=dc_power)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("full_stop", "full_stop", "full_stop")
+        await pilot.pause()
+        assert session.now == 3
+        # Read while the app still runs, as after a SIGKILL: no goodbye event to rely on.
+        crashed = tmp_path / "crashed.jsonl"
+        crashed.write_bytes(journal_path.read_bytes())
+    assert resume(dc_power, crashed).now == 3

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import Reactive, reactive
@@ -60,6 +61,10 @@ LEGEND = Text.assemble(
 #: Seconds repaints are held after a focus change, so that it paints in one frame.
 FOCUS_SETTLE = 0.005
 
+#: The panels whose border shows that the focus is in them (the feed and the decision log
+#: take the focus themselves: a `:focus` rule restyles only them).
+FOCUS_PANELS = ("#map-col", "#actions")
+
 #: Real seconds between clock ticks while running.
 TICK_SECONDS = 0.25
 
@@ -105,6 +110,8 @@ class DrillScreen(Screen[None]):
         self._facilitator_count = 0
         self._facilitator_seen = 0
         self._facilitator_scanned = 0
+        # The border colours of a panel (usual, focused), read from the theme once.
+        self._panel_colours: tuple[Color, Color] | None = None
 
     # ----------------------------------------------------------------- layout
 
@@ -163,17 +170,39 @@ class DrillScreen(Screen[None]):
     ) -> None:
         """Move the focus, painting the whole change in one frame.
 
-        The old and the new focused widget restyle (`:focus`) and their panels
-        (`:focus-within`) and scrollbars repaint, each reporting from its own task; the first
-        report used to start a frame and the rest landed in a second one, 17-33 ms later
-        (Textual's frame timer waits one to two periods after a pause). Repaints are held
-        for a few milliseconds so that all of them make one frame.
+        The old and the new focused widget restyle (`:focus`) and scrollbars repaint, each
+        reporting from its own task; the first report used to start a frame and the rest
+        landed in a second one, 17-33 ms later (Textual's frame timer waits one to two
+        periods after a pause). Repaints are held for a few milliseconds so that all of them
+        make one frame. The focused panel's border is set here rather than by a
+        `:focus-within` rule, which restyled every widget of the old and the new panel.
         """
         if widget is self.focused:
             return
         # An app timer, not the screen's: the hold must end even if this screen goes.
         hold_repaints(self.app, FOCUS_SETTLE, self._focus_settled)
         super().set_focus(widget, scroll_visible, from_app_focus)
+        self._mark_focused_panel(widget)
+
+    def _mark_focused_panel(self, widget: Widget | None) -> None:
+        """Accent border on the panel holding `widget`, the usual one on the others.
+
+        An inline border of the same width repaints the panel alone (no restyle, no layout).
+        """
+        if not self.is_mounted:
+            return
+        if self._panel_colours is None:
+            variables = self.app.get_css_variables()
+            self._panel_colours = (
+                Color.parse(variables["primary"]),
+                Color.parse(variables["accent"]),
+            )
+        ancestors = set(widget.ancestors_with_self) if widget is not None else set()
+        for selector in FOCUS_PANELS:
+            panel = self.query_one(selector)
+            colour = self._panel_colours[panel in ancestors]
+            if panel.styles.border_top != ("round", colour):
+                panel.styles.border = ("round", colour)
 
     def _focus_settled(self) -> None:
         if self.is_attached:
@@ -286,10 +315,15 @@ class DrillScreen(Screen[None]):
             self.session.facilitator("pace", seconds_per_minute=PACE_LEVELS[new])
 
     def action_step(self) -> None:
-        """Advance the clock to the next whole exercise minute."""
+        """Advance the clock to the next whole exercise minute (journalled)."""
         s = self.session
         if not s.ended:
             s.advance(int(s.now) + 1)
+            if not s.ended:
+                # Journalled at the new minute: a clock move is otherwise no event, and
+                # `resume` after a crash would reopen the drill minutes earlier.
+                self._checkpoint = max(self._checkpoint, int(s.now))
+                s.facilitator("step")
             self.sync()
 
     def action_jump(self) -> None:
