@@ -59,3 +59,23 @@ async def test_tab_highlights_the_next_panel_and_names_it(
         assert actions.styles.border_top != focused_border
         assert _bar(app).startswith(" Incident feed ")
         assert app._batch_count == 0  # repaints are no longer held
+
+
+async def test_the_map_panel_takes_the_accent_border_from_the_actions_panel(
+    dc_power: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    # The map and the actions panels are marked by the screen (no `:focus-within` rule).
+    app = TabletopApp(new_session(dc_power), loaded=dc_power)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        actions, map_col = app.screen.query_one("#actions"), app.screen.query_one("#map-col")
+        focused_border = actions.styles.border_top
+        assert map_col.styles.border_top != focused_border
+        await pilot.press("m")
+        await pilot.pause(0.05)
+        assert map_col.styles.border_top == focused_border
+        assert actions.styles.border_top != focused_border
+        await pilot.press("a")
+        await pilot.pause(0.05)
+        assert actions.styles.border_top == focused_border
+        assert map_col.styles.border_top != focused_border
