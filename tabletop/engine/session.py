@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from tabletop import exercise_time
+from tabletop.engine.depgraph import DepGraph, initial_own
 from tabletop.engine.events import (
     ActionState,
     ActionView,
@@ -24,17 +25,8 @@ from tabletop.engine.events import (
     NodeView,
     RunningAction,
 )
-from tabletop.engine.propagation import (
-    C_COMPROMISED,
-    C_DEGRADED,
-    C_DOWN,
-    CODES,
-    DOWN,
-    Changes,
-    DepGraph,
-    StatusGraph,
-    initial_own,
-)
+from tabletop.engine.status_codes import C_COMPROMISED, C_DEGRADED, C_DOWN, CODES, DOWN
+from tabletop.engine.status_graph import Changes, StatusGraph
 from tabletop.gc_pause import paused_gc
 from tabletop.scenario.models import Condition, Effect, Inject, Scenario
 

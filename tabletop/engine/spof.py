@@ -26,13 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tabletop.engine.propagation import (
-    C_DOWN,
-    DepGraph,
-    StatusGraph,
-    compute_down,
-    initial_own,
-)
+from tabletop.engine.depgraph import DepGraph, compute_down, initial_own
+from tabletop.engine.status_codes import C_DOWN
+from tabletop.engine.status_graph import StatusGraph
 from tabletop.scenario.models import Scenario
 
 #: Nodes a failure's search may reach in Python before it is redone as the engine's vectorised

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tabletop.engine.propagation import DepGraph, NodeDeps
+from tabletop.engine.depgraph import DepGraph, NodeDeps
 from tabletop.scenario.models import Scenario
 
 

@@ -1,0 +1,27 @@
+"""Node statuses: their names, and the small integer codes the incremental engine stores."""
+
+from __future__ import annotations
+
+UP = "up"
+DEGRADED = "degraded"
+DOWN = "down"
+COMPROMISED = "compromised"
+STANDBY = "standby"
+
+#: Own statuses that make a node down.
+OWN_DOWN = frozenset({DOWN, STANDBY})
+
+# Status codes as small integers so that the state fits in bytearrays. A bytearray is fast to
+# index from Python (the per-node path) and numpy can view the same memory without a copy (the
+# vectorised path), so switching path per event costs no conversion.
+
+C_UP = 0
+C_DEGRADED = 1
+C_DOWN = 2
+C_COMPROMISED = 3
+C_STANDBY = 4
+
+#: Status name of each code.
+CODE_NAMES: tuple[str, ...] = (UP, DEGRADED, DOWN, COMPROMISED, STANDBY)
+#: Code of each status name.
+CODES: dict[str, int] = {name: code for code, name in enumerate(CODE_NAMES)}
