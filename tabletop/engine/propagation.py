@@ -5,7 +5,8 @@
 - `tabletop.engine.csr_index`: the graph in compressed sparse rows;
 - `tabletop.engine.status_graph`: `StatusGraph`, the incremental engine.
 
-Kept so that `from tabletop.engine.propagation import ...` goes on working.
+Kept so that the names imported from `tabletop.engine.propagation` before the split still are;
+new code imports from the module that holds the name.
 """
 
 from __future__ import annotations
@@ -17,49 +18,19 @@ from tabletop.engine.depgraph import (
     compute_effective,
     initial_own,
 )
-from tabletop.engine.status_codes import (
-    C_COMPROMISED,
-    C_DEGRADED,
-    C_DOWN,
-    C_STANDBY,
-    C_UP,
-    CODE_NAMES,
-    CODES,
-    COMPROMISED,
-    DEGRADED,
-    DOWN,
-    STANDBY,
-    UP,
-)
-from tabletop.engine.status_graph import (
-    MAX_BUDGET,
-    MIN_BUDGET,
-    Changes,
-    StatusGraph,
-    default_budget,
-)
+from tabletop.engine.status_codes import C_DOWN, DEGRADED, DOWN, STANDBY
+from tabletop.engine.status_graph import Changes, StatusGraph
 
 __all__ = [
-    "CODES",
-    "CODE_NAMES",
-    "COMPROMISED",
-    "C_COMPROMISED",
-    "C_DEGRADED",
     "C_DOWN",
-    "C_STANDBY",
-    "C_UP",
     "DEGRADED",
     "DOWN",
-    "MAX_BUDGET",
-    "MIN_BUDGET",
     "STANDBY",
-    "UP",
     "Changes",
     "DepGraph",
     "NodeDeps",
     "StatusGraph",
     "compute_down",
     "compute_effective",
-    "default_budget",
     "initial_own",
 ]

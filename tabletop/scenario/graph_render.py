@@ -39,13 +39,16 @@ def edges(scenario: Scenario) -> list[Edge]:
 
 def layers(scenario: Scenario) -> list[list[str]]:
     """Node ids by layer (see the module docstring), file order within a layer."""
-    # Imported here: networkx takes a tenth of a second to import, and `tabletop validate`
-    # and `--help` must not pay for it (only `graph` draws layers).
+    # Imported here: networkx takes a tenth of a second to import, and `tabletop validate`,
+    # `--help` and the picker's first paint must not pay for it (only `graph` and the drill
+    # screen's map draw layers).
     import networkx as nx  # type: ignore[import-untyped]
 
+    ids = {n.id for n in scenario.nodes}
     graph = nx.DiGraph()
     graph.add_nodes_from(n.id for n in scenario.nodes)
-    graph.add_edges_from((e.source, e.target) for e in edges(scenario))
+    # A dependency on an unknown id (which `validate` reports) does not lift a node a layer.
+    graph.add_edges_from((e.source, e.target) for e in edges(scenario) if e.target in ids)
     condensed = nx.condensation(graph)
     level: dict[int, int] = {}
     for component in reversed(list(nx.topological_sort(condensed))):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tabletop import exercise_time
 from tabletop.engine.events import Event, ImpactPoint
-from tabletop.engine.propagation import DepGraph
 from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scenario.models import Scenario
@@ -47,12 +46,6 @@ def display_status(own: str, effective: str) -> str:
     return effective
 
 
-def status_label(own: str, effective: str) -> str:
-    """Symbol and word, e.g. `✖ down`."""
-    shown = display_status(own, effective)
-    return f"{STATUS_SYMBOL.get(shown, '?')} {shown}"
-
-
 def format_clock(t: float) -> str:
     """An exercise instant, the one way it is written: `T+37:21`, `T+4:37:21`."""
     return exercise_time.instant(t)
@@ -76,34 +69,6 @@ def format_pace(seconds_per_minute: float) -> str:
 def nearest_pace_index(seconds_per_minute: float) -> int:
     """Index of the pace level closest to the one asked for."""
     return min(range(len(PACE_LEVELS)), key=lambda i: abs(PACE_LEVELS[i] - seconds_per_minute))
-
-
-def layers(scenario: Scenario) -> list[list[str]]:
-    """Node ids grouped by topological depth (dependencies above dependents), file order within.
-
-    Nodes on a dependency cycle share the layer of their strongly connected component.
-    """
-    # Imported here: networkx takes a tenth of a second to import, which the picker's first
-    # paint need not wait for (only the drill screen's map draws layers).
-    import networkx as nx  # type: ignore[import-untyped]
-
-    deps = DepGraph.from_nodes(scenario.nodes).deps
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(deps)
-    for node, d in deps.items():
-        for dep in (*d.hard, *d.soft, *(m for g in d.any_of for m in g)):
-            if dep in deps:
-                graph.add_edge(dep, node)
-    cond = nx.condensation(graph)
-    depth: dict[str, int] = {}
-    for level, comps in enumerate(nx.topological_generations(cond)):
-        for comp in comps:
-            for node in cond.nodes[comp]["members"]:
-                depth[node] = level
-    out: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    for n in scenario.nodes:
-        out[depth[n.id]].append(n.id)
-    return out
 
 
 def facilitator_injects(scenario: Scenario) -> frozenset[str]:

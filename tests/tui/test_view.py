@@ -7,10 +7,11 @@ from pathlib import Path
 
 from tabletop.engine.events import DecisionRecord, ImpactPoint
 from tabletop.engine.session import Session
+from tabletop.scenario.graph_render import layers
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.feedback import decision_feedback
-from tabletop.tui.view import Feedback, catalog, feedback_lines, format_clock, layers, resample
+from tabletop.tui.view import Feedback, catalog, feedback_lines, format_clock, resample
 
 
 def test_clock_formats_minutes_and_seconds() -> None:

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tabletop.engine.session import Session
+from tabletop.scenario.graph_render import layers
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.scoring.feedback import decision_feedback
 from tabletop.tui import keys
@@ -39,7 +40,6 @@ from tabletop.tui.view import (
     format_clock,
     format_duration,
     format_pace,
-    layers,
     nearest_pace_index,
 )
 from tabletop.tui.widgets.actions import ActionsPanel
