@@ -51,7 +51,8 @@ def test_every_problem_of_a_log_with_its_position(write: Write, scenario: Scenar
         load_decision_log(path, scenario)
     assert [f"{p.line}:{p.column}: {p.message}" for p in info.value.problems] == [
         "1:11: this log is for scenario 'other', not 'corpus-base'",
-        "3:1: unknown key 'colour' in decision log (expected one of: decisions, end, scenario, team)",
+        "3:1: unknown key 'colour' in decision log "
+        "(expected one of: decisions, end, scenario, team)",
         "5:22: unknown action 'asess' in scenario 'corpus-base' (did you mean 'assess'?)",
         "6:10: decisions out of order: 20 comes before the previous decision's 30",
         "6:33: unknown key 'nte' in decision (did you mean 'note'?)",
