@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tabletop.engine.events import Decision
+from tabletop.engine.events import Decision, DecisionRecord, Impact
 from tabletop.engine.session import Session, simulate
 from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.models import Condition
@@ -149,3 +149,59 @@ def test_simulate_ends_at_the_end_and_says_why() -> None:
     assert (early.end_reason, early.ended_at, early.now) == ("facilitator", 20, 100)
     assert [(r.action, r.accepted) for r in early.decisions] == [("x", True), ("y", False)]
     assert early.feed[0].data["sha256"] == ""
+
+
+def test_the_journal_of_a_short_drill_event_by_event() -> None:
+    # svc (7 users) is compromised at 0; cut (2 minutes) takes power down at 2, and with it
+    # db (manual recovery: latched) and svc. b needs a and cut done; c needs db and svc up.
+    sc = make_scenario(
+        nodes=[
+            {"id": "power"},
+            {"id": "db", "recovers": "manual", "depends_on": ["power"], "users": 10},
+            {"id": "svc", "users": 7, "depends_on": ["power"]},
+        ],
+        actions=[
+            {"id": "cut", "minutes": 2, "effects": [{"node": "power", "status": "down"}],
+             "reveals": "the feed was cut"},
+            {"id": "a"},
+            {"id": "b", "requires": ["a", "cut"]},
+            {"id": "c", "needs": ["db", "svc"]},
+        ],
+        injects=[
+            {"id": "hack", "at": 0, "effects": [{"node": "svc", "status": "compromised"}]},
+            {"id": "skip", "at": 1, "when": {"done": ["a"]}},
+        ],
+    )  # fmt: skip
+    s = Session(sc)
+    assert (s.sha256, s.mode, s.ended, s.ended_at) == ("", "training", False, None)
+    assert s.impact() == Impact(0, 7, 0, 0)  # compromised and up: at risk
+    refused = s.take("b", by="ana", note="n1")
+    s.take("cut", by="ana", note="n", message="m")
+    s.advance(2)
+    assert s.refusal_reason("c") == "needs db, svc, which is down"
+    assert s.impact() == Impact(17, 0, 0, 14)  # down now; 7 at risk for 2 minutes
+    assert refused == DecisionRecord(0, "b", False, "first needs done: a, cut", None, "ana", "n1")
+    assert [(e.t, e.kind, e.data) for e in s.feed] == [
+        (0, "start", {"scenario": "t", "sha256": "", "team": "", "mode": "training",
+                      "duration": 100}),
+        (0, "inject", {"inject": "hack", "title": "hack",
+                       "effects": [{"node": "svc", "status": "compromised"}],
+                       "changes": [["svc", "up", "compromised"]], "changed": 1}),
+        (0, "refusal", {"action": "b", "reason": "first needs done: a, cut", "by": "ana",
+                        "note": "n1"}),
+        (0, "decision", {"action": "cut", "label": "cut", "phase": "fix", "done_at": 2,
+                         "by": "ana", "note": "n", "message": "m"}),
+        (1, "inject-skipped", {"inject": "skip", "title": "skip",
+                               "reason": "its condition did not hold"}),
+        (2, "action-done", {"action": "cut", "label": "cut", "reveals": "the feed was cut",
+                            "effects": [{"node": "power", "status": "down"}],
+                            "changes": [["power", "up", "down"], ["db", "up", "down"],
+                                        ["svc", "compromised", "down"]],
+                            "changed": 3, "latched": ["db"]}),
+    ]  # fmt: skip
+
+
+def test_an_early_end_without_later_decisions_is_the_facilitators() -> None:
+    sc = make_scenario(nodes=[{"id": "a"}], actions=[{"id": "x"}])
+    s = simulate(sc, [Decision(10, "x")], end_at=20)
+    assert (s.end_reason, s.ended_at, s.now) == ("facilitator", 20, 100)
