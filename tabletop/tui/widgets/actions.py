@@ -161,6 +161,8 @@ class ActionsPanel(Vertical):
         self._asking: str | None = None
         # Text of a message cancelled before it was sent, by action: opening it again goes on.
         self._drafts: dict[str, str] = {}
+        # The phase the list was last filtered by.
+        self._phase_shown = ALL_PHASES
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="action-filters"):
@@ -195,10 +197,13 @@ class ActionsPanel(Vertical):
     def cycle_phase(self, step: int = 1) -> None:
         """Next (or previous) phase filter: all → assess → … → follow-up → all."""
         self.query_one(PhaseFilter).cycle(step)
+        # Filtered now rather than when `PhaseFilter.Changed` arrives: the list and the
+        # filter's label then repaint in the same frame (the message would cost a second).
+        self._refilter()
 
     def _visible(self) -> list[ActionView]:
         text = self.query_one("#action-filter", Input).value.strip().lower()
-        phase = self.query_one(PhaseFilter).phase
+        phase = self._phase_shown = self.query_one(PhaseFilter).phase
         out = []
         for v in self._views:
             if phase != ALL_PHASES and v.phase != phase:
@@ -262,6 +267,10 @@ class ActionsPanel(Vertical):
     @on(PhaseFilter.Changed)
     def _phase_changed(self, event: PhaseFilter.Changed) -> None:
         event.stop()
+        if event.phase != self._phase_shown:  # not filtered yet (a click, not cycle_phase)
+            self._refilter()
+
+    def _refilter(self) -> None:
         if self.is_mounted:
             self._rebuild()
 

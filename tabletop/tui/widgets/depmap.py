@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tabletop.tui import keys
+from tabletop.tui.compat import SteadyScrollbars
 from tabletop.tui.keys import bindings
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, fit_labels
 
@@ -52,7 +53,7 @@ class _Line:
     cells: tuple[int, ...] = ()
 
 
-class DependencyMap(ScrollView, can_focus=True):
+class DependencyMap(SteadyScrollbars, ScrollView, can_focus=True):
     """Nodes by layer; arrows move the selection, which is announced with `NodeSelected`."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DEPENDENCY_MAP)
