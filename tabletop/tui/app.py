@@ -28,6 +28,7 @@ from tabletop.tui.screens.drill import DrillScreen
 from tabletop.tui.screens.help import HelpScreen, HelpSection
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.view import nearest_pace_index
+from tabletop.tui.widgets.keybar import KeyBar
 
 Sink = Callable[[Event], None]
 
@@ -158,6 +159,10 @@ class TabletopApp(App[None]):
             self.pop_screen()
         else:
             self.switch_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
+
+    async def on_key_bar_pressed(self, event: KeyBar.Pressed) -> None:
+        """A key clicked in a screen's key bar: its action, on the node that binds it."""
+        await self.run_action(event.action, event.node)
 
     def action_help(self) -> None:
         """Every key of the current screen (and its panels)."""
