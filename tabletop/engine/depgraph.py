@@ -28,6 +28,12 @@ class NodeDeps:
     soft: tuple[str, ...] = ()
     any_of: tuple[tuple[str, ...], ...] = ()
 
+    @property
+    def every(self) -> tuple[str, ...]:
+        """Every id depended on in any way: hard, then soft, then the groups' members (as
+        `Node.dependencies`)."""
+        return (*self.hard, *self.soft, *(m for g in self.any_of for m in g))
+
 
 @dataclass
 class DepGraph:
@@ -57,7 +63,7 @@ class DepGraph:
         """For every node, the nodes that depend on it (hard, soft or any_of), sorted."""
         rev: dict[str, set[str]] = {n: set() for n in self.deps}
         for node, d in self.deps.items():
-            for dep in (*d.hard, *d.soft, *(m for g in d.any_of for m in g)):
+            for dep in d.every:
                 rev.setdefault(dep, set()).add(node)
         return {k: sorted(v) for k, v in rev.items()}
 

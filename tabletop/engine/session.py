@@ -282,7 +282,7 @@ class Session:
     def node_view(self, node_id: str) -> NodeView:
         """One node with its own and effective status and why."""
         n = self._nodes[node_id]
-        deps = (*n.hard, *n.soft, *(m for g in n.any_of_groups for m in g))
+        deps = n.dependencies
         return NodeView(
             n.id,
             n.label,

@@ -148,6 +148,11 @@ class Node(_Strict):
         """Redundancy groups, each a list of node ids."""
         return [list(d.any_of) for d in self.depends_on if isinstance(d, AnyOfDependency)]
 
+    @property
+    def dependencies(self) -> list[str]:
+        """Every id the node depends on in any way: hard, then soft, then the groups' members."""
+        return [*self.hard, *self.soft, *(m for g in self.any_of_groups for m in g)]
+
 
 class Effect(_Strict):
     """Sets a node's own status when it lands."""
