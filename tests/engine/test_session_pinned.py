@@ -205,3 +205,10 @@ def test_an_early_end_without_later_decisions_is_the_facilitators() -> None:
     sc = make_scenario(nodes=[{"id": "a"}], actions=[{"id": "x"}])
     s = simulate(sc, [Decision(10, "x")], end_at=20)
     assert (s.end_reason, s.ended_at, s.now) == ("facilitator", 20, 100)
+
+
+def test_ending_by_hand_is_the_facilitators() -> None:
+    s = Session(make_scenario(nodes=[{"id": "a"}], actions=[{"id": "x"}]))
+    s.advance(5)
+    s.end()
+    assert (s.end_reason, s.ended_at, s.now) == ("facilitator", 5, 100)

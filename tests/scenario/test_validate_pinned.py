@@ -233,3 +233,15 @@ def test_a_node_in_its_own_any_of_group() -> None:
     assert [(p.loc, p.message) for p in check_references(data)] == [
         (("nodes", 0, "depends_on", 0, "any_of", 1), "node 'a' cannot depend on itself")
     ]
+
+
+def test_duplicate_inject_and_step_ids() -> None:
+    data = {"injects": [{"id": "i"}, {"id": "i"}], "playbook": [{"id": "s"}, {"id": "s"}]}
+    assert [(p.loc, p.message) for p in check_references(data)] == [
+        (("injects", 1, "id"), "duplicate inject id 'i' (first at line 0)"),
+        (("playbook", 1, "id"), "duplicate playbook step id 's' (first at line 0)"),
+    ]
+
+
+def test_a_cycle_starts_at_its_first_vertex_in_file_order() -> None:
+    assert find_cycles({"b": ["a"], "a": ["b"]}) == [["b", "a"]]

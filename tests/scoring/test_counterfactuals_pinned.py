@@ -9,6 +9,7 @@ from tabletop.engine.synthetic import scenario_from_parts as make_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scoring import wording
 from tabletop.scoring.counterfactuals import (
+    _providers,
     counterfactuals,
     impact_relevant_actions,
     team_decisions,
@@ -253,3 +254,44 @@ def test_counterfactuals_survive_a_requires_cycle() -> None:
     )  # fmt: skip
     # a can never be taken (a needs b needs a): nothing to gain, and no endless recursion.
     assert counterfactuals(sc, simulate(sc, [])) == []
+
+
+def test_the_node_an_action_needs_is_brought_back_as_the_reference_does() -> None:
+    sc = make_scenario(
+        nodes=[{"id": "db"}, {"id": "cache"}],
+        actions=[
+            {"id": "slow-fix", "minutes": 30, "effects": [{"node": "db", "status": "up"}]},
+            {"id": "quick-fix", "minutes": 5, "effects": [{"node": "db", "status": "up"}]},
+            {"id": "patch", "effects": [{"node": "cache", "status": "degraded"}]},
+            {"id": "use", "needs": ["db"]},
+        ],
+        reference=[{"at": 0, "action": "quick-fix"}, {"at": 5, "action": "use"}],
+    )
+    assert _providers(sc) == {"db": "quick-fix", "cache": "patch"}
+
+
+def test_a_sentence_names_every_prerequisite_moved() -> None:
+    t = wording.t
+    sc = make_scenario(
+        nodes=[{"id": "svc", "users": 100}],
+        actions=[
+            {"id": "act", "minutes": 5, "requires": ["p1", "p2"],
+             "effects": [{"node": "svc", "status": "up"}]},
+            {"id": "p1", "minutes": 10},
+            {"id": "p2", "minutes": 10},
+            {"id": "now", "minutes": 0},
+        ],
+        injects=[{"id": "cut", "at": 0, "effects": [{"node": "svc", "status": "down"}]}],
+        playbook=[
+            # A target at the very end with an instant action: nothing can be moved for it,
+            # and the steps after it still count.
+            {"id": "s0", "phase": "fix", "title": "0", "any_of": ["now"], "by": 100},
+            {"id": "s1", "phase": "fix", "title": "1", "any_of": ["act"], "by": 30},
+        ],
+    )  # fmt: skip
+    # act must start at 25, after p1 (5-15) and p2 (15-25): svc back at 30, not never.
+    assert [cf.text for cf in counterfactuals(sc, simulate(sc, []))] == [
+        f"Had you started “act” at {t(25)} instead of never, so that it was done by its "
+        f"{t(30)} target, 7,000 customer-minutes fewer (with what it needs first: “p1” at "
+        f"{t(5)}, “p2” at {t(15)})."
+    ]
