@@ -105,11 +105,13 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
             if time.monotonic() - started > 60:
                 break
         for seat in seats.values():
-            await asyncio.wait_for(_connected(seat), 15)
+            await asyncio.wait_for(_connected(seat), 45)
         for role, seat in seats.items():
             seat_numbers.setdefault(role, seat.state.seat)
         await seats["facilitator"].send({"type": "end"})
-        deadline = time.monotonic() + 15
+        # Generous: scoring, storing and the run-out to the duration share a loaded 2-core
+        # machine with the rest of the suite; the bound only stops a hung hub.
+        deadline = time.monotonic() + 60
         while not all(s.state.ended and s.state.score for s in seats.values()):
             assert time.monotonic() < deadline, "a seat never heard of the end"
             await asyncio.sleep(0.05)
