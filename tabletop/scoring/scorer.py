@@ -394,7 +394,7 @@ def _disclosure_findings(
                 "disclosure",
                 0.0,
                 f"Your {len(public)} public message(s) said what you will do without naming "
-                "what is weak.",
+                "components, addresses or versions.",
             )
         )
     return total

@@ -261,7 +261,8 @@ def test_a_good_response_worked_by_hand_lists_its_strengths(mini: Scenario) -> N
         ("strength", "penalty", 0.0, None, None,
          "You took none of the 2 actions the playbook warns against."),
         ("strength", "disclosure", 0.0, None, None,
-         "Your 2 public message(s) said what you will do without naming what is weak."),
+         "Your 2 public message(s) said what you will do without naming components, "
+         "addresses or versions."),
     ]  # fmt: skip
 
 
@@ -482,7 +483,8 @@ def test_each_disclosing_message_costs_its_penalty_and_public_messages_are_count
         if f.component == "disclosure"
     ]
     assert strength.text == (
-        "Your 1 public message(s) said what you will do without naming what is weak."
+        "Your 1 public message(s) said what you will do without naming components, "
+        "addresses or versions."
     )
 
 
