@@ -25,6 +25,7 @@ from aiohttp import WSMsgType, web
 from tabletop.engine.events import Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
+from tabletop.exercise_time import instant
 from tabletop.hub.protocol import (
     MAX_FRAME_BYTES,
     FrameError,
@@ -536,7 +537,7 @@ class Hub:
         s = self.session
         to = min(float(frame["to"]), s.scenario.duration)
         if to < s.now:
-            self._refuse(seat, f"the clock never goes back (now T+{s.now:g})", frame)
+            self._refuse(seat, f"the clock never goes back (now {instant(s.now)})", frame)
             return
         s.facilitator("jump", to=to)
         s.advance(to)

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.text import Text
 
+from tabletop.exercise_time import duration
 from tabletop.hub.client import RoomState
 from tabletop.hub.protocol import FRAME_ROLES, may_send
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, format_clock, format_pace
@@ -54,8 +55,15 @@ def event_line(event: dict[str, Any], labels: dict[str, str]) -> Text | None:
                 f"facilitator fired {labels.get(event.get('inject', ''), event.get('inject'))}"
             )
         else:
-            extra = event.get("seconds_per_minute") or event.get("to")
-            t.append(f"facilitator: {command}" + (f" {extra:g}" if extra else ""), style="dim")
+            pace, to = event.get("seconds_per_minute"), event.get("to")
+            extra = (
+                f" {format_pace(pace)}"
+                if isinstance(pace, int | float)
+                else f" to {format_clock(to)}"
+                if isinstance(to, int | float)
+                else ""
+            )
+            t.append(f"facilitator: {command}{extra}", style="dim")
     elif kind == "end":
         t.append(f"the drill has ended ({event.get('reason', '')})", style="bold reverse")
     else:
@@ -132,7 +140,7 @@ def action_prompt(action: dict[str, Any], state: RoomState) -> Text:
     if not action["allowed"]:
         t.append("propose " if may_send(state.role, "propose") else "— ", style="italic yellow")
     t.append(f"{action['label']}", style="" if action["allowed"] else "dim")
-    t.append(f"  {action['phase']} · {action['minutes']:g} min", style="dim")
+    t.append(f"  {action['phase']} · takes {duration(action['minutes'])}", style="dim")
     return t
 
 
