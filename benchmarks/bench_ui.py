@@ -2,7 +2,7 @@
 
 Each key is pressed many times through `pilot.press`. Two figures per key:
 - `key→paint`: from sending the key to the end of the last screen repaint it caused (the
-  compositor refresh is timed by wrapping `Screen._compositor_refresh`): what a user feels;
+  compositor refresh is timed by `tabletop.tui.compat.paint_times`): what a user feels;
 - `pilot`: the whole `pilot.press` round trip, which adds Pilot's own idle waits.
 A key the drill screen does not bind (`x`) is the baseline measured in the same run; the
 ratio against it is the cost of our code. Two scenarios: the largest built-in and a generated
@@ -80,13 +80,12 @@ import statistics
 import time
 from typing import Any
 
-from textual.screen import Screen
-
 from tabletop.engine.session import Session
 from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import load_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.compat import paint_times
 from tabletop.tui.widgets.actions import ALL_PHASES, PhaseFilter
 
 PRESSES = 30
@@ -173,14 +172,7 @@ async def _measure(scenario: Scenario) -> Timings:
     app = TabletopApp(session)
     out: Timings = {}
     painted: list[float] = []
-    original = Screen._compositor_refresh
-
-    def timed_refresh(self: Screen[Any]) -> None:
-        original(self)
-        painted.append(time.perf_counter())
-
-    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
-    try:
+    with paint_times(painted, time.perf_counter):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
 
@@ -197,8 +189,6 @@ async def _measure(scenario: Scenario) -> Timings:
                 out[name] = (paint, trip)
 
             await _keys(pilot, timed)
-    finally:
-        Screen._compositor_refresh = original  # type: ignore[method-assign]
     return out
 
 

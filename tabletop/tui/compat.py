@@ -9,13 +9,15 @@ one, that test fails and names it, rather than the UI breaking quietly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.notifications import Notification
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -120,3 +122,38 @@ def screen_lines(screen: Screen[Any]) -> list[str]:
     Private: `Screen._compositor.render_strips()`.
     """
     return [strip.text for strip in screen._compositor.render_strips()]
+
+
+def repaints_held(app: App[Any]) -> bool:
+    """True while a batch holds the app's repaints (for tests).
+
+    Private: `App._batch_count`.
+    """
+    return app._batch_count > 0
+
+
+def notifications(app: App[Any]) -> list[Notification]:
+    """The toasts the app shows now (for tests).
+
+    Private: `App._notifications`.
+    """
+    return list(app._notifications)
+
+
+@contextmanager
+def paint_times(painted: list[float], clock: Callable[[], float]) -> Iterator[None]:
+    """While inside, append `clock()` to `painted` each time any screen paints (benchmarks).
+
+    Private: wraps `Screen._compositor_refresh`, where a screen writes its changes out.
+    """
+    original = Screen._compositor_refresh
+
+    def timed(self: Screen[Any]) -> None:
+        original(self)
+        painted.append(clock())
+
+    Screen._compositor_refresh = timed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]

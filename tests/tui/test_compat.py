@@ -26,6 +26,7 @@ from textual.widgets import OptionList, Static
 
 from tabletop.tui import compat
 
+ORIGINAL_REFRESH = Screen._compositor_refresh
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
@@ -76,6 +77,13 @@ def test_screen_focused_is_a_plain_repainting_reactive() -> None:
     assert compat.quiet_focused()._repaint is False
 
 
+def test_private_attributes_read_by_the_tests_and_the_benchmark() -> None:
+    assert _parameters(Screen._compositor_refresh) == ["self"]
+    app = App[None]()
+    assert isinstance(app._batch_count, int)
+    assert list(app._notifications) == []
+
+
 def test_batch_update_is_a_context_manager_over_a_counter() -> None:
     # hold_repaints enters and leaves it by hand.
     assert _parameters(App.batch_update) == ["self"]
@@ -101,9 +109,19 @@ async def test_the_wrappers_work_on_a_live_app() -> None:
         compat.update_scrollbars(options, Size(20, 50))
         released: list[bool] = []
         compat.hold_repaints(app, 0.01, lambda: released.append(True))
-        assert app._batch_count == 1  # repaints held
+        assert app._batch_count == 1 and compat.repaints_held(app)
         await pilot.pause(0.05)
-        assert released == [True] and app._batch_count == 0
+        assert released == [True] and app._batch_count == 0 and not compat.repaints_held(app)
+        app.notify("toast")
+        await pilot.pause()
+        assert [n.message for n in compat.notifications(app)] == ["toast"]
+        painted: list[float] = []
+        ticks = iter(range(1000))
+        with compat.paint_times(painted, lambda: float(next(ticks))):
+            app.query_one("#probe", Static).update("changed")
+            await pilot.pause()
+        assert painted and painted == sorted(painted)
+        assert Screen._compositor_refresh is ORIGINAL_REFRESH  # put back
 
 
 class _KeyedScreen(Screen[None]):

@@ -16,6 +16,7 @@ from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.compat import notifications
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.drill import DrillScreen
@@ -134,8 +135,8 @@ async def test_exam_mode_shows_no_score_or_playbook_before_the_debrief(
             assert step.title not in text
         for word in ("In order", "Out of order", "On time", "score", "grade", "Avoid"):
             assert not re.search(rf"\b{word}\b", text, re.IGNORECASE), word
-        assert not app._notifications or all(
-            "order" not in n.message and "Avoid" not in n.message for n in app._notifications
+        assert all(
+            "order" not in n.message and "Avoid" not in n.message for n in notifications(app)
         )
 
 

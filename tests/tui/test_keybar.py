@@ -7,6 +7,7 @@ from collections.abc import Callable
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.compat import repaints_held
 from tabletop.tui.screens.picker import PickerScreen
 from tabletop.tui.widgets.keybar import KeyBar
 
@@ -58,7 +59,7 @@ async def test_tab_highlights_the_next_panel_and_names_it(
         assert feed.styles.border_top == focused_border
         assert actions.styles.border_top != focused_border
         assert _bar(app).startswith(" Incident feed ")
-        assert app._batch_count == 0  # repaints are no longer held
+        assert not repaints_held(app)
 
 
 async def test_the_map_panel_takes_the_accent_border_from_the_actions_panel(
