@@ -507,3 +507,18 @@ def test_an_avoidable_impact_of_one_customer_minute_is_explained() -> None:
     assert [(f.kind, f.points) for f in found.findings if f.component == "outcome"] == [
         ("improvement", -30)
     ]
+
+
+def test_a_late_critical_step_is_found_at_the_time_it_was_done(
+    mini_data: dict[str, Any], build: Any
+) -> None:
+    for step in mini_data["playbook"]:
+        if step["id"] == "communicate":
+            step["critical"] = True
+    sc = build(mini_data)
+    # post-status (5 minutes) at 60: done at 65, past twice its 30 target.
+    s = simulate(sc, [D(0, "assess-impact"), D(60, "post-status")])
+    (critical,) = [
+        f for f in score(sc, s, counterfactuals=False).findings if f.component == "critical"
+    ]
+    assert (critical.t, critical.step, critical.points) == (65, "communicate", -15)
