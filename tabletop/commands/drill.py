@@ -1,4 +1,4 @@
-"""`tabletop run`: a decision log against a scenario, headless (DESIGN.md § Command line).
+"""`tabletop run`: a decision log against a scenario, headless (README, Command line).
 
 The output is assembled from small pieces (`run_payload` for `--json`, `render_text` for the
 readable form), so that other sections — the score — can be added beside the timeline and

@@ -1,4 +1,4 @@
-"""Session events and the value types clients read (DESIGN.md § Sessions, journal and history)."""
+"""Session events and the value types clients read (docs/history-db.md)."""
 
 from __future__ import annotations
 

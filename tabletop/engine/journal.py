@@ -1,4 +1,4 @@
-"""The crash-safe journal of a session (DESIGN.md § Sessions, journal and history).
+"""The crash-safe journal of a session (docs/history-db.md).
 
 JSON Lines, one event per line, flushed and fsynced per event: after a crash the journal holds
 every event up to the last one written, at worst with a torn last line, which `read_journal`

@@ -1,4 +1,4 @@
-"""A drill session: the clock, injects, decisions, effects, impact (DESIGN.md § Engine semantics).
+"""A drill session: the clock, injects, decisions, effects, impact (docs/scenario-format.md).
 
 The one engine API: the UI, the headless run, scoring and the tests all drive a `Session`.
 """

@@ -1,4 +1,4 @@
-"""The one report model: an after-action report of a drill (DESIGN.md § Reports).
+"""The one report model: an after-action report of a drill (docs/report-json.md).
 
 Built from `(LoadedScenario, Session, Score)`; Markdown, HTML and JSON only render it. All
 wording a manager reads is decided here, once, so the three renderings never disagree.

@@ -1,4 +1,4 @@
-"""Decision logs for `tabletop run`: what a team decided, when (DESIGN.md § Command line).
+"""Decision logs for `tabletop run`: what a team decided, when (README, Command line).
 
 ```yaml
 scenario: dc-power-loss

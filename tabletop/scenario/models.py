@@ -1,4 +1,4 @@
-"""Typed models of the `tabletop/v1` scenario format (DESIGN.md § Scenario file format).
+"""Typed models of the `tabletop/v1` scenario format (docs/scenario-format.md).
 
 Every model forbids unknown keys: a misspelt key is the most common authoring mistake, so it
 must be an error rather than silently ignored. Cross-reference checks (dangling ids, cycles)

@@ -1,4 +1,4 @@
-"""Scoring: components, findings, reference and baseline runs (DESIGN.md § Scoring).
+"""Scoring: components, findings, reference and baseline runs (docs/scoring.md).
 
 Public API (the contract in the team notes): `score`, `counterfactuals`,
 `reference_decisions`, `solve`, and the model types.

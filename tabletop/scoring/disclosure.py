@@ -1,4 +1,4 @@
-"""The disclosure check on what a team tells customers (DESIGN.md § Scoring, Disclosure).
+"""The disclosure check on what a team tells customers (docs/scoring.md, Disclosure).
 
 A public message must say what the team will do, not which part is weak. This module finds,
 in the `message` of communicate and follow-up decisions:

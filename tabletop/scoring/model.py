@@ -1,4 +1,4 @@
-"""The score of a drill and every finding that explains it (DESIGN.md § Scoring).
+"""The score of a drill and every finding that explains it (docs/scoring.md).
 
 This is the contract between scoring, the reports, the history store and the UI.
 `Score.to_json` documents the JSON document (also in docs/score-json.md).
@@ -118,7 +118,7 @@ class Score:
         return [f for f in self.findings if f.kind == "improvement"]
 
     def to_json(self) -> dict[str, Any]:
-        """The stable JSON document of DESIGN.md § Command line (keys in this order).
+        """The stable JSON document of `run --json` (docs/score-json.md), keys in this order.
 
         - `scenario`, `team`: ids/names; `total` (0-100, 2 decimals), `unclipped_total`
           (before clipping), `grade` (A-F).

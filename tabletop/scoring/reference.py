@@ -1,6 +1,6 @@
 """The reference run (the model answer) and the baseline run (doing nothing).
 
-DESIGN.md § Scoring, Reference run: the scenario's `reference` decisions; when absent, derived
+docs/scoring.md, Reference run: the scenario's `reference` decisions; when absent, derived
 from the playbook: for each step in order that is not yet covered, its first `any_of` action,
 preceded by any of that action's `requires` not yet taken (recursively), each taken at minute
 0 or when the previous one finishes. Doing nothing is the empty decision list.

@@ -1,6 +1,6 @@
 """The sentences of the findings: plain words a drill team understands, phase-aware.
 
-The reasons come from the recommended response of DESIGN.md: assess before telling
+The reasons come from the recommended response (docs/scoring.md): assess before telling
 customers, escalate when the cause is outside your hands, fix before verifying, and so on.
 """
 

@@ -1,4 +1,4 @@
-"""The history of finished drills in SQLite (DESIGN.md § Sessions, journal and history)."""
+"""The history of finished drills in SQLite (docs/history-db.md)."""
 
 from __future__ import annotations
 

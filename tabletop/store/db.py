@@ -20,7 +20,7 @@ import platformdirs
 
 from tabletop.store import pg
 
-#: Overrides the default history path (DESIGN.md § Sessions, journal and history).
+#: Overrides the default history path (docs/history-db.md).
 DB_ENV = "TABLETOP_DB"
 
 #: How long one operation keeps retrying a busy database before giving up, in seconds.

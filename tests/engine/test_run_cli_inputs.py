@@ -1,4 +1,4 @@
-"""`tabletop run` turns awkward inputs into one line and exit 1 (DESIGN § Command line)."""
+"""`tabletop run` turns awkward inputs into one line and exit 1 (README, Command line)."""
 
 from __future__ import annotations
 

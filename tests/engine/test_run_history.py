@@ -1,4 +1,4 @@
-"""`tabletop run` keeps every finished run in the history database (issue 6, DESIGN § history)."""
+"""`tabletop run` keeps every finished run in the history database (docs/history-db.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The clock and event rules of DESIGN.md § Engine semantics, one focused test each."""
+"""The clock and event rules of the engine (docs/scenario-format.md), one focused test each."""
 
 from __future__ import annotations
 

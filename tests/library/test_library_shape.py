@@ -62,7 +62,7 @@ def test_injects_include_both_kinds_of_condition(lib: Library, scenario_id: str)
 def test_playbook_in_recommended_order_with_targets(lib: Library, scenario_id: str) -> None:
     sc = lib.loaded(scenario_id).scenario
     phases = [PHASE_ORDER.index(s.phase) for s in sc.playbook]
-    assert phases == sorted(phases), "playbook steps follow DESIGN.md's phase order"
+    assert phases == sorted(phases), "playbook steps follow the recommended phase order"
     assert {s.phase for s in sc.playbook} >= {
         Phase.ASSESS,
         Phase.COMMUNICATE,

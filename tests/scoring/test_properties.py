@@ -1,4 +1,4 @@
-"""The properties of DESIGN.md § Scoring, over generated decision logs (hypothesis)."""
+"""The properties of the scoring rules (docs/scoring.md), over generated decision logs."""
 
 from __future__ import annotations
 
