@@ -63,9 +63,9 @@ class GuardedServer(Server):
         handler.addFilter(OneLineErrors())
         logging.basicConfig(level="INFO", format="%(message)s", handlers=[handler], force=True)
 
-    async def _make_app(self) -> web.Application:
-        """textual-serve's routes, behind the guard, with /static/ not listing its files."""
-        app = web.Application(middlewares=[guard_middleware(self.policy)])
+    def add_page_routes(self, app: web.Application) -> None:
+        """textual-serve's page, WebSocket, download and static routes on `app`, with
+        /static/ not listing its files (the drill room's hub serves them the same way)."""
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes(
             [
@@ -75,6 +75,11 @@ class GuardedServer(Server):
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's routes, behind the guard."""
+        app = web.Application(middlewares=[guard_middleware(self.policy)])
+        self.add_page_routes(app)
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app

@@ -12,8 +12,6 @@ import shlex
 import sys
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from tabletop.serve import GuardedServer
@@ -46,12 +44,4 @@ class BrowserSeats(GuardedServer):
 
     def __call__(self, app: web.Application) -> None:
         """Add the browser seat's routes to the hub's application."""
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
-        app.add_routes(
-            [
-                web.get("/", self.handle_index, name="index"),
-                web.get("/ws", self.handle_websocket, name="websocket"),
-                web.get("/download/{key}", self.handle_download, name="download"),
-                web.static("/static", self.statics_path, show_index=False, name="static"),
-            ]
-        )
+        self.add_page_routes(app)
