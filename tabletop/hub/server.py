@@ -26,6 +26,7 @@ from tabletop.engine.events import Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
 from tabletop.exercise_time import instant
+from tabletop.hub.proposals import APPROVE, CLOSED, PROPOSE, proposal_frame, rebuild
 from tabletop.hub.protocol import (
     MAX_FRAME_BYTES,
     FrameError,
@@ -146,14 +147,17 @@ class Hub:
         self._seat_of = {(p.name, p.role): p.seat for p in known}
         self._names = {p.seat: (p.name, p.role) for p in known}
         self._next_seat = max((p.seat for p in known), default=0) + 1
-        self.proposals: dict[str, dict[str, Any]] = {}
-        self._proposal_count = 0
+        # Proposals are journalled: a resumed hub reopens the ones still open, same ids.
+        kept = rebuild(session.feed, {a.id: a.label for a in scenario.actions})
+        self.proposals, self._proposal_count = kept.proposals, kept.count
         self.clock = Clock(pace=_journalled_pace(session, pace))
         self.clock.rebase(session.now)
         self._minute = int(session.now)
         self.score: dict[str, Any] | None = None
         self._ticker: asyncio.Task[None] | None = None
         session.attach_sink(self._on_event)
+        for pid, outcome in kept.unclosed.items():  # the crash cut these off
+            session.facilitator(CLOSED, proposal=pid, outcome=outcome)
 
     # ------------------------------------------------------------ the journal
 
@@ -493,15 +497,10 @@ class Hub:
             return
         self._proposal_count += 1
         pid = f"P{self._proposal_count}"
-        proposal = {
-            "type": "proposal",
-            "id": pid,
-            "by": seat.label,
-            "action": act.id,
-            "label": act.label,
-            "status": "open",
-            **{k: frame[k] for k in ("note", "message") if frame.get(k)},
-        }
+        extra = {k: frame[k] for k in ("note", "message") if frame.get(k)}
+        # In the journal before any seat hears of it, as a decision is.
+        self.session.facilitator(PROPOSE, proposal=pid, proposer=seat.label, action=act.id, **extra)
+        proposal = proposal_frame(pid, seat.label, act.id, act.label, extra)
         self.proposals[pid] = proposal
         self.broadcast(proposal)
 
@@ -513,8 +512,12 @@ class Hub:
         note = f"proposed by {proposal['by']}"
         if proposal.get("note"):
             note += f": {proposal['note']}"
+        # The approval, then at once the decision it takes: a resumed hub reads the decision
+        # (or refusal) right after an `approve` as its outcome, so it is never taken twice.
+        self.session.facilitator(APPROVE, proposal=proposal["id"], approver=seat.label)
         accepted = self._take(seat, proposal, by=seat.label, note=note)
         proposal["status"] = "approved" if accepted else "refused"
+        self.session.facilitator(CLOSED, proposal=proposal["id"], outcome=proposal["status"])
         self.broadcast(proposal)
 
     def _on_note(self, seat: Seat, frame: dict[str, Any]) -> None:

@@ -11,8 +11,9 @@ from tabletop.hub.client import RoomState
 from tabletop.hub.protocol import FRAME_ROLES, may_send
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, format_clock, format_pace
 
-#: Facilitator commands that are bookkeeping, not news for the feed.
-_QUIET = frozenset({"clock"})
+#: Facilitator commands that are bookkeeping, not news for the feed (an approval shows as the
+#: decision it takes).
+_QUIET = frozenset({"clock", "approve", "proposal-closed"})
 
 
 def event_line(event: dict[str, Any], labels: dict[str, str]) -> Text | None:
@@ -50,6 +51,9 @@ def event_line(event: dict[str, Any], labels: dict[str, str]) -> Text | None:
             return None
         if command == "join":
             t.append(f"{event.get('name')} joined as {event.get('role')}", style="dim")
+        elif command == "propose":
+            action = str(event.get("action", ""))
+            t.append(f"{event.get('proposer')} proposes {labels.get(action, action)}", style="dim")
         elif command == "fire-inject":
             t.append(
                 f"facilitator fired {labels.get(event.get('inject', ''), event.get('inject'))}"
