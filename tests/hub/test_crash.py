@@ -7,6 +7,7 @@ trials is TABLETOP_HUB_TRIALS (default 20); the whole test is bounded to about a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -14,7 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tabletop.engine.events import Event
 from tabletop.hub.client import SeatClient
+from tabletop.hub.proposals import rebuild
 from tests.hub.conftest import HubProcess, Zygote
 
 TRIALS = int(os.environ.get("TABLETOP_HUB_TRIALS", "20"))
@@ -44,7 +47,8 @@ async def _acknowledged(
 async def _play_until_killed(
     hub: HubProcess, seats: dict[str, SeatClient], rng: random.Random, acked: list[dict[str, Any]]
 ) -> None:
-    """Play the room (decisions, notes, the clock) and SIGKILL the hub at a random moment."""
+    """Play the room (decisions, notes, proposals, the clock) and SIGKILL the hub at a random
+    moment."""
     for seat in seats.values():
         await asyncio.wait_for(_connected(seat), 15)
     await seats["facilitator"].send({"type": "clock", "running": True, "pace": 0.05})
@@ -52,7 +56,27 @@ async def _play_until_killed(
     n = 0
     while time.monotonic() < kill_at:
         n += 1
-        if rng.random() < 0.8:
+        roll = rng.random()
+        open_ = sorted(
+            (i, p) for i, p in seats["commander"].state.proposals.items() if p["status"] == "open"
+        )
+        if roll < 0.1:
+            action = rng.choice(ACTIONS)
+            ev = await _acknowledged(
+                seats["responder"],
+                {"type": "propose", "action": action},
+                lambda e, a=action: e.get("command") == "propose" and e["action"] == a,
+            )
+        elif roll < 0.2 and open_:
+            pid, proposal = open_[0]
+            ev = await _acknowledged(
+                seats["commander"],
+                {"type": "approve", "proposal": pid},
+                lambda e, a=proposal["action"]: (
+                    e["kind"] in ("decision", "refusal") and e["action"] == a
+                ),
+            )
+        elif roll < 0.8:
             action = rng.choice(ACTIONS)
             ev = await _acknowledged(
                 seats["commander"],
@@ -84,7 +108,7 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
     codes = dict(hub.codes)
     seats = {
         role: SeatClient(hub.url, hub.codes[role], role.title())
-        for role in ("facilitator", "commander", "observer")
+        for role in ("facilitator", "commander", "observer", "responder")
     }
     tasks = [asyncio.create_task(s.run()) for s in seats.values()]
     acked: list[dict[str, Any]] = []
@@ -128,7 +152,23 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
     # Every seat reconnected after every kill, kept its seat number, and its events are the
     # journal's (the team's share of it), in order, with no gap and nothing twice.
     joins = [e for e in journal if e.get("command") == "join"]
-    assert len(joins) == 3
+    assert len(joins) == 4
+    # A proposal is approved at most once through every crash: one `approve` answered by its
+    # decision (or refusal) per proposal, and a closing for each.
+    taken = [
+        e["proposal"]
+        for e, after in itertools.pairwise(journal)
+        if e.get("command") == "approve" and after["kind"] in ("decision", "refusal")
+    ]
+    assert len(taken) == len(set(taken))
+    closed = [e["proposal"] for e in journal if e.get("command") == "proposal-closed"]
+    assert sorted(closed) == sorted(taken)
+    assert taken and any(e.get("command") == "propose" for e in acked)
+    # The commander's open proposals, welcome after welcome, are the journal's.
+    events = [Event(e["seq"], e["t"], e["kind"], _data(e)) for e in journal]
+    still_open = {i for i, p in rebuild(events, {}).proposals.items() if p["status"] == "open"}
+    held = seats["commander"].state.proposals
+    assert {i for i, p in held.items() if p["status"] == "open"} == still_open
     team = [e for e in journal if e.get("audience") != "facilitator"]
     for role, seat in seats.items():
         assert seat.state.disorder == []
@@ -137,6 +177,10 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_decision(
         assert got == expected[: len(got)]
         assert any(e["kind"] == "end" for e in got)
         assert seat.state.seat == seat_numbers[role]
+
+
+def _data(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in event.items() if k not in ("seq", "t", "kind")}
 
 
 def _journal(path: Path) -> list[dict[str, Any]]:
