@@ -179,3 +179,16 @@ def test_rebuild_reads_each_proposal_s_life_from_the_journal() -> None:
         "status": "refused",
         "note": "n",
     }
+
+
+def test_the_seat_feed_shows_a_proposal_once_and_not_its_bookkeeping() -> None:
+    from tabletop.tui.seat.view import event_line
+
+    base = {"seq": 3, "t": 1.0, "kind": "facilitator", "proposal": "P1"}
+    line = event_line(
+        {**base, "command": "propose", "proposer": "Rui (responder)", "action": "call-isp"}, LABELS
+    )
+    assert line is not None and line.plain.endswith("Rui (responder) proposes Call the ISP")
+    # The approval shows as the decision it takes; the closing as the proposal list's update.
+    assert event_line({**base, "command": "approve", "approver": "Ana (commander)"}, LABELS) is None
+    assert event_line({**base, "command": "proposal-closed", "outcome": "approved"}, LABELS) is None
