@@ -11,6 +11,14 @@ STANDBY = "standby"
 #: Own statuses that make a node down.
 OWN_DOWN = frozenset({DOWN, STANDBY})
 
+
+def display_status(own: str, effective: str) -> str:
+    """The status a map shows: `standby` while a standby node has not been started."""
+    if own == STANDBY and effective == DOWN:
+        return STANDBY
+    return effective
+
+
 # Status codes as small integers so that the state fits in bytearrays. A bytearray is fast to
 # index from Python (the per-node path) and numpy can view the same memory without a copy (the
 # vectorised path), so switching path per event costs no conversion.

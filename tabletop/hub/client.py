@@ -38,6 +38,8 @@ class RoomState:
     events: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     node_labels: dict[str, str] = field(default_factory=dict)
+    #: Node id → layer of the dependency map (0: the sources), from the welcome.
+    node_layers: dict[str, int] = field(default_factory=dict)
     nodes: dict[str, str] = field(default_factory=dict)
     injects: list[dict[str, Any]] = field(default_factory=list)
     affected: float = 0.0
@@ -48,6 +50,13 @@ class RoomState:
     running: dict[str, float] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
     score: dict[str, Any] | None = None
+    #: The last training-mode feedback on this seat's own decision (the hub's `feedback`
+    #: frame: `action` and `lines` of `kind` and `text`), and the seq of the last event
+    #: heard before it (the feed shows it after that event).
+    feedback: dict[str, Any] | None = None
+    feedback_after: int = 0
+    #: How many feedback frames arrived (a new one repaints the feed).
+    feedback_count: int = 0
     #: The last refusal or error the hub sent this seat.
     notice: str = ""
     connected: bool = False
@@ -83,6 +92,9 @@ class RoomState:
             self._clock(frame)
         elif kind == "proposal":
             self.proposals[str(frame["id"])] = frame
+        elif kind == "feedback":
+            self.feedback, self.feedback_after = frame, self.last_seq
+            self.feedback_count += 1
         elif kind in ("refused", "error"):
             self.notice = str(frame.get("reason", ""))
 
@@ -93,6 +105,7 @@ class RoomState:
         self.duration = float(frame.get("duration", 0.0))
         self.actions = frame.get("actions", [])
         self.node_labels = {n["id"]: n["label"] for n in frame.get("nodes_list", [])}
+        self.node_layers = {n["id"]: int(n.get("layer", 0)) for n in frame.get("nodes_list", [])}
         self.injects = frame.get("injects", [])
         self.proposals = {str(p["id"]): p for p in frame.get("proposals", [])}
         for event in frame.get("events", []):

@@ -22,9 +22,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tabletop.engine.events import Event
+from tabletop.engine.events import DecisionRecord, Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
+from tabletop.engine.status_codes import display_status
 from tabletop.exercise_time import instant
 from tabletop.hub.proposals import APPROVE, CLOSED, PROPOSE, proposal_frame, rebuild
 from tabletop.hub.protocol import (
@@ -38,7 +39,10 @@ from tabletop.hub.protocol import (
     role_of_code,
     seat_label,
 )
+from tabletop.scenario.graph_render import layers
 from tabletop.scenario.loader import LoadedScenario
+from tabletop.scenario.models import Scenario
+from tabletop.scoring.feedback import decision_feedback, feedback_text
 
 #: Real seconds between clock ticks while the clock runs.
 TICK_SECONDS = 0.1
@@ -183,7 +187,9 @@ class Hub:
         s = self.session
         state: dict[str, Any] = {"affected": s.impact().affected_now}
         if len(s.scenario.nodes) <= MAX_STATUS_NODES:
-            state["nodes"] = dict(s.status.effective.items())
+            # As the drill screen's map shows them: a standby node not started is `standby`.
+            own = s.status.own
+            state["nodes"] = {n: display_status(own[n], e) for n, e in s.status.effective.items()}
         return state
 
     # ------------------------------------------------------------ the clock
@@ -372,7 +378,7 @@ class Hub:
                 }
                 for a in scenario.actions
             ],
-            "nodes_list": [{"id": n.id, "label": n.label} for n in scenario.nodes]
+            "nodes_list": _node_entries(scenario)
             if len(scenario.nodes) <= MAX_STATUS_NODES
             else [],
             "injects": [{"id": i.id, "title": i.title} for i in scenario.injects]
@@ -477,7 +483,22 @@ class Hub:
         rec = self.session.take(action, by=by, note=note or None, message=frame.get("message"))
         if not rec.accepted:
             self._refuse(seat, rec.reason or "refused", frame)
+        elif self.session.mode == "training":
+            self._feedback(seat, rec)
         return rec.accepted
+
+    def _feedback(self, seat: Seat, rec: DecisionRecord) -> None:
+        """Training mode: tell the deciding seat alone how the score sees its decision (queued
+        after the decision's event frames, so the seat hears of the decision first)."""
+        scenario = self.session.scenario
+        lines = feedback_text(scenario, decision_feedback(scenario, self.session, rec))
+        frame = {
+            "type": "feedback",
+            "action": rec.action,
+            "lines": [{"kind": line.kind, "text": line.text} for line in lines],
+        }
+        if not seat.send(json.dumps(frame, ensure_ascii=False)):
+            self._drop(seat, "too far behind; reconnect")
 
     def _on_decide(self, seat: Seat, frame: dict[str, Any]) -> None:
         act = self.session.scenario.action_index.get(frame["action"])
@@ -597,6 +618,16 @@ class Hub:
         for seat in list(self.seats.values()):
             self._drop(seat, "the hub is shutting down")
         self.writer.close()
+
+
+def _node_entries(scenario: Scenario) -> list[dict[str, Any]]:
+    """The welcome's nodes, layer by layer as the drill screen's map draws them (layer 0:
+    the sources), each with its layer index so the seat draws the same layered map."""
+    return [
+        {"id": i, "label": scenario.node(i).label, "layer": depth}
+        for depth, layer in enumerate(layers(scenario))
+        for i in layer
+    ]
 
 
 async def _error(ws: web.WebSocketResponse, reason: str) -> None:

@@ -15,9 +15,11 @@ the drill ends).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tabletop import exercise_time
 from tabletop.engine.events import DecisionRecord
 from tabletop.engine.session import Session
 from tabletop.scenario.models import PlaybookStep, Scenario
@@ -25,6 +27,7 @@ from tabletop.scoring.components import StepTimes, ordered_pairs, step_timelines
 from tabletop.scoring.disclosure import describe_hit, message_hits
 
 TimingVerdict = Literal["on-time", "late", "no-target", "never"]
+FeedbackKind = Literal["good", "bad", "info"]
 
 
 @dataclass(frozen=True)
@@ -191,3 +194,73 @@ def _disclosure(scenario: Scenario, record: DecisionRecord) -> DisclosureFeedbac
         return None
     hits = [(h.words, describe_hit(h, scenario)) for h in flagged[0].hits]
     return DisclosureFeedback(scenario.disclosure_penalty, hits)
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    """One line of training-mode feedback in words: good news, bad news, or information.
+
+    Plain text, no styling, so both the single-seat drill screen and the drill room's seats
+    (which hear it over the wire) word a decision the same way.
+    """
+
+    kind: FeedbackKind
+    text: str
+
+
+def feedback_text(scenario: Scenario, fb: DecisionFeedback) -> list[FeedbackLine]:
+    """Training-mode feedback in words, from what `decision_feedback` computed.
+
+    The verdicts are scoring's; this only words them (bad news first within each step).
+    """
+    titles = {s.id: s.title for s in scenario.playbook}
+    out: list[FeedbackLine] = []
+    if fb.avoid is not None:
+        cost = "already counted once" if fb.avoid.already_penalised else f"−{fb.avoid.penalty:g}"
+        out.append(FeedbackLine("bad", f"Avoid this: {fb.avoid.why} ({cost} points)"))
+    if fb.disclosure is not None:
+        said = "; ".join(f"“{words}” {what}" for words, what in fb.disclosure.hits)
+        out.append(
+            FeedbackLine(
+                "bad", f"Your message discloses: {said} (−{fb.disclosure.penalty:g} points)."
+            )
+        )
+    if not fb.steps and fb.avoid is None:
+        out.append(FeedbackLine("info", "Not a playbook step: fine if it helps, but stay calm."))
+    for step in fb.steps:
+        out += _step_lines(step, titles)
+    return out
+
+
+def _step_lines(step: StepFeedback, titles: Mapping[str, str]) -> list[FeedbackLine]:
+    def names(ids: Sequence[str]) -> str:
+        return "; ".join(f"“{titles.get(i, i)}”" for i in ids)
+
+    instant = exercise_time.instant
+    if step.already_started is not None:
+        since = instant(step.already_started)
+        return [FeedbackLine("info", f"“{step.title}” was already under way since {since}.")]
+    out: list[FeedbackLine] = []
+    if step.should_come_first:
+        first = names(step.should_come_first)
+        out.append(FeedbackLine("bad", f"Out of order: {first} should come first."))
+    if step.should_come_after:
+        after = names(step.should_come_after)
+        out.append(FeedbackLine("bad", f"Late in the order: it should come before {after}."))
+    if step.in_order:
+        out.append(FeedbackLine("good", f"In order: “{step.title}”."))
+    target = instant(step.target)
+    if step.timing == "on-time":
+        done = instant(step.done_at)
+        out.append(FeedbackLine("good", f"On time: done by {done}, target {target}."))
+    elif step.timing == "late":
+        late = exercise_time.duration(step.late_by or 0)
+        done = instant(step.done_at)
+        out.append(FeedbackLine("bad", f"Late: done {done}, target {target} ({late} late)."))
+    elif step.timing == "never":
+        out.append(
+            FeedbackLine(
+                "bad", f"Too late: it will not be done before the drill ends (target {target})."
+            )
+        )
+    return out

@@ -6,17 +6,20 @@ Nothing here imports Textual, so the logic is unit-tested without a running app.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tabletop import exercise_time
 from tabletop.engine.events import Event, ImpactPoint
+
+# The map's status rule lives with the statuses (the hub applies it too); re-exported here.
+from tabletop.engine.status_codes import display_status as display_status
 from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scenario.models import Scenario
 from tabletop.scenario.problems import InputError
-from tabletop.scoring.feedback import DecisionFeedback, StepFeedback
+from tabletop.scoring.feedback import DecisionFeedback, feedback_text
 
 #: Symbol per displayed status, so the map reads without colour.
 STATUS_SYMBOL: dict[str, str] = {
@@ -37,13 +40,6 @@ STATUS_STYLE: dict[str, str] = {
 
 #: Facilitator pace levels: real seconds per exercise minute.
 PACE_LEVELS: tuple[float, ...] = (0.25, 0.5, 1, 2, 5, 10, 20, 30, 60)
-
-
-def display_status(own: str, effective: str) -> str:
-    """The status the map shows: `standby` while a standby node has not been started."""
-    if own == "standby" and effective == "down":
-        return "standby"
-    return effective
 
 
 def format_clock(t: float) -> str:
@@ -190,74 +186,10 @@ class Feedback:
 def feedback_lines(scenario: Scenario, fb: DecisionFeedback) -> list[Feedback]:
     """Training-mode feedback in words, from what `tabletop.scoring.feedback` computed.
 
-    The verdicts are scoring's; this only words them (bad news first within each step).
+    The wording is scoring's (`feedback_text`, shared with the drill room's seats); here a
+    line is only good (a tick) or not (a warning); information reads as good news.
     """
-    titles = {s.id: s.title for s in scenario.playbook}
-    out: list[Feedback] = []
-    if fb.avoid is not None:
-        cost = "already counted once" if fb.avoid.already_penalised else f"−{fb.avoid.penalty:g}"
-        out.append(Feedback(False, f"Avoid this: {fb.avoid.why} ({cost} points)"))
-    if fb.disclosure is not None:
-        said = "; ".join(f"“{words}” {what}" for words, what in fb.disclosure.hits)
-        out.append(
-            Feedback(False, f"Your message discloses: {said} (−{fb.disclosure.penalty:g} points).")
-        )
-    if not fb.steps and fb.avoid is None:
-        out.append(Feedback(True, "Not a playbook step: fine if it helps, but stay calm."))
-    for step in fb.steps:
-        out += _step_lines(step, titles)
-    return out
-
-
-def _step_lines(step: StepFeedback, titles: Mapping[str, str]) -> list[Feedback]:
-    def names(ids: Sequence[str]) -> str:
-        return "; ".join(f"“{titles.get(i, i)}”" for i in ids)
-
-    if step.already_started is not None:
-        return [
-            Feedback(
-                True,
-                f"“{step.title}” was already under way since {format_clock(step.already_started)}.",
-            )
-        ]
-    out: list[Feedback] = []
-    if step.should_come_first:
-        out.append(
-            Feedback(False, f"Out of order: {names(step.should_come_first)} should come first.")
-        )
-    if step.should_come_after:
-        out.append(
-            Feedback(
-                False, f"Late in the order: it should come before {names(step.should_come_after)}."
-            )
-        )
-    if step.in_order:
-        out.append(Feedback(True, f"In order: “{step.title}”."))
-    if step.timing == "on-time":
-        out.append(
-            Feedback(
-                True,
-                f"On time: done by {format_minutes(step.done_at)}, "
-                f"target {format_minutes(step.target)}.",
-            )
-        )
-    elif step.timing == "late":
-        out.append(
-            Feedback(
-                False,
-                f"Late: done {format_minutes(step.done_at)}, target {format_minutes(step.target)}"
-                f" ({format_duration(step.late_by or 0)} late).",
-            )
-        )
-    elif step.timing == "never":
-        out.append(
-            Feedback(
-                False,
-                "Too late: it will not be done before the drill ends "
-                f"(target {format_minutes(step.target)}).",
-            )
-        )
-    return out
+    return [Feedback(line.kind != "bad", line.text) for line in feedback_text(scenario, fb)]
 
 
 @dataclass(frozen=True)

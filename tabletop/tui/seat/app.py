@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,7 +28,7 @@ from tabletop.tui.seat.view import (
     action_prompt,
     can_do,
     connection_line,
-    event_line,
+    feed_lines,
     identity_line,
     map_text,
     proposals_text,
@@ -101,7 +102,7 @@ class SeatApp(App[None]):
         self.url, self.code, self.seat_name, self.wall = url, code, name, wall
         self.client: SeatClient | None = None
         self._dirty = True
-        self._shown_events = 0
+        self._shown_feed: tuple[int, int] = (0, 0)
         self._actions_key: tuple[Any, ...] = ()
         self._role = ""
         self._asked = False
@@ -220,11 +221,11 @@ class SeatApp(App[None]):
         self._paint_actions(state)
 
     def _paint_feed(self, state: RoomState) -> None:
-        if len(state.events) == self._shown_events:
+        shown = (len(state.events), state.feedback_count)
+        if shown == self._shown_feed:
             return
-        self._shown_events = len(state.events)
-        lines = [line for e in state.events if (line := event_line(e, state.node_labels))]
-        from rich.text import Text
+        self._shown_feed = shown
+        lines = feed_lines(state)
 
         self.query_one("#seat-feed", Static).update(Text("\n").join(lines[-FEED_LINES:]))
         box = self.query_one("#seat-feed-box", VerticalScroll)
@@ -232,10 +233,7 @@ class SeatApp(App[None]):
 
     def feed_text(self) -> str:
         """The feed as plain text (what the seat reads)."""
-        state = self.state
-        return "\n".join(
-            line.plain for e in state.events if (line := event_line(e, state.node_labels))
-        )
+        return "\n".join(line.plain for line in feed_lines(self.state))
 
     def _paint_actions(self, state: RoomState) -> None:
         key = (

@@ -108,14 +108,49 @@ def connection_line(state: RoomState, fatal: str | None) -> Text:
 
 
 def map_text(state: RoomState) -> Text:
-    """Every node with its effective status (symbol and colour), and the impact."""
+    """The impact, then the dependency map as the drill screen draws it: nodes by layer
+    (`sources`, then `layer 1`, … by dependency depth), each with its status symbol and
+    colour, so it reads without colour too."""
     t = Text()
-    t.append(f"users affected now: {state.affected:,.0f}\n\n", style="bold")
-    for node_id, label in state.node_labels.items():
-        status = state.nodes.get(node_id, "up")
-        t.append(f"{STATUS_SYMBOL.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
-        t.append(f"{label}\n", style="bold red" if status == "down" else "")
+    t.append(f"users affected now: {state.affected:,.0f}\n", style="bold")
+    by_layer: dict[int, list[str]] = {}
+    for node_id in state.node_labels:
+        by_layer.setdefault(state.node_layers.get(node_id, 0), []).append(node_id)
+    for depth in sorted(by_layer):
+        ids = by_layer[depth]
+        title = "sources" if depth == 0 else f"layer {depth}"
+        t.append(f"─ {title} · {len(ids)}\n", style="bold")
+        for node_id in ids:
+            status = state.nodes.get(node_id, "up")
+            t.append(f"  {STATUS_SYMBOL.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
+            t.append(f"{state.node_labels[node_id]}\n", style=STATUS_STYLE.get(status, ""))
     return t
+
+
+def feedback_text(frame: dict[str, Any]) -> list[Text]:
+    """Training-mode feedback lines as the drill screen's feed writes them: a tick for good
+    news (and information), a warning mark for bad news."""
+    out = []
+    for line in frame.get("lines", []):
+        bad = line.get("kind") == "bad"
+        mark, style = ("!", "yellow") if bad else ("✓", "green")
+        out.append(Text(f"  {mark} {line.get('text', '')}", style=style))
+    return out
+
+
+def feed_lines(state: RoomState) -> list[Text]:
+    """The feed: one line per journal event worth showing, and the last feedback on this
+    seat's own decision right after the event it followed."""
+    lines: list[Text] = []
+    pending = feedback_text(state.feedback) if state.feedback else []
+    for event in state.events:
+        line = event_line(event, state.node_labels)
+        if line is not None:
+            lines.append(line)
+        if pending and int(event["seq"]) >= state.feedback_after:
+            lines += pending
+            pending = []
+    return lines + pending
 
 
 def room_text(state: RoomState) -> Text:
