@@ -684,16 +684,24 @@ def participants(
     seats: list[tuple[int, str, str]] | None = None,
 ) -> list[Participant]:
     """Everyone the journal names: who decided (team), who noted (observer), who facilitated,
-    and in a drill room every seat that joined (`seats`: number, name, role), with its role."""
-    decisions = Counter(a.by for a in acts if a.by)
+    and in a drill room every seat that joined (`seats`: number, name, role), with its role.
+
+    In a drill room the journal's `by` reads "NAME (role)": it is the seat NAME, listed once."""
+    seat_by = {f"{name} ({role})": name for _, name, role in seats or []}
+
+    def who(by: str | None) -> str | None:
+        return seat_by.get(by, by) if by else by
+
+    decisions = Counter(who(a.by) for a in acts if a.by)
     phases: dict[str, list[str]] = {}
     for a in acts:
-        if a.by and a.accepted:
-            phases.setdefault(a.by, [])
-            if a.phase and a.phase not in phases[a.by]:
-                phases[a.by].append(a.phase)
-    noted = Counter(by for by, _ in notes if by)
-    facilitators = {f for f in facilitator if f}
+        by = who(a.by)
+        if by and a.accepted:
+            phases.setdefault(by, [])
+            if a.phase and a.phase not in phases[by]:
+                phases[by].append(a.phase)
+    noted = Counter(who(by) for by, _ in notes if by)
+    facilitators = {who(f) for f in facilitator if f}
     seat_of: dict[str, tuple[int, str]] = {}
     for number, name, role in seats or []:
         seat_of.setdefault(name, (number, role))
