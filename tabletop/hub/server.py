@@ -596,9 +596,16 @@ class Hub:
         if self.store:
             try:
                 from tabletop.store import default_db_path, save_session
+                from tabletop.store.sessions import find_stored
 
                 db_path = self.db_path or Path(default_db_path())
-                sid = save_session(db_path, self.loaded, s, result, started_at=self.started_at)
+                # A hub killed after storing and resumed must not store the drill twice.
+                try:
+                    sid = find_stored(db_path, self.loaded, s)
+                except Exception:  # a history it cannot read: storing will say why
+                    sid = None
+                if sid is None:
+                    sid = save_session(db_path, self.loaded, s, result, started_at=self.started_at)
                 self.log(f"stored in the history as drill {sid} ({db_path})")
             except Exception as exc:  # the room goes on; the facilitator is told why
                 self.log(f"not stored in the history: {exc}")
@@ -608,8 +615,11 @@ class Hub:
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        """Start the clock's ticker (on the running loop)."""
+        """Start the clock's ticker (on the running loop). A drill resumed after its end (the
+        hub was killed between the end and the score) is scored now, or no seat would ever
+        hear its score."""
         self._ticker = asyncio.get_running_loop().create_task(self.tick())
+        self.finish()
 
     async def stop(self) -> None:
         """Stop the ticker and close every seat and the journal."""
