@@ -60,6 +60,7 @@ def counterfactuals(
         reference_started = step_times(scenario, ref.started, ref.done).started
     team = team_decisions(session)
     relevant = impact_relevant_actions(scenario)
+    providers = _providers(scenario)  # once per score, not once per moved step
     times = step_times(scenario, session.started, session.done)
     base: float | None = None
     found: list[tuple[float, int, Counterfactual]] = []
@@ -75,7 +76,7 @@ def counterfactuals(
         team_at = times.started.get(step.id)
         if team_at is not None and team_at <= start:
             continue  # started in time but slow to finish: taking it later cannot help
-        moved = _moved_chain(scenario, step.any_of[0], session.done, start)
+        moved = _moved_chain(scenario, step.any_of[0], session.done, start, providers)
         if not moved or not any(m.action in relevant for m in moved):
             continue  # nothing moved can change the impact: saves exactly 0, skip the run
         if base is None:
@@ -149,7 +150,11 @@ def _target(
 
 
 def _moved_chain(
-    scenario: Scenario, action: str, team_done: Mapping[str, float], target: float
+    scenario: Scenario,
+    action: str,
+    team_done: Mapping[str, float],
+    target: float,
+    providers: Mapping[str, str],
 ) -> list[Decision]:
     """The action and its missing prerequisites, timed so that the action starts at `target`.
 
@@ -160,7 +165,6 @@ def _moved_chain(
     chain starts at 0 and the action as soon as its prerequisites are done.
     """
     actions = scenario.action_index
-    providers = _providers(scenario)
     chain: list[str] = []
 
     def add(aid: str, path: frozenset[str]) -> None:
