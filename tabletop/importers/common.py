@@ -14,6 +14,7 @@ import yaml
 from tabletop.engine.propagation import DepGraph, NodeDeps
 from tabletop.engine.spof import sweep
 from tabletop.scenario.problems import InputError, Problem
+from tabletop.scenario.starter import response_text
 from tabletop.scenario.yaml_safe import YamlDocument
 
 #: Longest id the format accepts.
@@ -264,60 +265,14 @@ def _node_lines(r: _Resolved) -> list[str]:
     return lines
 
 
-_STARTER = """\
+#: Above the starter's response sections: why they are there and how to choose another failure.
+_STARTER_NOTE = """\
 
 # ---------------------------------------------------------------------------------------
 # A starter for you to finish: one failure, one action per phase, a playbook that scores
 # them. The failure below is the node whose loss takes down the most; to see them all:
 #   tabletop spof {file}
 
-actions:                    # the decisions a team can take
-  - id: assess-impact
-    label: Assess scope and severity from monitoring
-    phase: assess           # assess | escalate | communicate | workaround | fix | verify
-                            # | prevent | follow-up
-    minutes: 10             # effects land and `reveals` shows when it finishes
-    reveals: {reveals}
-  - id: post-status
-    label: Post an update on the status page
-    phase: communicate
-    minutes: 5
-  - id: {restore}
-    label: {restore_label}
-    phase: fix
-    minutes: 20
-    requires: [assess-impact]   # refused until these are done
-    effects:
-      - {{node: {cause}, status: up}}
-
-injects:                    # the scripted events
-  - id: failure
-    at: 0
-    title: {inject_title}
-    effects: [{{node: {cause}, status: down}}]
-  - id: customers-ask
-    at: 20
-    when: {{not_done: [post-status]}}   # skipped if the team already posted
-    title: Customers ask on social media what is going on
-
-playbook:                   # the recommended response, in order (scored)
-  - id: assess
-    phase: assess
-    title: Establish what failed and who is affected
-    any_of: [assess-impact]
-    by: 15                  # target minute
-  - id: communicate
-    phase: communicate
-    title: Tell customers what is known
-    any_of: [post-status]
-    by: 30
-  - id: fix
-    phase: fix
-    title: {fix_title}
-    any_of: [{restore}]
-    by: 45
-
-avoid: []                   # actions that cost points: {{action: ID, penalty: N, why: TEXT}}
 """
 
 
@@ -360,11 +315,12 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
     for r in resolved:
         body += _node_lines(r)
     restore = f"restore-{cause.id}"[:MAX_ID].rstrip("-")
-    starter = _STARTER.format(
-        file=one_line(output_name),
+    starter = _STARTER_NOTE.format(file=one_line(output_name)) + response_text(
         reveals=_q(f"{cause.node.label} is down; check what depends on it."),
         restore=_q(restore),
         restore_label=_q(f"Restore {cause.node.label}"),
+        restore_minutes=20,
+        restore_node=_q(cause.id),
         cause=_q(cause.id),
         inject_title=_q(f"{cause.node.label} stops answering"),
         fix_title=_q(f"Restore {cause.node.label}"),

@@ -78,30 +78,36 @@ nodes:                      # the dependency graph: systems, sites, vendors, peo
     depends_on:
       - any_of: [{cause_id}, backup]   # needs at least one of these up
 
+"""
+
+
+#: The response half of every starter (actions, injects, playbook, avoid): `tabletop new`'s
+#: and the importers' (values are YAML scalars, quoted by the caller where they need it).
+_RESPONSE = """\
 actions:                    # the decisions a team can take
   - id: assess-impact
     label: Assess scope and severity from monitoring
     phase: assess           # assess | escalate | communicate | workaround | fix | verify
                             # | prevent | follow-up
     minutes: 10             # effects land and `reveals` shows when it finishes
-    reveals: The application is down for about 1,000 customers.
+    reveals: {reveals}
   - id: post-status
     label: Post an update on the status page
     phase: communicate
     minutes: 5
-  - id: bring-up-backup
-    label: Switch to the fallback path
+  - id: {restore}
+    label: {restore_label}
     phase: fix
-    minutes: 15
+    minutes: {restore_minutes}
     requires: [assess-impact]   # refused until these are done
     effects:
-      - {{node: backup, status: up}}
+      - {{node: {restore_node}, status: up}}
 
 injects:                    # the scripted events
   - id: failure
     at: 0
     title: {inject_title}
-    effects: [{{node: {cause_id}, status: down}}]
+    effects: [{{node: {cause}, status: down}}]
   - id: customers-ask
     at: 20
     when: {{not_done: [post-status]}}   # skipped if the team already posted
@@ -120,18 +126,43 @@ playbook:                   # the recommended response, in order (scored)
     by: 30
   - id: fix
     phase: fix
-    title: Restore service
-    any_of: [bring-up-backup]
+    title: {fix_title}
+    any_of: [{restore}]
     by: 45
 
 avoid: []                   # actions that cost points: {{action: ID, penalty: N, why: TEXT}}
 """
 
 
+def response_text(
+    *,
+    reveals: str,
+    restore: str,
+    restore_label: str,
+    restore_minutes: int,
+    restore_node: str,
+    cause: str,
+    inject_title: str,
+    fix_title: str,
+) -> str:
+    """The actions, injects, playbook and avoid sections of a starter scenario: `cause` fails
+    at minute 0 and the action `restore` (bringing `restore_node` up) is the fix."""
+    return _RESPONSE.format(
+        reveals=reveals,
+        restore=restore,
+        restore_label=restore_label,
+        restore_minutes=restore_minutes,
+        restore_node=restore_node,
+        cause=cause,
+        inject_title=inject_title,
+        fix_title=fix_title,
+    )
+
+
 def starter_text(scenario_id: str, kind: str) -> str:
     """The starter file for a new scenario `scenario_id` of `kind` (one of `KINDS`)."""
     flavour = FLAVOURS[kind]
-    return _TEMPLATE.format(
+    head = _TEMPLATE.format(
         id=scenario_id,
         kind=kind,
         title=flavour.title,
@@ -139,5 +170,14 @@ def starter_text(scenario_id: str, kind: str) -> str:
         cause_label=flavour.cause_label,
         cause_kind=flavour.cause_kind,
         third_party="true" if flavour.third_party else "false",
+    )
+    return head + response_text(
+        reveals="The application is down for about 1,000 customers.",
+        restore="bring-up-backup",
+        restore_label="Switch to the fallback path",
+        restore_minutes=15,
+        restore_node="backup",
+        cause=flavour.cause_id,
         inject_title=flavour.inject_title,
+        fix_title="Restore service",
     )
