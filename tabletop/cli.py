@@ -99,7 +99,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Reopen a drill from its journal, after a crash or a closed terminal: nothing is lost.",
     ),
     "run": LazyCommand(
-        "tabletop.commands.drill",
+        "tabletop.commands.run",
         "run_command",
         "Run a decision log against SCENARIO (a file or a built-in id), without the UI.",
     ),
@@ -114,7 +114,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Serve the drill UI to a web browser (each browser tab gets its own drill).",
     ),
     "solve": LazyCommand(
-        "tabletop.commands.scoring_cmds",
+        "tabletop.commands.solve",
         "solve_command",
         "Play the reference decisions and doing nothing, and score both.",
     ),

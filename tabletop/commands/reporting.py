@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,26 +15,22 @@ from typing import Any
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
-from tabletop.engine.events import Event
-from tabletop.engine.journal import read_journal, replay
-from tabletop.engine.session import Session
+from tabletop.drills import (
+    Drill,
+    DrillError,
+    drill_from_journal,
+    open_journal,
+    save_drill,
+    stored_drill,
+)
 from tabletop.output_path import OutputRefused, with_sidecars, write_output
-from tabletop.reports import FORMATS, build_comparison, build_report, render
-from tabletop.reports.aar import StoredItem
-from tabletop.reports.model import Report
+from tabletop.reports import FORMATS, build_comparison, render
 from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.problems import InputError, Problem
-from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
-from tabletop.scoring.model import Score
 from tabletop.store import (
     StoreError,
     default_db_path,
     export_csv,
-    find_stored,
     list_sessions,
-    load_session,
-    save_session,
     trends,
 )
 from tabletop.store.db import where
@@ -49,33 +45,6 @@ def _user_error(message: str) -> click.ClickException:
     from tabletop.commands.errors import UserError
 
     return UserError(message)
-
-
-@dataclass(frozen=True)
-class Drill:
-    """A drill ready for a report."""
-
-    loaded: LoadedScenario
-    session: Session
-    score: Score
-    date: str | None
-    session_id: int | None
-    ratings: dict[str, tuple[str, str]] | None = None
-    items: list[StoredItem] | None = None
-    retested: list[StoredItem] | None = None
-
-    def report(self) -> Report:
-        """Its after-action report (with the history's ratings and plan items when stored)."""
-        return build_report(
-            self.loaded,
-            self.session,
-            self.score,
-            date=self.date,
-            session_id=self.session_id,
-            ratings=self.ratings,
-            stored_items=self.items,
-            retested=self.retested,
-        )
 
 
 # ----------------------------------------------------------------------------- sources
@@ -103,69 +72,26 @@ def load_drill(
     if sid is None:
         raise _user_error(f"{source}: no such journal file, and not a stored session id")
     try:
-        stored = load_session(db, sid)
-    except KeyError:
-        raise _user_error(
-            f"{where(db)}: no stored session #{sid} (see `tabletop history`)"
-        ) from None
-    except StoreError as exc:
+        return stored_drill(db, sid)
+    except DrillError as exc:
         raise _user_error(str(exc)) from None
-    from tabletop.store.plan import ratings_for, stored_items
-
-    try:
-        own, retested = stored_items(db, sid)
-        ratings = ratings_for(db, sid)
-    except StoreError as exc:
-        raise _user_error(str(exc)) from None
-    return Drill(
-        stored.loaded, stored.session, stored.score, stored.ended_at, sid, ratings, own, retested
-    )
-
-
-def _read_events(path: Path) -> list[Event]:
-    read = read_journal(path)
-    for warning in read.warnings:
-        echo(f"tabletop: warning: {warning}", err=True)
-    return list(read.events)
 
 
 def _drill_from_journal(
     path: Path, scenario: str | None, counterfactuals: bool, option: str = "--scenario"
 ) -> Drill:
-    events = _read_events(path)
-    start = next((e for e in events if e.kind == "start"), None)
-    if start is None:
-        raise InputError([Problem(str(path), 1, 1, "not a tabletop journal (no start event)")])
-    if scenario:
-        # A file or a built-in id, as everywhere else a scenario is named.
-        try:
-            scenario_path = resolve_scenario(scenario)
-        except FileNotFoundError as exc:
-            raise _user_error(str(exc)) from None
-    else:
-        # The file the drill ran from (recorded in the start event), if unchanged.
-        try:
-            scenario_path = find_journal_scenario(start.data, path, option)
-        except ScenarioNotFound as exc:
-            raise _user_error(str(exc)) from None
-    loaded = load_scenario(scenario_path)
-    team = str(start.data.get("team", ""))
-    session = _replay(loaded, events, path)
-    from tabletop.scoring import score as score_drill
-
-    result = score_drill(
-        loaded.scenario, session, team=team or None, counterfactuals=counterfactuals
-    )
-    date = start.data.get("started_at") or start.data.get("wall")
-    return Drill(loaded, session, result, str(date) if date else None, None)
-
-
-def _replay(loaded: LoadedScenario, events: list[Event], journal: Path) -> Session:
-    session: Session = replay(loaded.scenario, events, sha256=loaded.sha256, journal=journal)
-    if not session.ended:
-        # The journal stops mid-drill (a crash, a closed terminal): report what happened so far.
-        session.end("interrupted")
-    return session
+    # A file or a built-in id, as everywhere else a scenario is named.
+    try:
+        scenario_path = resolve_scenario(scenario) if scenario else None
+    except FileNotFoundError as exc:
+        raise _user_error(str(exc)) from None
+    try:
+        opened = open_journal(path, load_scenario, scenario=scenario_path, option=option)
+    except DrillError as exc:
+        raise _user_error(str(exc)) from None
+    for warning in opened.warnings:
+        echo(f"tabletop: warning: {warning}", err=True)
+    return drill_from_journal(opened, counterfactuals=counterfactuals)
 
 
 # ----------------------------------------------------------------------------- output
@@ -372,14 +298,13 @@ def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
     ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)
     try:
         # Adding the same drill twice would count it twice in --trend and compare.
-        known = find_stored(db, drill.loaded, drill.session)
-        if known is not None:
-            echo(f"{journal} is already stored as session #{known}", err=True)
-            return
-        sid = save_session(db, drill.loaded, drill.session, drill.score, recorded_at=ended)
+        saved = save_drill(db, drill, ended_at=ended, once=True)
     except StoreError as exc:
         raise _user_error(str(exc)) from None
-    echo(f"stored {journal} as session #{sid}", err=True)
+    if saved.already_stored:
+        echo(f"{journal} is already stored as session #{saved.session_id}", err=True)
+        return
+    echo(f"stored {journal} as session #{saved.session_id}", err=True)
 
 
 def _cut(text: str, width: int) -> str:

@@ -2,9 +2,10 @@
 
 Layers, lowest first: the small helpers at the top of the package (exercise time, terminal
 text, output paths, the web guard) → scenario → engine → scoring and importers → reports →
-store → hub → tui → commands → cli. A module may import its own layer and the layers below
-it; an import upwards (the engine reaching into scoring, a command into the CLI) is what
-lets the next feature tangle everything, so it fails here with the module and line.
+store → the drill service (`drills`) → hub → tui → commands → cli. A module may import its
+own layer and the layers below it; an import upwards (the engine reaching into scoring, a
+command into the CLI) is what lets the next feature tangle everything, so it fails here with
+the module and line.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ LAYERS: dict[str, int] = {
     "importers": 3,
     "reports": 4,
     "store": 5,
-    "hub": 6,
-    "tui": 7,
-    "commands": 8,
-    "cli": 9,
+    "drills": 6,
+    "hub": 7,
+    "tui": 8,
+    "commands": 9,
+    "cli": 10,
 }
 
 

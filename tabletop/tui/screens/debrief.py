@@ -4,7 +4,6 @@ counterfactuals (computed in a worker) and export of the report."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,12 +19,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from tabletop.drills import Drill, counterfactuals_of, export_files, finished, save_drill
 from tabletop.engine.session import Session
+from tabletop.exercise_time import instant
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Counterfactual, Score
 from tabletop.tui import keys
 from tabletop.tui.keys import PaletteCommand, bindings, palette_entries
-from tabletop.tui.view import format_minutes
 from tabletop.tui.widgets.keybar import KeyBar
 
 
@@ -70,7 +70,7 @@ def ended_text(score: Score) -> str | None:
     if score.ended_at is None or score.scored_to is None or score.ended_at >= score.scored_to:
         return None
     return (
-        f"ended at {format_minutes(score.ended_at)}; scored to {format_minutes(score.scored_to)}"
+        f"ended at {instant(score.ended_at)}; scored to {instant(score.scored_to)}"
         " (the outage ran on: actions under way finished, injects still came)"
     )
 
@@ -93,9 +93,9 @@ class DebriefScreen(Screen[None]):
 
     @dataclass
     class ScoreReady(Message):
-        """The score (without counterfactuals) is computed."""
+        """The drill is scored (without counterfactuals)."""
 
-        score: Score
+        drill: Drill
 
     @dataclass
     class CounterfactualsReady(Message):
@@ -136,11 +136,20 @@ class DebriefScreen(Screen[None]):
         #: When the drill began on the wall clock (the history stores it with the end).
         self.started_at = started_at
         self.session = session
-        self.loaded = loaded
+        #: Only a drill whose scenario file is known is stored (the history keeps the file).
+        self.storable = loaded is not None
+        self.loaded = loaded or LoadedScenario(
+            session.scenario, Path(f"{session.scenario.id}.yaml"), session.sha256
+        )
         self.export_dir = export_dir or Path.cwd()
         self.journal_path = journal_path
-        self.score: Score | None = None
+        self.drill: Drill | None = None
         self.counterfactuals: list[Counterfactual] | None = None
+
+    @property
+    def score(self) -> Score | None:
+        """The drill's score, once computed."""
+        return self.drill.score if self.drill is not None else None
 
     def compose(self) -> ComposeResult:
         yield Static("Scoring the drill…", id="score-head")
@@ -171,46 +180,36 @@ class DebriefScreen(Screen[None]):
     def compute(self) -> None:
         """Score, then counterfactuals, off the UI thread; results come back as messages."""
         try:
-            from tabletop.scoring import counterfactuals, score
-        except ImportError as exc:  # the scoring package lands separately
-            self.post_message(self.Failed(f"scoring is not available: {exc}"))
-            return
-        scenario, s = self.session.scenario, self.session
-        try:
-            result = score(scenario, s, team=s.team or None, counterfactuals=False)
-            self.post_message(self.ScoreReady(result))
-            cfs = counterfactuals(scenario, s)
-            self.post_message(self.CounterfactualsReady(cfs))
+            drill = finished(self.loaded, self.session, counterfactuals=False)
+            self.post_message(self.ScoreReady(drill))
+            drill = drill.with_counterfactuals(counterfactuals_of(drill))
+            self.post_message(self.CounterfactualsReady(drill.score.counterfactuals))
         except Exception as exc:  # shown on screen: a debrief must not crash the drill
             self.post_message(self.Failed(f"scoring failed: {type(exc).__name__}: {exc}"))
             return
-        if self.db_path is not None and self.loaded is not None:
-            self._save(dataclasses.replace(result, counterfactuals=cfs))
+        if self.db_path is not None and self.storable:
+            self._save(drill)
 
-    def _save(self, sc: Score) -> None:
+    def _save(self, drill: Drill) -> None:
         """Keep the drill in the history database (runs in the scoring worker)."""
-        assert self.db_path is not None and self.loaded is not None
+        assert self.db_path is not None
         try:
-            from tabletop.store import save_session
-
-            sid = save_session(
-                self.db_path, self.loaded, self.session, sc, started_at=self.started_at
-            )
+            saved = save_drill(self.db_path, drill, started_at=self.started_at)
         except Exception as exc:  # the debrief still shows; the user is told why
             self.post_message(self.Failed(f"not saved to history: {exc}"))
             return
-        self.post_message(self.Saved(sid))
+        self.post_message(self.Saved(saved.session_id))
 
     @on(ScoreReady)
     def _score_ready(self, event: ScoreReady) -> None:
-        self.score = event.score
-        sc = event.score
-        head = Text(f" {sc.total:.2f} / 100  grade {sc.grade} ", style="bold reverse")
-        head.append(f"  {self.session.scenario.title} · team: {sc.team or 'unnamed'}")
-        ended = ended_text(sc)
+        self.drill = event.drill
+        result = event.drill.score
+        head = Text(f" {result.total:.2f} / 100  grade {result.grade} ", style="bold reverse")
+        head.append(f"  {self.session.scenario.title} · team: {result.team or 'unnamed'}")
+        ended = ended_text(result)
         if ended:
             head.append(f"\n {ended}", style="bold yellow")
-        imp = sc.impact
+        imp = result.impact
         head.append(
             f"\n customer-minutes: yours {imp.customer_minutes:,.0f} · doing nothing "
             f"{imp.baseline_customer_minutes:,.0f} · recommended "
@@ -219,16 +218,16 @@ class DebriefScreen(Screen[None]):
         if self.journal_path:
             head.append(f"\n journal: {self.journal_path}", style="dim")
         self.query_one("#score-head", Static).update(head)
-        self.query_one("#components", Static).update(components_table(sc))
-        self.query_one("#findings", Static).update(findings_text(sc))
+        self.query_one("#components", Static).update(components_table(result))
+        self.query_one("#findings", Static).update(findings_text(result))
         table: DataTable[Text | str] = self.query_one("#timeline", DataTable)
         table.clear()
-        for e in sc.timeline:
+        for e in result.timeline:
             team = _span(e.team_started, e.team_done)
             late = e.by is not None and (e.team_done is None or e.team_done > e.by)
             table.add_row(
                 e.step,
-                format_minutes(e.by),
+                instant(e.by),
                 Text(team, style="yellow" if late else "green"),
                 _span(e.reference_started, e.reference_done),
                 e.title,
@@ -252,27 +251,24 @@ class DebriefScreen(Screen[None]):
         return palette_entries(keys.DEBRIEF, self.run_action)
 
     def action_export(self) -> None:
-        """Write the report (JSON, plus Markdown/HTML when the reports package exists)."""
-        if self.score is None:
+        """Write the score's JSON and the report in Markdown and HTML."""
+        if self.drill is None:
             self.notify("The score is not ready yet.")
             return
-        sc = self.score
+        drill = self.drill
         if self.counterfactuals is not None:
-            sc = dataclasses.replace(sc, counterfactuals=self.counterfactuals)
-        self.export(sc)
+            drill = drill.with_counterfactuals(self.counterfactuals)
+        self.export(drill)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, sc: Score) -> None:
+    def export(self, drill: Drill) -> None:
         """Write the files off the UI thread; post `Exported` or `Failed`."""
+        result = drill.score
         try:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            team = "".join(c if c.isalnum() or c in "-_" else "-" for c in (sc.team or "team"))
-            base = self.export_dir / f"{sc.scenario}-{team}-{stamp}"
-            self.export_dir.mkdir(parents=True, exist_ok=True)
-            json_path = base.with_suffix(".json")
-            json_path.write_text(json.dumps(sc.to_json(), indent=2) + "\n", encoding="utf-8")
-            paths = [json_path, *_render_reports(self.session, self.loaded, sc, base)]
-            self.post_message(self.Exported(paths))
+            team = "".join(c if c.isalnum() or c in "-_" else "-" for c in (result.team or "team"))
+            base = self.export_dir / f"{result.scenario}-{team}-{stamp}"
+            self.post_message(self.Exported(export_files(drill, base)))
         except OSError as exc:
             self.post_message(self.Failed(f"export failed: {exc}"))
 
@@ -288,26 +284,5 @@ class DebriefScreen(Screen[None]):
 def _span(started: float | None, done: float | None) -> str:
     """`T+5:00→T+15:00`; `…` when never done, `—` when never started."""
     if started is None:
-        return format_minutes(None)
-    return f"{format_minutes(started)}→{'…' if done is None else format_minutes(done)}"
-
-
-def _render_reports(
-    session: Session, loaded: LoadedScenario | None, sc: Score, base: Path
-) -> list[Path]:
-    """Markdown and HTML through `tabletop.reports` (one report model, several renderings)."""
-    try:
-        from tabletop import reports
-    except ImportError:  # the reports package lands separately: JSON alone is still written
-        return []
-    if loaded is None:
-        loaded = LoadedScenario(
-            session.scenario, Path(f"{session.scenario.id}.yaml"), session.sha256
-        )
-    report = reports.build_report(loaded, session, sc)
-    out = []
-    for fmt in ("md", "html"):
-        path = base.with_suffix(f".{fmt}")
-        path.write_text(reports.render(report, fmt), encoding="utf-8")
-        out.append(path)
-    return out
+        return instant(None)
+    return f"{instant(started)}→{'…' if done is None else instant(done)}"

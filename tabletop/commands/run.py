@@ -16,21 +16,15 @@ from typing import Any
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
-from tabletop.engine.headless import (
-    format_entry,
-    impact_figures,
-    run_decisions,
-    timeline,
-)
+from tabletop.drills import Drill, DrillError, finished, run_log, save_drill
+from tabletop.engine.headless import format_clock, format_entry, impact_figures, timeline
 from tabletop.engine.session import Session
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.decision_log import DecisionLog, load_decision_log
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import scenario_source
-from tabletop.scoring import score as score_session
-from tabletop.scoring.model import Score
 from tabletop.scoring.render import merge_run_payload, render_score_text
-from tabletop.store import StoreError, default_db_path, save_session
+from tabletop.store import StoreError, default_db_path
 from tabletop.terminal_text import echo, json_text, one_line
 
 
@@ -52,31 +46,6 @@ def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, Dec
     if not decisions.is_file():
         raise _fail(f"{decisions}: no such decision log")
     return loaded, load_decision_log(decisions, loaded.scenario)
-
-
-def execute_run(
-    loaded: LoadedScenario,
-    log: DecisionLog,
-    journal: Path | None,
-    source: dict[str, str] | None = None,
-) -> Session:
-    """Run the log's decisions to the end of the drill (journalled when asked); `source`
-    (where the scenario came from) goes into the start event."""
-    if journal is not None and journal.is_dir():
-        raise _fail(f"{journal}: is a folder; --journal names the new journal file")
-    try:
-        return run_decisions(
-            loaded,
-            log.decisions,
-            team=log.team or "",
-            journal=journal,
-            source=source,
-            end_at=log.end,
-        )
-    except FileExistsError as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
 
 
 def run_payload(loaded: LoadedScenario, log: DecisionLog, session: Session) -> dict[str, Any]:
@@ -108,8 +77,6 @@ def render_timeline(payload: dict[str, Any]) -> list[str]:
 def render_impact(payload: dict[str, Any]) -> list[str]:
     """The impact section."""
     i = payload["impact"]
-    from tabletop.engine.headless import format_clock
-
     peak = f"{i['peak_affected']:,.0f} users"
     if i["peak_affected"]:
         peak += f" (from {format_clock(i['peak_at'])})"
@@ -176,8 +143,14 @@ def run_command(
     loaded, log = load_run_inputs(scenario, decisions)
     if team is not None:
         log = dataclasses.replace(log, team=team)
-    session = execute_run(loaded, log, journal, scenario_source(scenario, loaded.path))
-    result = score_session(loaded.scenario, session, team=log.team)
+    try:
+        session = run_log(
+            loaded, log, journal=journal, source=scenario_source(scenario, loaded.path)
+        )
+    except DrillError as exc:
+        raise _fail(str(exc)) from None
+    drill = finished(loaded, session)
+    result = drill.score
     payload = merge_run_payload(run_payload(loaded, log, session), result)
     if as_json:
         echo(json_text(json.dumps(payload, ensure_ascii=False, indent=2)))
@@ -187,20 +160,13 @@ def run_command(
         if journal is not None:
             echo(f"journal: {journal}")
     if not no_history:
-        store_run(db or default_db_path(), loaded, session, result, journal, began)
+        store_run(db or default_db_path(), drill, journal, began)
 
 
-def store_run(
-    db: Path,
-    loaded: LoadedScenario,
-    session: Session,
-    result: Score,
-    journal: Path | None,
-    began: datetime | None = None,
-) -> None:
+def store_run(db: Path, drill: Drill, journal: Path | None, began: datetime | None = None) -> None:
     """Keep the finished run in the history; say where on stderr, so stdout stays the report."""
     try:
-        sid = save_session(db, loaded, session, result, started_at=began)
+        sid = save_drill(db, drill, started_at=began).session_id
     except StoreError as exc:
         keep = (
             f"store it later with `tabletop history --add {journal}`"
