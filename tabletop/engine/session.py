@@ -14,16 +14,28 @@ import numpy as np
 from tabletop import exercise_time
 from tabletop.engine.depgraph import DepGraph, initial_own
 from tabletop.engine.events import (
+    ActionDone,
     ActionState,
     ActionView,
+    Change,
     Decision,
     DecisionRecord,
+    DecisionTaken,
+    End,
     Event,
-    EventKind,
+    FireInject,
     Impact,
     ImpactPoint,
+    InjectFired,
+    InjectSkipped,
     NodeView,
+    Note,
+    Payload,
+    Refusal,
     RunningAction,
+    SetStatus,
+    Start,
+    payload_of,
 )
 from tabletop.engine.status_codes import C_COMPROMISED, C_DEGRADED, C_DOWN, CODES, DOWN
 from tabletop.engine.status_graph import Changes, StatusGraph
@@ -115,16 +127,15 @@ class Session:
             if inj.at is not None:
                 self._schedule(inj.at, _INJECT, self._inject_pos[inj.id], inj.id)
         self._emit(
-            "start",
-            {
-                "scenario": scenario.id,
-                "sha256": sha256,
-                "team": team,
-                "mode": mode,
-                "duration": scenario.duration,
+            Start(
+                scenario=scenario.id,
+                sha256=sha256,
+                team=team,
+                mode=mode,
+                duration=scenario.duration,
                 # Where the scenario file was (as given, absolute): report and resume find it.
-                **({"source": source} if source else {}),
-            },
+                source=source or None,
+            )
         )
         self._record_impact_point()
         self._run_due(0.0)
@@ -140,12 +151,11 @@ class Session:
         message: str | None = None,
     ) -> DecisionRecord:
         """Take an action now; return the record (accepted, or refused with the reason)."""
-        extra = _optional(by=by, note=note, message=message)
         reason = self.refusal_reason(action)
         if reason is not None:
             rec = DecisionRecord(self.now, action, False, reason, None, by, note, message)
             self.decisions.append(rec)
-            self._emit("refusal", {"action": action, "reason": reason, **extra})
+            self._emit(Refusal(action=action, reason=reason, by=by, note=note, message=message))
             return rec
         act = self._actions[action]
         done_at = self.now + act.minutes
@@ -157,14 +167,15 @@ class Session:
         self.running[action] = RunningAction(action, self.now, done_at)
         self._running_order[action] = self._taken_counter
         self._emit(
-            "decision",
-            {
-                "action": action,
-                "label": act.label,
-                "phase": str(act.phase),
-                "done_at": done_at,
-                **extra,
-            },
+            DecisionTaken(
+                action=action,
+                label=act.label,
+                phase=str(act.phase),
+                done_at=done_at,
+                by=by,
+                note=note,
+                message=message,
+            )
         )
         self._schedule(done_at, _FINISH, self._taken_counter, action)
         # A zero-minute action lands at once (after the decision, at the same instant).
@@ -177,19 +188,20 @@ class Session:
 
     def add_note(self, text: str, *, by: str | None = None) -> Event:
         """Add an observer note at the current time."""
-        ev = self._emit("note", {"text": text, **_optional(by=by)})
+        ev = self._emit(Note(text=text, by=by))
         self.notes.append(ev)
         return ev
 
     def facilitator(self, command: str, **data: Any) -> Event:
         """Journal a facilitator command that does not change the state (pause, pace ...)."""
-        return self._emit("facilitator", {"command": command, **data})
+        # Typed like every event: a known command with fields that do not fit it is refused.
+        return self._emit(payload_of("facilitator", {"command": command, **data}))
 
     def fire_inject(self, inject_id: str) -> bool:
         """Fire an inject now, ignoring its time and `when` (facilitator). False if unknown/used."""
         if self.ended or inject_id not in self._injects or inject_id in self._handled_injects:
             return False
-        self._emit("facilitator", {"command": "fire-inject", "inject": inject_id})
+        self._emit(FireInject(inject=inject_id))
         self._fire(self._injects[inject_id])
         self._run_due(self.now)
         return True
@@ -225,13 +237,12 @@ class Session:
         self._decisions_in_drill = len(self.decisions)
         duration = self.scenario.duration
         self._emit(
-            "end",
-            {
-                "reason": reason,
-                "customer_minutes": self.customer_minutes,
-                "at_risk_minutes": self.at_risk_minutes,
-                **({"scored_to": duration} if self.now < duration else {}),
-            },
+            End(
+                reason=reason,
+                customer_minutes=self.customer_minutes,
+                at_risk_minutes=self.at_risk_minutes,
+                scored_to=duration if self.now < duration else None,
+            )
         )
         if self.now < duration:
             self._run_due(duration, after_end=True)
@@ -370,13 +381,12 @@ class Session:
         if inj.when is not None and not self.condition_holds(inj.when):
             self._handled_injects.add(inj.id)
             self._emit(
-                "inject-skipped",
-                {
-                    "inject": inj.id,
-                    "title": inj.title,
-                    "reason": "its condition did not hold",
-                    **_audience(inj),
-                },
+                InjectSkipped(
+                    inject=inj.id,
+                    title=inj.title,
+                    reason="its condition did not hold",
+                    audience=_audience(inj),
+                )
             )
             return
         self._fire(inj)
@@ -384,16 +394,18 @@ class Session:
     def _fire(self, inj: Inject) -> None:
         self._handled_injects.add(inj.id)
         changes, latched = self._apply(inj.effects)
+        listed, changed = _changes_listed(changes)
         self._emit(
-            "inject",
-            {
-                "inject": inj.id,
-                "title": inj.title,
-                **_optional(message=inj.message),
-                **_audience(inj),
-                "effects": [e.model_dump() for e in inj.effects],
-                **_changes_data(changes, latched),
-            },
+            InjectFired(
+                inject=inj.id,
+                title=inj.title,
+                message=inj.message,
+                audience=_audience(inj),
+                effects=_effects(inj.effects),
+                changes=listed,
+                changed=changed,
+                latched=tuple(latched) or None,
+            )
         )
 
     def _finish(self, action: str) -> None:
@@ -403,15 +415,17 @@ class Session:
         first = action not in self.done
         self.done.setdefault(action, self.now)
         changes, latched = self._apply(act.effects)
+        listed, changed = _changes_listed(changes)
         self._emit(
-            "action-done",
-            {
-                "action": action,
-                "label": act.label,
-                **_optional(reveals=act.reveals),
-                "effects": [e.model_dump() for e in act.effects],
-                **_changes_data(changes, latched),
-            },
+            ActionDone(
+                action=action,
+                label=act.label,
+                reveals=act.reveals,
+                effects=_effects(act.effects),
+                changes=listed,
+                changed=changed,
+                latched=tuple(latched) or None,
+            )
         )
         if first:
             for inj in self.scenario.injects:
@@ -521,9 +535,9 @@ class Session:
         if t > self.now:
             self.now = t
 
-    def _emit(self, kind: EventKind, data: dict[str, Any]) -> Event:
+    def _emit(self, payload: Payload) -> Event:
         self._seq += 1
-        ev = Event(self._seq, self.now, kind, data)
+        ev = Event.of(self._seq, self.now, payload)
         if self._record_feed:
             self.feed.append(ev)
         if self._sink is not None:
@@ -531,23 +545,21 @@ class Session:
         return ev
 
 
-def _optional(**values: str | None) -> dict[str, str]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _audience(inj: Inject) -> dict[str, str]:
+def _audience(inj: Inject) -> str | None:
     # Only facilitator injects say so: journals of scenarios without the key are unchanged.
-    return {"audience": inj.audience} if inj.audience != "team" else {}
+    return inj.audience if inj.audience != "team" else None
 
 
-def _changes_data(changes: Sequence[Changes], latched: Sequence[str] = ()) -> dict[str, Any]:
-    listed: list[list[str]] = []
+def _effects(effects: Iterable[Effect]) -> tuple[SetStatus, ...]:
+    return tuple(SetStatus(e.node, str(e.status)) for e in effects)
+
+
+def _changes_listed(changes: Sequence[Changes]) -> tuple[tuple[Change, ...], int]:
+    """The first changes (at most 20, in order) and how many there were in all."""
+    listed: list[Change] = []
     for c in changes:
-        listed.extend(list(x) for x in c[: _MAX_CHANGES_LISTED - len(listed)])
-    data: dict[str, Any] = {"changes": listed, "changed": sum(len(c) for c in changes)}
-    if latched:
-        data["latched"] = list(latched)
-    return data
+        listed.extend(Change(*x) for x in c[: _MAX_CHANGES_LISTED - len(listed)])
+    return tuple(listed), sum(len(c) for c in changes)
 
 
 def simulate(
