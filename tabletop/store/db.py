@@ -12,9 +12,10 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
 
@@ -339,3 +340,45 @@ def write(
         return result
 
     return with_retry(path, what, attempt, wait)
+
+
+def iso_utc(moment: datetime) -> str:
+    """`2026-11-27T10:04:05Z` (naive datetimes are taken as UTC). Sorts as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_rows(db_path: Path | str, sql: str, args: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of one query; none when there is no history yet. `StoreError` (one line) when
+    the file cannot be read as a history."""
+    try:
+        conn = connect(Path(db_path), create=False)
+    except FileNotFoundError:
+        return []
+    try:
+        return [tuple(r) for r in conn.execute(sql, list(args)).fetchall()]
+    except (sqlite3.DatabaseError, UnicodeError) as exc:
+        raise StoreError(f"{where(db_path)}: cannot read the history database ({exc})") from None
+    finally:
+        conn.close()
+
+
+def filter_sql(sql: str, conditions: Iterable[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """`sql` with a WHERE clause AND-ing the conditions whose value is not None, and the
+    query's arguments. A condition is (`"team = ?"`, value), or (`"id IN ({})"`, a list or
+    tuple of values): `{}` becomes one `?` per value."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    for clause, value in conditions:
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            clauses.append(clause.format(",".join("?" * len(value))))
+            args.extend(value)
+        else:
+            clauses.append(clause)
+            args.append(value)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return sql, args

@@ -10,26 +10,19 @@ re-tested with a link to itself.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from tabletop.engine.session import Session
-from tabletop.reports.aar import (
-    RATINGS,
-    STATUSES,
-    Act,
-    StepState,
-    StoredItem,
-    all_areas,
-    plan_rows,
-)
+from tabletop.reports.acts import acts_of
+from tabletop.reports.improvement_areas import all_areas
+from tabletop.reports.improvement_plan import STATUSES, plan_rows
+from tabletop.reports.model import RATINGS, StoredItem
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.model import Score
-from tabletop.store.db import DEFAULT_WAIT, StoreError, connect, write
-from tabletop.store.db import where as _shown
+from tabletop.store.db import DEFAULT_WAIT, connect, filter_sql, iso_utc, read_rows, write
 
 #: Columns of `tabletop plan list --json` and `export --plan-csv`, in order.
 ITEM_KEYS: tuple[str, ...] = (
@@ -78,21 +71,7 @@ _ITEM_COLUMNS = (
 )
 
 
-def _states(score: Score) -> list[StepState]:
-    return [
-        StepState(e.step, e.title, e.phase, e.by, e.team_started, e.team_done)
-        for e in score.timeline
-    ]
-
-
-def _acts(session: Session) -> list[Act]:
-    phase = {a.id: str(a.phase) for a in session.scenario.actions}
-    return [
-        Act(d.t, d.action, phase.get(d.action, ""), d.by, d.accepted) for d in session.decisions
-    ]
-
-
-def _performed_well(subject: str, sc: Scenario, score: Score, session: Session) -> bool:
+def _performed_well(subject: str, scenario: Scenario, score: Score, session: Session) -> bool:
     """Whether a drill did well what an item (absent from its areas) is about."""
     if subject.startswith("step:"):
         step = subject[5:]
@@ -108,7 +87,7 @@ def _performed_well(subject: str, sc: Scenario, score: Score, session: Session) 
 def record_items(
     conn: sqlite3.Connection,
     session_id: int,
-    sc: Scenario,
+    scenario: Scenario,
     session: Session,
     score: Score,
     team: str,
@@ -118,16 +97,16 @@ def record_items(
 
     Runs inside the caller's write transaction (the drill and its items commit together).
     """
-    labels = {a.id: a.label for a in sc.actions}
-    acts = _acts(session)
-    areas = all_areas(sc, score.findings, _states(score), acts, labels, score.counterfactuals)
-    rows = plan_rows(areas, acts, sc, ended_at)
+    labels = {a.id: a.label for a in scenario.actions}
+    acts = acts_of(session)
+    areas = all_areas(scenario, score.findings, score.timeline, acts, labels, score.counterfactuals)
+    rows = plan_rows(areas, acts, scenario, ended_at)
     subjects = {r.subject for r in rows}
     for r in rows:
         found = conn.execute(
             "SELECT id, status FROM improvement_items WHERE team = ? AND scenario_id = ? "
             "AND subject = ?",
-            (team, sc.id, r.subject),
+            (team, scenario.id, r.subject),
         ).fetchone()
         if found is None:
             conn.execute(
@@ -136,7 +115,7 @@ def record_items(
                 "due, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     team,
-                    sc.id,
+                    scenario.id,
                     r.subject,
                     session_id,
                     session_id,
@@ -165,27 +144,14 @@ def record_items(
     pending = conn.execute(
         "SELECT id, subject FROM improvement_items WHERE team = ? AND scenario_id = ? "
         "AND status IN ('open', 'in progress', 'done') AND session_id < ?",
-        (team, sc.id, session_id),
+        (team, scenario.id, session_id),
     ).fetchall()
     for item_id, subject in pending:
-        if subject not in subjects and _performed_well(subject, sc, score, session):
+        if subject not in subjects and _performed_well(subject, scenario, score, session):
             conn.execute(
                 "UPDATE improvement_items SET status = 're-tested', retested_by = ? WHERE id = ?",
                 (session_id, item_id),
             )
-
-
-def _read(db_path: Path | str, sql: str, args: Iterable[Any]) -> list[tuple[Any, ...]]:
-    try:
-        conn = connect(Path(db_path), create=False)
-    except FileNotFoundError:
-        return []
-    try:
-        return [tuple(r) for r in conn.execute(sql, list(args)).fetchall()]
-    except (sqlite3.DatabaseError, UnicodeError) as exc:
-        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
-    finally:
-        conn.close()
 
 
 def _item(row: tuple[Any, ...]) -> Item:
@@ -196,22 +162,16 @@ def list_items(
     db_path: Path | str, *, team: str | None = None, status: str | None = None
 ) -> list[Item]:
     """Improvement items, oldest first, optionally of one team or status."""
-    where, args = [], []
-    if team is not None:
-        where.append("team = ?")
-        args.append(team)
-    if status is not None:
-        where.append("status = ?")
-        args.append(status)
-    sql = f"SELECT {_ITEM_COLUMNS} FROM improvement_items"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return [_item(r) for r in _read(db_path, sql + " ORDER BY id", args)]
+    sql, args = filter_sql(
+        f"SELECT {_ITEM_COLUMNS} FROM improvement_items",
+        [("team = ?", team), ("status = ?", status)],
+    )
+    return [_item(r) for r in read_rows(db_path, sql + " ORDER BY id", args)]
 
 
 def stored_items(db_path: Path | str, session_id: int) -> tuple[list[StoredItem], list[StoredItem]]:
     """(the items of this drill's areas, the earlier items this drill re-tested)."""
-    rows = _read(
+    rows = read_rows(
         db_path,
         "SELECT id, subject, issue, owner, start, due, status, session_id, retested_by, "
         "last_session_id FROM improvement_items WHERE last_session_id = ? OR retested_by = ? "
@@ -302,7 +262,7 @@ def rate(
     rating = rating.strip().upper()
     if rating not in RATINGS:
         raise ValueError(f"rating {rating!r} is not one of P, S, M, U")
-    when = (rated_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = iso_utc(rated_at or datetime.now(UTC))
     path = Path(db_path)
     conn = connect(path, create=False, wait=wait)
     try:
@@ -322,7 +282,7 @@ def rate(
 
 def ratings_for(db_path: Path | str, session_id: int) -> dict[str, tuple[str, str]]:
     """The evaluator's ratings of a stored drill: objective id → (rating, reason)."""
-    rows = _read(
+    rows = read_rows(
         db_path,
         "SELECT objective, rating, reason FROM ratings WHERE session_id = ?",
         (session_id,),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tabletop.store.sessions import SessionRow
+from tabletop.store.records import SessionRow
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tabletop.cli import main
-from tabletop.store.sessions import _csv_value
+from tabletop.store.csv_export import defused
 
 LOG = "scenario: dc-power-loss\nteam: blue\ndecisions:\n  - {at: 0, action: sweep-building}\n"
 
@@ -135,12 +135,12 @@ def test_a_read_only_command_leaves_an_empty_file_empty(
     [" =1+1", "\u00a0=HYPERLINK(1)", "\u200b+1", "\uff1dSUM(A1)", "\u202e=1", " \t-2", "@x"],
 )
 def test_csv_defuses_formulas_behind_spaces_and_look_alikes(text: str) -> None:
-    assert _csv_value(text) == "'" + text
+    assert defused(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["blue team", "a=b", "ＡＢ", ""])
 def test_csv_keeps_ordinary_text(text: str) -> None:
-    assert _csv_value(text) == text
+    assert defused(text) == text
 
 
 def test_every_damage_case_is_exercised(pristine: bytes) -> None:
