@@ -33,8 +33,7 @@ from tabletop.store import StoreError, find_stored, load_session, save_session
 
 if TYPE_CHECKING:
     # Imported where used: `tabletop run` needs no report machinery (templates) to start.
-    from tabletop.reports.aar import StoredItem
-    from tabletop.reports.model import Report
+    from tabletop.reports.model import Report, StoredItem
 
 #: Loads a scenario file (the commands pass their cached loader).
 ScenarioLoader = Callable[[Path], LoadedScenario]

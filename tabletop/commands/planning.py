@@ -42,7 +42,7 @@ def plan_command() -> None:
 @_db_option
 def plan_list(team: str | None, status: str | None, as_json: bool, db: str | None) -> None:
     """List improvement items, oldest first."""
-    from tabletop.reports.model import fmt_date
+    from tabletop.reports.formatting import fmt_date
     from tabletop.store import StoreError
     from tabletop.store.plan import list_items, normal_status
 
@@ -118,7 +118,7 @@ def plan_set(
 @_db_option
 def rate_command(session_id: int, objective: str, rating: str, reason: str, db: str | None) -> None:
     """Rate an objective of a stored drill P, S, M or U (the report shows both ratings)."""
-    from tabletop.reports.aar import objective_ids
+    from tabletop.reports.objectives import objective_ids
     from tabletop.store import StoreError, load_session
     from tabletop.store.plan import rate
 

@@ -320,7 +320,7 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     if not found:
         echo(f"No drills stored in {where(path)} match.")
         return
-    from tabletop.reports.model import fmt_date
+    from tabletop.reports.formatting import fmt_date
 
     echo(
         f"{'team':<20}  {'measure':<10}  {'drills':>6}  {'first':>5}  {'last':>5}  "

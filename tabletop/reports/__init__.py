@@ -1,9 +1,14 @@
-"""Reports: one model (`model.py`), rendered as Markdown, self-contained HTML or JSON."""
+"""Reports: one model (`model.py`), built by `builder.py` (after-action parts in `objectives`,
+`improvement_areas`, `improvement_plan`, `participants`, `executive_summary`), compared in
+`comparison.py`, followed over time in `trend.py`, rendered as Markdown, self-contained HTML or
+JSON."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from tabletop.reports.builder import build_report
+from tabletop.reports.comparison import Comparison, build_comparison
 from tabletop.reports.html import render_comparison_html, render_html, render_trend_html
 from tabletop.reports.json_render import render_json
 from tabletop.reports.markdown import (
@@ -11,13 +16,7 @@ from tabletop.reports.markdown import (
     render_markdown,
     render_trend_markdown,
 )
-from tabletop.reports.model import (
-    REPORT_VERSION,
-    Comparison,
-    Report,
-    build_comparison,
-    build_report,
-)
+from tabletop.reports.model import REPORT_VERSION, Report
 from tabletop.reports.trend import TrendReport, build_trend
 
 Format = Literal["md", "html", "json"]

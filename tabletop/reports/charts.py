@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tabletop.reports.model import Report, TimelineRow, fmt_minutes, fmt_number
+from tabletop.reports.formatting import fmt_minutes, fmt_number
+from tabletop.reports.model import Report, TimelineRow
 
 _LEFT = 78
 _RIGHT = 30

@@ -16,20 +16,11 @@ from importlib import resources
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from tabletop.reports.aar import subject_of
+from tabletop.reports import formatting
 from tabletop.reports.charts import impact_chart, score_chart, timeline_chart, timeline_span
-from tabletop.reports.model import (
-    Comparison,
-    Point,
-    Report,
-    fmt_date,
-    fmt_minutes,
-    fmt_number,
-    fmt_percent,
-    fmt_points,
-    fmt_signed,
-    played_text,
-)
+from tabletop.reports.comparison import Comparison
+from tabletop.reports.improvement_areas import subject_of
+from tabletop.reports.model import Point, Report
 from tabletop.reports.trend import TrendReport
 from tabletop.scoring.model import Finding
 from tabletop.terminal_text import clean_block
@@ -51,13 +42,13 @@ def _environment() -> Environment:
         finalize=_finalize,
     )
     env.filters.update(
-        minutes=fmt_minutes,
-        number=fmt_number,
-        percent=fmt_percent,
-        points=fmt_points,
-        when=fmt_date,
-        day=lambda d: fmt_date(d) if d else "—",
-        signed=fmt_signed,
+        minutes=formatting.fmt_minutes,
+        number=formatting.fmt_number,
+        percent=formatting.fmt_percent,
+        points=formatting.fmt_points,
+        when=formatting.fmt_date,
+        day=lambda d: formatting.fmt_date(d) if d else "—",
+        signed=formatting.fmt_signed,
     )
     return env
 
@@ -114,7 +105,7 @@ def render_html(report: Report) -> str:
     return _page(
         "report.html.j2",
         r=report,
-        played=played_text(report.summary),
+        played=formatting.played_text(report.summary),
         impact=impact_chart(report),
         timeline=timeline_chart(report.timeline, report.summary.minutes_played),
         labels={n.id: n.label for n in report.graph_nodes},
@@ -150,8 +141,8 @@ def render_comparison_html(cmp: Comparison) -> str:
     tags: dict[str, tuple[str, str]] = {}
     points = []
     for d in cmp.drills:
-        sc = d.summary.scenario
-        tag = tags.setdefault(sc.id, (f"S{len(tags) + 1}", sc.title))[0]
+        scenario = d.summary.scenario
+        tag = tags.setdefault(scenario.id, (f"S{len(tags) + 1}", scenario.title))[0]
         if d.summary.date:
             points.append(
                 (
@@ -160,7 +151,7 @@ def render_comparison_html(cmp: Comparison) -> str:
                     d.summary.total,
                     d.penalties,
                     tag,
-                    f"{d.label}: {fmt_points(d.summary.total)}",
+                    f"{d.label}: {formatting.fmt_points(d.summary.total)}",
                 )
             )
     return _page(
@@ -182,7 +173,8 @@ def render_trend_html(trend: TrendReport) -> str:
             p.total,
             p.penalties,
             p.scenario_tag,
-            f"#{p.session_id} {fmt_date(p.date)}, {p.scenario_title}: {fmt_points(p.total)} "
+            f"#{p.session_id} {formatting.fmt_date(p.date)}, {p.scenario_title}: "
+            f"{formatting.fmt_points(p.total)} "
             f"({p.grade})",
         )
         for p in trend.points

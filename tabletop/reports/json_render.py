@@ -6,7 +6,8 @@ import json
 import math
 from typing import Any
 
-from tabletop.reports.model import Comparison, Report
+from tabletop.reports.comparison import Comparison
+from tabletop.reports.model import Report
 from tabletop.reports.trend import TrendReport
 
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import re
 
-from tabletop.reports.model import (
-    Comparison,
-    GraphEdge,
-    GraphNode,
-    Report,
+from tabletop.reports.comparison import Comparison
+from tabletop.reports.formatting import (
     fmt_date,
     fmt_minutes,
     fmt_number,
@@ -21,6 +18,7 @@ from tabletop.reports.model import (
     fmt_signed,
     played_text,
 )
+from tabletop.reports.model import GraphEdge, GraphNode, Report
 from tabletop.reports.trend import TrendReport
 from tabletop.terminal_text import one_line
 
@@ -118,13 +116,13 @@ def _table(header: list[str], rows: list[list[str]], align: str | None = None) -
 def render_markdown(report: Report) -> str:
     """The whole report as Markdown."""
     s = report.summary
-    sc = s.scenario
+    scenario = s.scenario
     out: list[str] = [
-        f"# After-action report and improvement plan: {md_text(sc.title)}",
+        f"# After-action report and improvement plan: {md_text(scenario.title)}",
         "",
     ]
     facts = [
-        ("Scenario", f"{md_text(sc.title)} (`{sc.id}`, {md_text(sc.kind)})"),
+        ("Scenario", f"{md_text(scenario.title)} (`{scenario.id}`, {md_text(scenario.kind)})"),
         ("Team", md_cell(s.team)),
         ("Date", md_text(fmt_date(s.date))),
         ("Mode", md_cell(s.mode)),
@@ -137,7 +135,7 @@ def render_markdown(report: Report) -> str:
     if s.session_id is not None:
         facts.append(("Session", f"#{s.session_id}"))
     out += [f"- **{k}:** {v}" for k, v in facts]
-    out += ["", "## 1. Executive summary", "", md_text(sc.summary, line_start=True), ""]
+    out += ["", "## 1. Executive summary", "", md_text(scenario.summary, line_start=True), ""]
     out += [md_text(p, line_start=True) + "  " for p in report.executive_summary]
     out.append("")
     out += _table(["Figure", "Value"], [[f.label, md_text(f.text)] for f in s.headline])
@@ -325,7 +323,8 @@ def render_markdown(report: Report) -> str:
     out += [
         "```",
         "",
-        f"<sub>Scenario SHA-256 `{sc.sha256 or 'unknown'}` · report version {report.version}</sub>",
+        f"<sub>Scenario SHA-256 `{scenario.sha256 or 'unknown'}` · "
+        f"report version {report.version}</sub>",
         "",
     ]
     return "\n".join(out)

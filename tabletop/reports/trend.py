@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tabletop.reports.aar import StepState, objective_ratings
-from tabletop.reports.model import REPORT_VERSION, PhaseCell, TimelineRow, phase_cells
+from tabletop.reports.builder import timeline_row
+from tabletop.reports.comparison import PhaseCell, phase_cells
+from tabletop.reports.model import REPORT_VERSION
+from tabletop.reports.objectives import capability_ratings, objective_ratings
 from tabletop.scenario.models import PHASE_ORDER, Scenario
 from tabletop.scoring.model import Score
 
@@ -91,54 +93,33 @@ def build_trend(drills: Iterable[StoredDrill]) -> TrendReport:
     cap_failed: dict[str, list[str]] = {}
     cap_seen: dict[str, int] = {}
     for d in ordered:
-        sc = d.scenario
-        if sc.id not in tags:
-            tags[sc.id] = (f"S{len(tags) + 1}", sc.id, sc.title)
-        s = d.score
+        scenario = d.scenario
+        if scenario.id not in tags:
+            tags[scenario.id] = (f"S{len(tags) + 1}", scenario.id, scenario.title)
+        score = d.score
         points.append(
             TrendPoint(
                 d.session_id,
                 d.team,
                 d.date,
-                sc.id,
-                sc.title,
-                tags[sc.id][0],
-                s.total,
-                s.grade,
-                s.penalties,
+                scenario.id,
+                scenario.title,
+                tags[scenario.id][0],
+                score.total,
+                score.grade,
+                score.penalties,
             )
         )
-        rows = [
-            TimelineRow(
-                e.step,
-                e.title,
-                e.phase,
-                e.by,
-                e.team_started,
-                e.team_done,
-                e.reference_started,
-                e.reference_done,
-                _verdict(e.by, e.team_started, e.team_done),
-            )
-            for e in s.timeline
-        ]
-        cells: dict[str, PhaseCell] = phase_cells(rows)
+        cells: dict[str, PhaseCell] = phase_cells([timeline_row(e) for e in score.timeline])
         for phase, cell in cells.items():
             phase_seen[phase] = phase_seen.get(phase, 0) + 1
             if cell.verdict != "on time":
-                phase_failed.setdefault(phase, []).append(sc.id)
-        states = [
-            StepState(r.step, r.title, r.phase, r.by, r.team_started, r.team_done) for r in rows
-        ]
-        worst: dict[str, str] = {}
-        for o in objective_ratings(sc, states, d.ratings):
-            key = o.capability or o.title
-            if key not in worst or "PSMU".index(o.rating) > "PSMU".index(worst[key]):
-                worst[key] = o.rating
+                phase_failed.setdefault(phase, []).append(scenario.id)
+        worst = capability_ratings(objective_ratings(scenario, score.timeline, d.ratings))
         for cap, rating in worst.items():
             cap_seen[cap] = cap_seen.get(cap, 0) + 1
             if rating in ("M", "U"):
-                cap_failed.setdefault(cap, []).append(sc.id)
+                cap_failed.setdefault(cap, []).append(scenario.id)
     order = {p.value: k for k, p in enumerate(PHASE_ORDER)}
     phases = [
         FailedRow(p, len(phase_failed.get(p, [])), n, sorted(set(phase_failed.get(p, []))))
@@ -158,9 +139,3 @@ def build_trend(drills: Iterable[StoredDrill]) -> TrendReport:
         phases,
         caps,
     )
-
-
-def _verdict(by: float | None, started: float | None, done: float | None) -> str:
-    if done is not None:
-        return "done" if by is None else ("on time" if done <= by else "late")
-    return "started, not done" if started is not None else "not done"

@@ -9,13 +9,15 @@ from hypothesis import strategies as st
 from tabletop.engine.events import Decision
 from tabletop.engine.session import simulate
 from tabletop.reports import build_report, render
-from tabletop.reports.aar import Act, StepState, derive_rating, step_credit
-from tabletop.reports.model import fmt_date, fmt_signed
+from tabletop.reports.acts import Act
+from tabletop.reports.formatting import fmt_date, fmt_signed
+from tabletop.reports.objectives import derive_rating, step_credit
 from tabletop.scoring import score
+from tabletop.scoring.model import TimelineEntry
 
 
-def _s(by: float | None, done: float | None, started: float | None = None) -> StepState:
-    return StepState("x", "X", "fix", by, started, done)
+def _s(by: float | None, done: float | None, started: float | None = None) -> TimelineEntry:
+    return TimelineEntry("x", "X", "fix", by, started, done, None, None)
 
 
 def test_step_credit_worked_examples() -> None:
@@ -116,7 +118,7 @@ def test_dates_and_signs_in_words() -> None:
 
 
 def test_acts_feed_participants_roles(kit) -> None:
-    from tabletop.reports.aar import participants
+    from tabletop.reports.participants import participants
 
     acts = [Act(0, "a", "assess", "Ana", True), Act(1, "b", "fix", "Ana", True)]
     got = participants(acts, [("Olu", 3.0)], ["Fay"])

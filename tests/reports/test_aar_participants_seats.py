@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tabletop.reports.aar import Act, participants
+from tabletop.reports.acts import Act
+from tabletop.reports.participants import participants
 
 
 def test_a_seat_that_decided_is_listed_once_with_its_role_and_decisions() -> None:

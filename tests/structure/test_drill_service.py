@@ -186,7 +186,7 @@ SERVICE_ONLY = {
     ("tabletop.store", "find_stored"),
     ("tabletop.store.sessions", "find_stored"),
     ("tabletop.reports", "build_report"),
-    ("tabletop.reports.model", "build_report"),
+    ("tabletop.reports.builder", "build_report"),
 }
 
 
