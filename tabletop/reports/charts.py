@@ -39,8 +39,8 @@ class ChartMarker:
 
 
 @dataclass(frozen=True)
-class ImpactChart:
-    """A step chart of users affected (and at risk) over the drill."""
+class PlotArea:
+    """A chart's size and where its plot area starts and ends, in SVG units."""
 
     width: int
     height: int
@@ -48,6 +48,12 @@ class ImpactChart:
     right: float
     top: float
     bottom: float
+
+
+@dataclass(frozen=True)
+class ImpactChart(PlotArea):
+    """A step chart of users affected (and at risk) over the drill."""
+
     affected_path: str
     affected_area: str
     at_risk_path: str
@@ -87,15 +93,9 @@ class TimelineLane:
 
 
 @dataclass(frozen=True)
-class TimelineChart:
+class TimelineChart(PlotArea):
     """Team vs recommended timeline, one lane per playbook step."""
 
-    width: int
-    height: int
-    left: float
-    right: float
-    top: float
-    bottom: float
     lane_height: float
     lanes: list[TimelineLane]
     x_ticks: list[Tick]
@@ -343,15 +343,9 @@ class ScoreLine:
 
 
 @dataclass(frozen=True)
-class ScoreChart:
+class ScoreChart(PlotArea):
     """Score (0-100) over the drills' dates, one line per team."""
 
-    width: int
-    height: int
-    left: float
-    right: float
-    top: float
-    bottom: float
     lines: list[ScoreLine]
     x_ticks: list[Tick]
     y_ticks: list[Tick]

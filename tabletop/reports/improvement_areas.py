@@ -80,7 +80,7 @@ def _element(component: str, phase: str | None) -> str:
     return "training"
 
 
-def areas_for_improvement(
+def _areas_by_subject(
     scenario: Scenario,
     findings: list[Finding],
     states: list[TimelineEntry],
@@ -88,11 +88,8 @@ def areas_for_improvement(
     labels: dict[str, str],
     counterfactuals: list[Counterfactual] | None = None,
 ) -> list[Area]:
-    """One area per subject (step, avoid action, disclosure, outcome), costliest first.
-
-    A failed critical task comes before anything else of the same cost: it is what the team
-    must hear. The outcome area names the steps whose earlier action saves the most.
-    """
+    """One area per step, avoid action or disclosure with a finding, and per late step that
+    only a counterfactual names (the outcome's area is `_outcome_area`'s), unsorted."""
     steps = {s.id: s for s in scenario.playbook}
     phase_of = {a.id: str(a.phase) for a in scenario.actions}
     avoid = {a.action: a for a in scenario.avoid}
@@ -138,10 +135,7 @@ def areas_for_improvement(
                 minutes,
             )
         )
-    return sorted(
-        areas,
-        key=lambda a: (a.points, not a.critical, -(a.customer_minutes_saved or 0.0), a.subject),
-    )
+    return areas
 
 
 def _area(
@@ -232,7 +226,7 @@ def _area(
             who_acted(acts, actions),
         )
     if subject == "outcome":
-        return None  # built by `outcome_area`, which needs the counterfactuals
+        return None  # built by `_outcome_area`, which needs the counterfactuals
     return Area(
         subject,
         first.component,
@@ -288,7 +282,7 @@ def _step_action(
     return (f"Take “{st.title}” in its playbook place.", "Out of the recommended order.")
 
 
-def outcome_area(
+def _outcome_area(
     scenario: Scenario,
     findings: list[Finding],
     counterfactuals: list[Counterfactual],
@@ -345,9 +339,13 @@ def all_areas(
     labels: dict[str, str],
     counterfactuals: list[Counterfactual],
 ) -> list[Area]:
-    """Every area for improvement, the outcome's included, costliest first."""
-    areas = areas_for_improvement(scenario, findings, states, acts, labels, counterfactuals)
-    out = outcome_area(scenario, findings, counterfactuals, labels, acts)
+    """Every area for improvement, one per subject, the outcome's included, costliest first.
+
+    A failed critical task comes before anything else of the same cost: it is what the team
+    must hear. The outcome area names the steps whose earlier action saves the most.
+    """
+    areas = _areas_by_subject(scenario, findings, states, acts, labels, counterfactuals)
+    out = _outcome_area(scenario, findings, counterfactuals, labels, acts)
     if out is not None:
         areas.append(out)
     return sorted(
