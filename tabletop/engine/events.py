@@ -457,19 +457,24 @@ def _parse(cls: type[_Fields], kind: str, obj: Mapping[str, Any]) -> _Fields:
     values: dict[str, object] = {}
     for c in _codec(cls):
         value = obj.get(c.name)
-        if value is None:  # absent, or null: null counts as absent
-            if c.required:
-                raise PayloadError(f"a {_what(cls, kind)} needs {c.name!r}")
+        if value is None and not c.required:  # absent, or null: null counts as absent
             continue
         try:
             values[c.name] = c.load(value)
         except _Wrong as wrong:
+            what, got = _what(cls, kind), _short(value)
             raise PayloadError(
-                f"{c.name!r} of a {_what(cls, kind)} must be {wrong}, got {_short(value)}"
+                f"{_a(what)} needs {c.name!r} as {wrong}, got {got}"
+                if c.required
+                else f"{c.name!r} of {_a(what)} must be {wrong}, got {got}"
             ) from None
     known = {c.name for c in _codec(cls)} | {"seq", "t", "kind"}
     extra = {k: v for k, v in obj.items() if k not in known}
     return cls(**values, extra=extra)
+
+
+def _a(what: str) -> str:
+    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
 
 
 def _what(cls: type[_Fields], kind: str) -> str:

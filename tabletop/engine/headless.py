@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from tabletop import exercise_time
+from tabletop.engine.event_text import summary
 from tabletop.engine.events import Decision, Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session, simulate
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.terminal_text import one_line
-
-_CHANGES_SHOWN = 5
 
 
 def run_decisions(
@@ -86,7 +85,7 @@ def timeline_entry(event: Event) -> dict[str, Any]:
         "clock": format_clock(event.t),
         "kind": event.kind,
         # not "text": a note's own text is one of the event's fields
-        "summary": _TEXT.get(event.kind, _text_other)(event.data),
+        "summary": summary(event),
         **event.data,
     }
 
@@ -108,108 +107,4 @@ _LABELS = {
     "note": "note",
     "facilitator": "facilitator",
     "end": "end",
-}
-
-
-def _changes_text(d: dict[str, Any]) -> str:
-    changes = d.get("changes") or []
-    count = int(d.get("changed", len(changes)))
-    if not count:
-        return ""
-    shown = ", ".join(f"{n} {old}→{new}" for n, old, new in changes[:_CHANGES_SHOWN])
-    more = f", … {count - _CHANGES_SHOWN} more" if count > _CHANGES_SHOWN else ""
-    return f" [{count} changed: {shown}{more}]{_latched_text(d)}"
-
-
-def _latched_text(d: dict[str, Any]) -> str:
-    """`recovers: manual` nodes that went down here and stay down until an action restarts them."""
-    latched = [str(n) for n in d.get("latched") or ()]
-    if not latched:
-        return ""
-    verb = "stays" if len(latched) == 1 else "stay"
-    return f" [{', '.join(latched)} {verb} down until restarted]"
-
-
-def _audience_text(d: dict[str, Any]) -> str:
-    """Marks an inject only the facilitator sees (the team's feed never shows it)."""
-    return "[facilitator only] " if d.get("audience") == "facilitator" else ""
-
-
-def _who(d: dict[str, Any]) -> str:
-    parts = []
-    if d.get("by"):
-        parts.append(f" by {d['by']}")
-    if d.get("note"):
-        parts.append(f" — note: {d['note']}")
-    if d.get("message"):
-        parts.append(f' — message: "{d["message"]}"')
-    return "".join(parts)
-
-
-def _text_inject(d: dict[str, Any]) -> str:
-    message = f": {d['message']}" if d.get("message") else ""
-    return f"{_audience_text(d)}{d.get('title', d.get('inject'))}{message}{_changes_text(d)}"
-
-
-def _text_skipped(d: dict[str, Any]) -> str:
-    return (
-        f"{_audience_text(d)}{d.get('title', d.get('inject'))} "
-        f"(not fired: {d.get('reason', 'condition')})"
-    )
-
-
-def _text_decision(d: dict[str, Any]) -> str:
-    return (
-        f"{d.get('label', d['action'])} [{d['action']}]{_who(d)}, "
-        f"done at {format_clock(float(d['done_at']))}"
-    )
-
-
-def _text_refusal(d: dict[str, Any]) -> str:
-    by = f" (by {d['by']})" if d.get("by") else ""
-    return f"{d['action']}{by}: {d['reason']}{_who({**d, 'by': None})}"
-
-
-def _text_facilitator(d: dict[str, Any]) -> str:
-    details = ", ".join(f"{k} {v}" for k, v in d.items() if k != "command")
-    return f"{d.get('command')}{': ' + details if details else ''}"
-
-
-def _text_done(d: dict[str, Any]) -> str:
-    reveals = f" — {d['reveals']}" if d.get("reveals") else ""
-    return f"{d.get('label', d['action'])} [{d['action']}]{reveals}{_changes_text(d)}"
-
-
-def _text_note(d: dict[str, Any]) -> str:
-    return f"{d.get('text', '')}{_who(d)}"
-
-
-def _text_end(d: dict[str, Any]) -> str:
-    so_far = (
-        f"{float(d.get('customer_minutes', 0)):,.0f} customer-minutes, "
-        f"{float(d.get('at_risk_minutes', 0)):,.0f} at-risk minutes"
-    )
-    scored_to = d.get("scored_to")
-    if isinstance(scored_to, int | float) and not isinstance(scored_to, bool):
-        # An early end: the team stops deciding, the outage runs on for the score.
-        return (
-            f"drill ended ({d.get('reason')}): {so_far} so far; the outage runs on to "
-            f"{format_clock(float(scored_to))} and is scored to then"
-        )
-    return f"drill ended ({d.get('reason')}): {so_far}"
-
-
-def _text_other(d: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in d.items())
-
-
-_TEXT = {
-    "inject": _text_inject,
-    "inject-skipped": _text_skipped,
-    "decision": _text_decision,
-    "refusal": _text_refusal,
-    "action-done": _text_done,
-    "note": _text_note,
-    "facilitator": _text_facilitator,
-    "end": _text_end,
 }

@@ -12,6 +12,16 @@ STANDBY = "standby"
 OWN_DOWN = frozenset({DOWN, STANDBY})
 
 
+#: Symbol per displayed status, so that a map or a line of text reads without colour.
+STATUS_SYMBOL: dict[str, str] = {
+    UP: "●",
+    DEGRADED: "◐",
+    DOWN: "✖",
+    COMPROMISED: "☣",
+    STANDBY: "○",
+}
+
+
 def display_status(own: str, effective: str) -> str:
     """The status a map shows: `standby` while a standby node has not been started."""
     if own == STANDBY and effective == DOWN:

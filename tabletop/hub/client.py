@@ -15,6 +15,8 @@ from typing import Any
 
 import aiohttp
 
+from tabletop.engine.events import ActionDone, DecisionTaken, Event, PayloadError, parse_event
+
 #: The hub's close code for a connection whose seat joined again elsewhere (no retry).
 REPLACED = 4001
 #: Seconds between reconnection attempts: doubling from the first to the last.
@@ -35,7 +37,11 @@ class RoomState:
     team: str = ""
     mode: str = ""
     duration: float = 0.0
+    #: The journal events heard, as the hub sent them (JSON), in seq order.
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: The same events parsed by kind (`tabletop.engine.events`), without any whose fields do
+    #: not fit its kind (a later hub's): what the feed shows.
+    feed: list[Event] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     node_labels: dict[str, str] = field(default_factory=dict)
     #: Node id → layer of the dependency map (0: the sources), from the welcome.
@@ -115,17 +121,24 @@ class RoomState:
             self._clock({"type": "clock", **frame["clock"]})
 
     def _event(self, event: dict[str, Any]) -> None:
-        seq = int(event["seq"])
+        seq = event.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            return  # not an event at all: nothing to order it by
         if seq <= self.last_seq:
             self.disorder.append(seq)
             return
         self.events.append(event)
-        kind = event["kind"]
-        if kind == "decision":
-            self.running[event["action"]] = float(event.get("done_at", event["t"]))
-        elif kind == "action-done":
-            self.running.pop(event["action"], None)
-            self.done.add(event["action"])
+        try:
+            parsed = parse_event(event)
+        except PayloadError:
+            return  # heard (its seq counts), but not shown
+        self.feed.append(parsed)
+        p = parsed.payload
+        if isinstance(p, DecisionTaken):
+            self.running[p.action] = float(p.done_at if p.done_at is not None else parsed.t)
+        elif isinstance(p, ActionDone):
+            self.running.pop(p.action, None)
+            self.done.add(p.action)
 
     def _status(self, frame: dict[str, Any]) -> None:
         if "nodes" in frame and isinstance(frame["nodes"], dict):

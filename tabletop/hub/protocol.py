@@ -15,6 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tabletop.engine.event_text import for_facilitator_only
+from tabletop.engine.events import Join, PayloadError, payload_of
+
 #: Every role, in the order codes are printed.
 ROLES: tuple[str, ...] = ("facilitator", "commander", "comms", "responder", "observer")
 
@@ -191,13 +194,16 @@ _FIELDS: dict[str, dict[str, tuple[bool, Any]]] = {
 
 def facilitator_only(event: Mapping[str, Any], facilitator_injects: Iterable[str] = ()) -> bool:
     """Whether a journal event (as JSON) is for facilitator seats alone: a facilitator inject
-    fired or skipped, or the facilitator firing one by hand (that would tell the team)."""
+    fired or skipped, or the facilitator firing one by hand (that would tell the team). An
+    event whose fields do not fit its kind stays with the facilitator too (never leaked)."""
     kind = event.get("kind")
-    if kind in ("inject", "inject-skipped"):
-        return event.get("audience") == "facilitator"
-    if kind == "facilitator" and event.get("command") == "fire-inject":
-        return event.get("inject") in set(facilitator_injects)
-    return False
+    if not isinstance(kind, str):
+        return True
+    try:
+        payload = payload_of(kind, event)
+    except PayloadError:
+        return True
+    return for_facilitator_only(payload, frozenset(facilitator_injects))
 
 
 def visible_to(role: str, event: Mapping[str, Any], facilitator_injects: Iterable[str]) -> bool:
@@ -226,8 +232,11 @@ def participants(events: Iterable[Mapping[str, Any]]) -> list[Participant]:
     for ev in events:
         if ev.get("kind") != "facilitator" or ev.get("command") != "join":
             continue
-        seat, name, role = ev.get("seat"), ev.get("name"), ev.get("role")
-        if isinstance(seat, int) and isinstance(name, str) and isinstance(role, str):
+        try:
+            join = payload_of("facilitator", ev)
+        except PayloadError:
+            continue  # not a seat number, no name: not a seat
+        if isinstance(join, Join):
             t = ev.get("t", 0.0)
-            seen.setdefault(seat, Participant(seat, name, role, float(t)))
+            seen.setdefault(join.seat, Participant(join.seat, join.name, join.role, float(t)))
     return list(seen.values())

@@ -14,6 +14,7 @@ from tabletop import exercise_time
 from tabletop.engine.events import Event, ImpactPoint
 
 # The map's status rule lives with the statuses (the hub applies it too); re-exported here.
+from tabletop.engine.status_codes import STATUS_SYMBOL as STATUS_SYMBOL
 from tabletop.engine.status_codes import display_status as display_status
 from tabletop.scenario.catalog import scenario_files
 from tabletop.scenario.loader import LoadedScenario, load_scenario
@@ -21,14 +22,6 @@ from tabletop.scenario.models import Scenario
 from tabletop.scenario.problems import InputError
 from tabletop.scoring.feedback import DecisionFeedback, feedback_text
 
-#: Symbol per displayed status, so the map reads without colour.
-STATUS_SYMBOL: dict[str, str] = {
-    "up": "●",
-    "degraded": "◐",
-    "down": "✖",
-    "compromised": "☣",
-    "standby": "○",
-}
 #: Rich style per displayed status.
 STATUS_STYLE: dict[str, str] = {
     "up": "green",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tabletop.engine.event_text import NodeNames
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.tui.widgets.feed import NodeNames, changes_text, event_text
+from tabletop.tui.widgets.feed import event_text
 
 
 def test_feed_lines_cover_every_visible_event_kind(
@@ -24,11 +25,12 @@ def test_feed_lines_cover_every_visible_event_kind(
     text = "\n".join(lines)
     assert "⚡ Utility power lost" in text
     assert "✖ refused Verify every service: needs Web storefront, which is down" in text
+    assert "→ took Post on the status page (done at T+2:00)" in text
     assert "message: “We know; next update at 10:00”" in text
     assert "done: Assess scope and severity" in text and "12,000 customers" in text
     assert "skipped: A journalist asks what is going on" in text
-    assert "✎ note: calm team" in text
-    assert "drill ended (facilitator)" in text
+    assert "✎ note by observer: calm team" in text
+    assert "■ drill ended (facilitator)\n  the outage runs on to T+2:00:00 and is scored" in text
     assert all(line.startswith("T+") for line in lines)
     start = next(ev for ev in s.feed if ev.kind == "start")
     assert event_text(start, labels) is None  # the start event is not news to the team
@@ -47,30 +49,6 @@ def test_feed_names_the_nodes_that_changed_most_users_first(
     assert "node(s)" not in text.plain
 
 
-def test_changes_text_counts_changes_beyond_the_listed_ones() -> None:
-    nodes = NodeNames({"a": "Alpha", "b": "Beta"}, {"a": 5, "b": 10})
-    data = {"changes": [["a", "up", "degraded"], ["b", "down", "up"]], "changed": 30}
-    assert changes_text(data, nodes) == "Beta ● up, Alpha ◐ degraded, +28 more"
-    assert changes_text({"changes": [], "changed": 0}, nodes) is None
-    assert changes_text({"changed": 1}, None) == "1 node changed status"
-
-
-def test_latched_nodes_in_words() -> None:
-    from tabletop.tui.widgets.feed import latched_text
-
-    nodes = NodeNames({"db": "Orders database", "a": "A", "b": "B", "c": "C", "d": "D"}, {})
-    assert latched_text({}, nodes) is None
-    assert latched_text({"latched": ["db"]}, nodes) == (
-        "Orders database stays down until someone restarts it"
-    )
-    assert latched_text({"latched": ["a", "b", "c"]}, nodes) == (
-        "A, B and C stay down until someone restarts them"
-    )
-    assert latched_text({"latched": ["a", "b", "c", "d"]}, nodes) == (
-        "A, B, C and 1 more stay down until someone restarts them"
-    )
-
-
 def test_facilitator_events_are_never_feed_lines() -> None:
     from tabletop.engine.events import Event
 
@@ -85,3 +63,16 @@ def test_facilitator_events_are_never_feed_lines() -> None:
     assert event_text(fired, {}, None, {"other"}) is not None  # a team inject fired by hand
     shown = event_text(team, {})
     assert shown is not None and "Press call" in shown.plain
+    # The facilitator's own keys are not news in the team's feed.
+    for command in ({"command": "pause"}, {"command": "pace", "seconds_per_minute": 2}):
+        assert event_text(Event(6, 8, "facilitator", command), {}) is None
+
+
+def test_feed_line_styles_follow_the_roles() -> None:
+    from tabletop.engine.events import Event
+
+    refusal = Event(2, 1, "refusal", {"action": "fix", "reason": "needs web"})
+    line = event_text(refusal, {"fix": "Fix it"})
+    assert line is not None and line.plain == "T+1:00 ✖ refused Fix it: needs web"
+    styles = {line.plain[s.start : s.end]: str(s.style) for s in line.spans}
+    assert styles == {"T+1:00 ": "dim", "✖ refused ": "bold red", ": needs web": "red"}

@@ -16,13 +16,14 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tabletop.engine.event_text import NodeNames
 from tabletop.engine.events import Event
 from tabletop.scenario.models import Inject
 from tabletop.tui import keys
+from tabletop.tui.event_lines import styled_line
 from tabletop.tui.keys import bindings
 from tabletop.tui.screens.modals import OnceModal
 from tabletop.tui.view import format_clock
-from tabletop.tui.widgets.feed import NodeNames, changes_text, latched_text
 
 
 def facilitator_log_text(
@@ -33,19 +34,11 @@ def facilitator_log_text(
     if not events:
         text.append("No facilitator inject yet.\n", style="dim")
     for ev in events:
-        d = ev.data
-        text.append(f"{format_clock(ev.t)} ", style="dim")
-        title = str(d.get("title", d.get("inject")))
-        if ev.kind == "inject-skipped":
-            text.append(f"· skipped: {title} ({d.get('reason', '')})\n", style="dim")
-            continue
-        text.append("⚑ ", style="bold magenta")
-        text.append(f"{title}\n", style="bold")
-        if d.get("message"):
-            text.append(f"  {d['message']}\n")
-        for said in (changes_text(d, nodes), latched_text(d, nodes)):
-            if said:
-                text.append(f"  {said}\n", style="dim")
+        # Every entry here is the facilitator's: no need to mark it so.
+        line = styled_line(ev, nodes=nodes, omit=("facilitator",))
+        if line is not None:
+            text.append_text(line)
+            text.append("\n")
     if coming:
         text.append("\nStill to come\n", style="bold underline")
         for inj in coming:

@@ -2,77 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
 
+from tabletop.engine.event_text import NodeNames
+from tabletop.engine.events import Event, InjectSkipped, PayloadError, parse_event
 from tabletop.exercise_time import duration
 from tabletop.hub.client import RoomState
 from tabletop.hub.protocol import FRAME_ROLES, may_send
+from tabletop.tui.event_lines import styled_line
 from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, format_clock, format_pace
 
-#: Facilitator commands that are bookkeeping, not news for the feed (an approval shows as the
-#: decision it takes).
-_QUIET = frozenset({"clock", "approve", "proposal-closed"})
 
-
-def event_line(event: dict[str, Any], labels: dict[str, str]) -> Text | None:
-    """One feed line for a journal event, or None for bookkeeping (clock checkpoints)."""
-    t = Text(f"{format_clock(float(event['t']))}  ", style="dim")
-    kind = event["kind"]
-    if kind == "inject":
-        if event.get("audience") == "facilitator":
-            t.append("[facilitator only] ", style="bold magenta")
-        t.append(str(event.get("title", "")), style="bold")
-        if event.get("message"):
-            t.append(f" — {event['message']}")
-    elif kind == "inject-skipped":
-        if event.get("audience") != "facilitator":
-            return None
-        t.append(f"[facilitator only] skipped: {event.get('title', '')}", style="magenta")
-    elif kind == "decision":
-        t.append(f"{event.get('by') or 'the team'} took ", style="cyan")
-        t.append(str(event.get("label", event["action"])), style="bold cyan")
-        if event.get("message"):
-            t.append(f' — "{event["message"]}"')
-    elif kind == "refusal":
-        t.append(f"refused {event['action']}: {event.get('reason', '')}", style="yellow")
-    elif kind == "action-done":
-        t.append(f"done: {event.get('label', event['action'])}", style="green")
-        if event.get("reveals"):
-            t.append(f" — {event['reveals']}")
-    elif kind == "note":
-        t.append(
-            f"note by {event.get('by') or 'observer'}: {event.get('text', '')}", style="italic"
-        )
-    elif kind == "facilitator":
-        command = event.get("command")
-        if command in _QUIET:
-            return None
-        if command == "join":
-            t.append(f"{event.get('name')} joined as {event.get('role')}", style="dim")
-        elif command == "propose":
-            action = str(event.get("action", ""))
-            t.append(f"{event.get('proposer')} proposes {labels.get(action, action)}", style="dim")
-        elif command == "fire-inject":
-            t.append(
-                f"facilitator fired {labels.get(event.get('inject', ''), event.get('inject'))}"
-            )
-        else:
-            pace, to = event.get("seconds_per_minute"), event.get("to")
-            extra = (
-                f" {format_pace(pace)}"
-                if isinstance(pace, int | float)
-                else f" to {format_clock(to)}"
-                if isinstance(to, int | float)
-                else ""
-            )
-            t.append(f"facilitator: {command}{extra}", style="dim")
-    elif kind == "end":
-        t.append(f"the drill has ended ({event.get('reason', '')})", style="bold reverse")
-    else:
+def event_line(event: Mapping[str, Any] | Event, labels: Mapping[str, str]) -> Text | None:
+    """One feed line for a journal event (as the hub sent it, or parsed), or None for what is
+    no news here: bookkeeping (clock checkpoints, a proposal's approval and closing), a team
+    inject that did not fire, and an event whose fields do not fit its kind (a later hub's)."""
+    try:
+        ev = event if isinstance(event, Event) else parse_event(event)
+    except PayloadError:
         return None
-    return t
+    return _seat_line(ev, labels, None)
 
 
 def identity_line(state: RoomState) -> Text:
@@ -143,14 +95,22 @@ def feed_lines(state: RoomState) -> list[Text]:
     seat's own decision right after the event it followed."""
     lines: list[Text] = []
     pending = feedback_text(state.feedback) if state.feedback else []
-    for event in state.events:
-        line = event_line(event, state.node_labels)
+    labels = {str(a["id"]): str(a["label"]) for a in state.actions}
+    nodes = NodeNames(state.node_labels, {})
+    for event in state.feed:
+        line = _seat_line(event, labels, nodes)
         if line is not None:
             lines.append(line)
-        if pending and int(event["seq"]) >= state.feedback_after:
+        if pending and event.seq >= state.feedback_after:
             lines += pending
             pending = []
     return lines + pending
+
+
+def _seat_line(event: Event, labels: Mapping[str, str], nodes: NodeNames | None) -> Text | None:
+    if isinstance(event.payload, InjectSkipped) and event.payload.audience != "facilitator":
+        return None
+    return styled_line(event, labels, nodes)
 
 
 def room_text(state: RoomState) -> Text:
