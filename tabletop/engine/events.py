@@ -87,7 +87,8 @@ class _Fields:
 
 @dataclass(frozen=True, kw_only=True)
 class Start(_Fields):
-    """The drill began. `source` is where the scenario file was (`tabletop.scenario.source`)."""
+    """The drill began. `source` is where the scenario file was (`tabletop.scenario.source`);
+    `started_at` when the drill began on the wall clock (ISO 8601 UTC), when it is known."""
 
     kind: ClassVar[EventKind] = "start"
     scenario: str
@@ -96,6 +97,7 @@ class Start(_Fields):
     mode: str | None = None
     duration: float | None = None
     source: dict[str, str] | None = None
+    started_at: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

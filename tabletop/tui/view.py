@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tabletop import exercise_time
+from tabletop.engine.event_text import for_facilitator_only
 from tabletop.engine.events import Event, ImpactPoint
 
 # The map's status rule lives with the statuses (the hub applies it too); re-exported here.
@@ -72,11 +73,7 @@ def for_facilitator(ev: Event, facilitator_ids: Collection[str] = ()) -> bool:
     and the facilitator firing one of `facilitator_ids` by hand (that would tell the team
     something happened).
     """
-    if ev.kind in ("inject", "inject-skipped"):
-        return ev.data.get("audience") == "facilitator"
-    if ev.kind == "facilitator" and ev.data.get("command") == "fire-inject":
-        return ev.data.get("inject") in facilitator_ids
-    return False
+    return for_facilitator_only(ev.payload, facilitator_ids)
 
 
 def facilitator_log(feed: Sequence[Event]) -> list[Event]:

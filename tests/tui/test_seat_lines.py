@@ -1,0 +1,87 @@
+"""A drill-room seat's feed: events heard as JSON from the hub, parsed through the typed
+payloads, shown in the drill screen's words; an event that does not fit is skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabletop.hub.client import RoomState
+from tabletop.tui.seat.view import event_line, feed_lines
+
+LABELS = {"call-isp": "Call the ISP", "fix": "Fix it"}
+
+
+def plain(event: dict[str, Any]) -> str | None:
+    line = event_line(event, LABELS)
+    return None if line is None else line.plain
+
+
+def test_seat_lines_per_kind() -> None:
+    base = {"seq": 5, "t": 12.5}
+    assert plain({**base, "kind": "decision", "action": "fix", "label": "Fix it", "phase": "fix",
+                  "done_at": 20, "by": "Ana (commander)", "message": "on it"}) == (
+        "T+12:30 → Ana (commander) took Fix it (done at T+20:00)\n  message: “on it”"
+    )  # fmt: skip
+    assert plain({**base, "kind": "refusal", "action": "call-isp", "reason": "already running",
+                  "by": "Rui (responder)"}) == (
+        "T+12:30 ✖ refused Call the ISP for Rui (responder): already running"
+    )  # fmt: skip
+    assert plain({**base, "kind": "note", "text": "calm", "by": "Olu (observer)"}) == (
+        "T+12:30 ✎ note by Olu (observer): calm"
+    )
+    assert plain({**base, "kind": "facilitator", "command": "jump", "to": 30}) == (
+        "T+12:30 facilitator: jump to T+30:00"
+    )
+    assert plain({**base, "kind": "facilitator", "command": "pace", "seconds_per_minute": 1}) == (
+        "T+12:30 facilitator: pace 1 min / 1 s"
+    )
+    assert plain({**base, "kind": "facilitator", "command": "join", "seat": 2, "name": "Ana",
+                  "role": "commander"}) == "T+12:30 Ana joined as commander"  # fmt: skip
+    assert plain({**base, "kind": "end", "reason": "facilitator"}) == (
+        "T+12:30 ■ drill ended (facilitator)"
+    )
+    # A facilitator seat sees facilitator injects, marked; nobody sees a team inject skipped.
+    hint = {**base, "kind": "inject", "inject": "h", "title": "Psst", "audience": "facilitator"}
+    assert plain(hint) == "T+12:30 ⚡ [facilitator only] Psst"
+    assert plain({**base, "kind": "inject-skipped", "inject": "p", "title": "Press"}) is None
+    assert plain({**base, "kind": "facilitator", "command": "clock"}) is None
+
+
+def test_unknown_keys_are_tolerated_and_a_missing_one_skips_the_line() -> None:
+    later = {"seq": 3, "t": 1, "kind": "note", "text": "hi", "mood": "calm", "by": "O"}
+    assert plain(later) == "T+1:00 ✎ note by O: hi"
+    assert plain({"seq": 3, "t": 1, "kind": "note"}) is None  # no text
+    assert plain({"seq": 3, "t": 1, "kind": "decision", "action": 5}) is None
+    assert plain({"seq": 3, "kind": "note", "text": "hi"}) is None  # no time
+    assert plain({"seq": 3, "t": 1, "kind": "nap"}) is None  # a kind this version does not know
+
+
+def test_room_state_keeps_the_seq_of_a_malformed_event_and_feeds_the_rest() -> None:
+    state = RoomState()
+    state.actions = [{"id": "fix", "label": "Fix it"}]
+    state.node_labels = {"web": "Web storefront"}
+    events: list[dict[str, Any]] = [
+        {"seq": 1, "t": 0, "kind": "start", "scenario": "s"},
+        {"seq": 2, "t": 0, "kind": "decision", "action": "fix", "done_at": 5.0},
+        {"seq": 3, "t": 1, "kind": "decision"},  # no action: heard, not shown
+        {
+            "seq": 4,
+            "t": 5,
+            "kind": "action-done",
+            "action": "fix",
+            "changes": [["web", "down", "up"]],
+            "changed": 1,
+        },
+    ]
+    for event in events:
+        state.apply({"type": "event", "event": event})
+    assert state.last_seq == 4 and state.disorder == []
+    assert [e.seq for e in state.feed] == [1, 2, 4]
+    assert state.done == {"fix"} and state.running == {}
+    # Action labels for actions, node labels for the changes.
+    assert [t.plain for t in feed_lines(state)] == [
+        "T+0:00 → took Fix it (done at T+5:00)",
+        "T+5:00 ✓ done: Fix it\n  Web storefront ● up",
+    ]
+    state.apply({"type": "event", "event": {"seq": "x", "t": 0, "kind": "note", "text": "x"}})
+    assert state.last_seq == 4  # not an event at all: ignored
