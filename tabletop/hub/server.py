@@ -11,25 +11,27 @@ reconnects says the last `seq` it has and is sent everything after it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from tabletop.engine.events import DecisionRecord, Event
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
-from tabletop.engine.status_codes import display_status
 from tabletop.exercise_time import instant
+from tabletop.hub.clock import TICK_SECONDS, Clock, journalled_pace
+from tabletop.hub.frames import (
+    feedback_frame,
+    map_state,
+    refused_text,
+    text,
+    welcome_frames,
+)
 from tabletop.hub.proposals import APPROVE, CLOSED, PROPOSE, proposal_frame, rebuild
 from tabletop.hub.protocol import (
-    MAX_FRAME_BYTES,
     FrameError,
     facilitator_only,
     may_decide,
@@ -37,76 +39,12 @@ from tabletop.hub.protocol import (
     parse_frame,
     participants,
     role_of_code,
-    seat_label,
 )
-from tabletop.scenario.graph_render import layers
+from tabletop.hub.seats import DEFAULT_BURST, DEFAULT_RATE, Seat, Seats, error_text
+from tabletop.hub.sockets import build_app, run_hub
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.models import Scenario
-from tabletop.scoring.feedback import decision_feedback, feedback_text
 
-#: Real seconds between clock ticks while the clock runs.
-TICK_SECONDS = 0.1
-#: Seconds a new connection has to send its hello.
-HELLO_TIMEOUT = 10.0
-#: Frames queued for one seat beyond which it is dropped (it reconnects with `last_seq`).
-MAX_BACKLOG = 5000
-#: Nodes up to which event frames carry the whole effective status map (for the seat's map).
-MAX_STATUS_NODES = 400
-#: Budget of events carried in the welcome frame itself; the rest follow as event frames.
-WELCOME_EVENT_BYTES = 40 * 1024
-#: Close code for a connection whose seat joined again elsewhere: it must not reconnect
-#: (two connections of one seat would take the seat from each other in turn).
-REPLACED = 4001
-#: Frames a seat may send per second (sustained) and at once (burst).
-DEFAULT_RATE = 20.0
-DEFAULT_BURST = 40.0
-
-
-@dataclass
-class Seat:
-    """One connected seat: who, its socket, its outgoing queue and its rate budget."""
-
-    number: int
-    name: str
-    role: str
-    ws: web.WebSocketResponse
-    queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
-    tokens: float = DEFAULT_BURST
-    stamp: float = field(default_factory=time.monotonic)
-
-    @property
-    def label(self) -> str:
-        """How this seat signs what it does."""
-        return seat_label(self.name, self.role)
-
-    def send(self, frame: str) -> bool:
-        """Queue a frame; False when the seat is too far behind (it is then dropped)."""
-        if self.queue.qsize() >= MAX_BACKLOG:
-            return False
-        self.queue.put_nowait(frame)
-        return True
-
-
-@dataclass
-class Clock:
-    """The exercise clock the hub runs: paused or running at `pace` real seconds a minute."""
-
-    pace: float = 5.0
-    running: bool = False
-    base_now: float = 0.0
-    base_real: float = field(default_factory=time.monotonic)
-
-    def now(self, duration: float) -> float:
-        """The exercise minute now (to a thousandth), never beyond the duration."""
-        t = self.base_now
-        if self.running:
-            t += (time.monotonic() - self.base_real) / self.pace
-        return min(int(t * 1000) / 1000, duration)
-
-    def rebase(self, now: float) -> None:
-        """Count on from exercise minute `now`, from this real instant."""
-        self.base_now = now
-        self.base_real = time.monotonic()
+__all__ = ["Hub", "build_app", "run_hub"]
 
 
 class Hub:
@@ -146,15 +84,11 @@ class Hub:
         self.facilitator_ids = frozenset(
             i.id for i in scenario.injects if i.audience == "facilitator"
         )
-        self.seats: dict[int, Seat] = {}
-        known = participants(ev.to_json() for ev in session.feed)
-        self._seat_of = {(p.name, p.role): p.seat for p in known}
-        self._names = {p.seat: (p.name, p.role) for p in known}
-        self._next_seat = max((p.seat for p in known), default=0) + 1
+        self.seats = Seats(participants(ev.to_json() for ev in session.feed))
         # Proposals are journalled: a resumed hub reopens the ones still open, same ids.
         kept = rebuild(session.feed, {a.id: a.label for a in scenario.actions})
         self.proposals, self._proposal_count = kept.proposals, kept.count
-        self.clock = Clock(pace=_journalled_pace(session, pace))
+        self.clock = Clock(pace=journalled_pace(session, pace))
         self.clock.rebase(session.now)
         self._minute = int(session.now)
         self.score: dict[str, Any] | None = None
@@ -173,24 +107,10 @@ class Hub:
         obj = event.to_json()
         frame: dict[str, Any] = {"type": "event", "event": obj}
         if event.data.get("changed"):
-            frame.update(self._state())
-        text = json.dumps(frame, ensure_ascii=False)
-        only_facilitator = facilitator_only(obj, self.facilitator_ids)
-        for seat in list(self.seats.values()):
-            if only_facilitator and seat.role != "facilitator":
-                continue
-            if not seat.send(text):
-                self._drop(seat, "too far behind; reconnect")
-
-    def _state(self) -> dict[str, Any]:
-        """What a seat's map and impact panel show: effective statuses and users affected."""
-        s = self.session
-        state: dict[str, Any] = {"affected": s.impact().affected_now}
-        if len(s.scenario.nodes) <= MAX_STATUS_NODES:
-            # As the drill screen's map shows them: a standby node not started is `standby`.
-            own = s.status.own
-            state["nodes"] = {n: display_status(own[n], e) for n, e in s.status.effective.items()}
-        return state
+            frame.update(map_state(self.session))
+        self.seats.broadcast(
+            text(frame), facilitators_only=facilitator_only(obj, self.facilitator_ids)
+        )
 
     # ------------------------------------------------------------ the clock
 
@@ -242,7 +162,7 @@ class Hub:
             "running": self.clock.running,
             "pace": self.clock.pace,
             "ended": self.session.ended,
-            "room": self.room(),
+            "room": self.seats.room(),
         }
         if self.score is not None:
             frame["score"] = self.score
@@ -254,181 +174,64 @@ class Hub:
 
     def broadcast(self, frame: dict[str, Any]) -> None:
         """Send one frame to every seat."""
-        text = json.dumps(frame, ensure_ascii=False)
-        for seat in list(self.seats.values()):
-            if not seat.send(text):
-                self._drop(seat, "too far behind; reconnect")
+        self.seats.broadcast(text(frame))
 
-    def room(self) -> list[dict[str, Any]]:
-        """Every seat that ever joined, whether it is connected now, by seat number."""
-        return [
-            {"seat": n, "name": name, "role": role, "connected": n in self.seats}
-            for n, (name, role) in sorted(self._names.items())
-        ]
+    # ------------------------------------------------------------ the seats
 
-    # ------------------------------------------------------------ the socket
-
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        """One seat's WebSocket: hello, welcome, then its frames until it goes."""
-        # Frames a little over the limit are read and answered with an error frame (the seat
-        # stays); far beyond it aiohttp closes the connection (1009) before reading them.
-        ws = web.WebSocketResponse(max_msg_size=4 * MAX_FRAME_BYTES, heartbeat=20, compress=False)
-        await ws.prepare(request)
-        seat = await self._hello(ws)
-        if seat is None:
-            await ws.close()
-            return ws
-        sender = asyncio.create_task(self._pump(seat))
-        try:
-            await self._serve(seat)
-        finally:
-            if self.seats.get(seat.number) is seat:
-                del self.seats[seat.number]
-                self.broadcast_clock()
-            seat.queue.put_nowait(None)
-            await sender
-            await ws.close()
-        return ws
-
-    async def _hello(self, ws: web.WebSocketResponse) -> Seat | None:
-        try:
-            msg = await asyncio.wait_for(ws.receive(), HELLO_TIMEOUT)
-        except TimeoutError:
-            await _error(ws, "no hello frame in time")
-            return None
-        if msg.type != WSMsgType.TEXT:
-            await _error(ws, "the first frame must be a hello")
-            return None
-        try:
-            frame = parse_frame(msg.data)
-        except FrameError as exc:
-            await _error(ws, str(exc))
-            return None
-        if frame["type"] != "hello":
-            await _error(ws, "the first frame must be a hello")
-            return None
-        role = role_of_code(self.codes, frame["code"])
+    def join(self, ws: web.WebSocketResponse, hello: dict[str, Any]) -> Seat | str:
+        """The seat a hello frame joins (welcomed, connected), or why it joins none."""
+        role = role_of_code(self.codes, hello["code"])
         if role is None:
-            await _error(ws, "wrong join code")
-            return None
-        name = " ".join(str(frame.get("name") or role.capitalize()).split())
-        if frame.get("last_seq") is None:
+            return "wrong join code"
+        name = " ".join(str(hello.get("name") or role.capitalize()).split())
+        if hello.get("last_seq") is None:
             # A fresh join under the name of a seat that is connected is someone else (two
             # responders who both left the name blank): they get a name of their own. Only
             # a seat that says how far it got is taken for that seat coming back.
-            name = self._free_name(name, role)
-        number = self._seat_of.get((name, role))
+            name = self.seats.free_name(name, role)
+        number = self.seats.number_of(name, role)
         if number is None and len(self.seats) >= self.max_seats:
-            await _error(ws, f"the room is full ({self.max_seats} seats)")
-            return None
+            return f"the room is full ({self.max_seats} seats)"
         self.sync_clock()
         if number is None:
-            number = self._next_seat
-            self._next_seat += 1
-            self._seat_of[(name, role)] = number
-            self._names[number] = (name, role)
+            number = self.seats.new_number(name, role)
             # Journalled, so that the report lists who took part (and a resumed hub
             # gives a returning seat its number back).
             self.session.facilitator("join", seat=number, name=name, role=role)
-        old = self.seats.get(number)
-        if old is not None:
-            self._drop(old, "this seat joined again from elsewhere", code=REPLACED)
+        self.seats.close_older(number)
         seat = Seat(number, name, role, ws, tokens=self.burst)
-        for text in self._welcome(seat, frame.get("last_seq")):
-            seat.send(text)
-        self.seats[number] = seat
+        open_proposals = [p for p in self.proposals.values() if p["status"] == "open"]
+        for frame in welcome_frames(
+            self.session,
+            seat,
+            hello.get("last_seq"),
+            self.facilitator_ids,
+            proposals=open_proposals,
+            clock=self.clock_frame(),
+        ):
+            seat.send(frame)
+        self.seats.connect(seat)
         self.broadcast_clock()
         return seat
 
-    def _welcome(self, seat: Seat, last_seq: int | None) -> list[str]:
-        """The welcome frame and, when the journal so far is long, event frames after it."""
-        s = self.session
-        after = last_seq or 0
-        after_seq = (ev.to_json() for ev in s.feed if ev.seq > after)
-        events = [
-            obj
-            for obj in after_seq
-            if seat.role == "facilitator" or not facilitator_only(obj, self.facilitator_ids)
-        ]
-        carried: list[dict[str, Any]] = []
-        size = 0
-        for k, obj in enumerate(events):
-            size += len(json.dumps(obj, ensure_ascii=False))
-            if size > WELCOME_EVENT_BYTES:
-                break
-            carried = events[: k + 1]
-        scenario = s.scenario
-        welcome = {
-            "type": "welcome",
-            "seat": seat.number,
-            "role": seat.role,
-            "name": seat.name,
-            "scenario": {"id": scenario.id, "title": scenario.title, "sha256": s.sha256},
-            "events": carried,
-            "team": s.team,
-            "mode": s.mode,
-            "duration": scenario.duration,
-            "actions": [
-                {
-                    "id": a.id,
-                    "label": a.label,
-                    "phase": str(a.phase),
-                    "minutes": a.minutes,
-                    "allowed": may_decide(seat.role, str(a.phase)),
-                }
-                for a in scenario.actions
-            ],
-            "nodes_list": _node_entries(scenario)
-            if len(scenario.nodes) <= MAX_STATUS_NODES
-            else [],
-            "injects": [{"id": i.id, "title": i.title} for i in scenario.injects]
-            if seat.role == "facilitator"
-            else [],
-            "proposals": [p for p in self.proposals.values() if p["status"] == "open"],
-            "clock": {k: v for k, v in self.clock_frame().items() if k != "type"},
-            **self._state(),
-        }
-        frames = [json.dumps(welcome, ensure_ascii=False)]
-        frames += [
-            json.dumps({"type": "event", "event": obj}, ensure_ascii=False)
-            for obj in events[len(carried) :]
-        ]
-        return frames
+    def leave(self, seat: Seat) -> None:
+        """A seat's connection closed: the others see it gone from the room."""
+        if self.seats.leave(seat):
+            self.broadcast_clock()
 
-    async def _pump(self, seat: Seat) -> None:
-        """Send a seat's queued frames in order until told to stop (None)."""
-        while True:
-            text = await seat.queue.get()
-            if text is None:
-                return
-            try:
-                await seat.ws.send_str(text)
-            except (ConnectionError, RuntimeError):
-                return
-
-    async def _serve(self, seat: Seat) -> None:
-        async for msg in seat.ws:
-            if self.seats.get(seat.number) is not seat:
-                return  # replaced by a newer connection of the same seat
-            if msg.type == WSMsgType.TEXT:
-                self._frame(seat, msg.data)
-            elif msg.type == WSMsgType.BINARY:
-                seat.send(_error_text("frames are JSON text, not binary"))
-            else:
-                return
-
-    def _frame(self, seat: Seat, text: str) -> None:
-        if not self._allow(seat):
-            seat.send(_error_text("too many frames: slow down"))
+    def on_frame(self, seat: Seat, data: str) -> None:
+        """One frame from a joined seat: checked, then done by its `_on_KIND` method."""
+        if not seat.allow(self.rate, self.burst):
+            seat.send(error_text("too many frames: slow down"))
             return
         try:
-            frame = parse_frame(text)
+            frame = parse_frame(data)
         except FrameError as exc:
-            seat.send(_error_text(str(exc)))
+            seat.send(error_text(str(exc)))
             return
         kind = frame["type"]
         if kind == "hello":
-            seat.send(_error_text("already joined"))
+            seat.send(error_text("already joined"))
             return
         if not may_send(seat.role, kind):
             self._refuse(seat, f"a {seat.role} may not {kind}", frame)
@@ -441,40 +244,10 @@ class Hub:
             getattr(self, f"_on_{kind}")(seat, frame)
         except Exception as exc:  # one seat's frame must never take the room down
             self.log(f"seat {seat.number}: {kind} failed: {type(exc).__name__}: {exc}")
-            seat.send(_error_text(f"the hub could not do that ({type(exc).__name__})"))
-
-    def _allow(self, seat: Seat) -> bool:
-        """Token bucket: `rate` frames a second, `burst` at once."""
-        now = time.monotonic()
-        seat.tokens = min(self.burst, seat.tokens + (now - seat.stamp) * self.rate)
-        seat.stamp = now
-        if seat.tokens < 1:
-            return False
-        seat.tokens -= 1
-        return True
+            seat.send(error_text(f"the hub could not do that ({type(exc).__name__})"))
 
     def _refuse(self, seat: Seat, reason: str, frame: dict[str, Any]) -> None:
-        seat.send(
-            json.dumps({"type": "refused", "reason": reason, "request": frame}, ensure_ascii=False)
-        )
-
-    def _free_name(self, name: str, role: str) -> str:
-        """`name`, or `name 2`, `name 3` ... the first not in use by a connected seat."""
-        candidate, k = name, 1
-        while (number := self._seat_of.get((candidate, role))) is not None and number in self.seats:
-            k += 1
-            candidate = f"{name} {k}"
-        return candidate
-
-    def _drop(self, seat: Seat, reason: str, *, code: int = 1000) -> None:
-        """Disconnect a seat (it may reconnect with its last seq; not after `REPLACED`)."""
-        if self.seats.get(seat.number) is seat:
-            del self.seats[seat.number]
-        while not seat.queue.empty():
-            seat.queue.get_nowait()
-        seat.queue.put_nowait(_error_text(reason))
-        seat.queue.put_nowait(None)
-        asyncio.get_running_loop().create_task(seat.ws.close(code=code, message=reason.encode()))
+        seat.send(refused_text(reason, frame))
 
     # ------------------------------------------------------------ the frames
 
@@ -490,15 +263,7 @@ class Hub:
     def _feedback(self, seat: Seat, rec: DecisionRecord) -> None:
         """Training mode: tell the deciding seat alone how the score sees its decision (queued
         after the decision's event frames, so the seat hears of the decision first)."""
-        scenario = self.session.scenario
-        lines = feedback_text(scenario, decision_feedback(scenario, self.session, rec))
-        frame = {
-            "type": "feedback",
-            "action": rec.action,
-            "lines": [{"kind": line.kind, "text": line.text} for line in lines],
-        }
-        if not seat.send(json.dumps(frame, ensure_ascii=False)):
-            self._drop(seat, "too far behind; reconnect")
+        self.seats.send(seat, text(feedback_frame(self.session, rec)))
 
     def _on_decide(self, seat: Seat, frame: dict[str, Any]) -> None:
         act = self.session.scenario.action_index.get(frame["action"])
@@ -625,80 +390,5 @@ class Hub:
         """Stop the ticker and close every seat and the journal."""
         if self._ticker is not None:
             self._ticker.cancel()
-        for seat in list(self.seats.values()):
-            self._drop(seat, "the hub is shutting down")
+        self.seats.drop_all("the hub is shutting down")
         self.writer.close()
-
-
-def _node_entries(scenario: Scenario) -> list[dict[str, Any]]:
-    """The welcome's nodes, layer by layer as the drill screen's map draws them (layer 0:
-    the sources), each with its layer index so the seat draws the same layered map."""
-    return [
-        {"id": i, "label": scenario.node(i).label, "layer": depth}
-        for depth, layer in enumerate(layers(scenario))
-        for i in layer
-    ]
-
-
-async def _error(ws: web.WebSocketResponse, reason: str) -> None:
-    with contextlib.suppress(ConnectionError, RuntimeError):
-        await ws.send_str(_error_text(reason))
-
-
-def _error_text(reason: str) -> str:
-    return json.dumps({"type": "error", "reason": reason}, ensure_ascii=False)
-
-
-def _journalled_pace(session: Session, default: float) -> float:
-    """The pace last set in the journal (a resumed hub keeps it), else `default`."""
-    for ev in reversed(session.feed):
-        if ev.kind == "facilitator" and ev.data.get("command") == "pace":
-            value = ev.data.get("seconds_per_minute")
-            if isinstance(value, int | float) and value > 0:
-                return float(value)
-    return default
-
-
-def build_app(
-    hub: Hub, *, policy_hosts: frozenset[str], extra_routes: Any = None
-) -> web.Application:
-    """The hub's web application: `/hub` behind the Host/Origin guard and security headers.
-    `extra_routes(app)` adds the browser seat's routes (textual-serve) when available."""
-    from tabletop.web_guard import Policy, guard_middleware
-
-    policy = Policy(policy_hosts, getattr(extra_routes, "script_hashes", ()))
-    app = web.Application(middlewares=[guard_middleware(policy)])  # type: ignore[list-item]
-    app.add_routes([web.get("/hub", hub.handle)])
-    if extra_routes is not None:
-        extra_routes(app)
-    return app
-
-
-async def run_hub(
-    hub: Hub,
-    app: web.Application,
-    *,
-    host: str,
-    port: int,
-    ssl_context: Any = None,
-    ready: Callable[[], None] | None = None,
-) -> None:
-    """Serve until SIGINT or SIGTERM, then close every seat and the journal."""
-    import signal
-
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
-    await site.start()
-    hub.start()
-    if ready is not None:
-        ready()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await hub.stop()
-        await runner.cleanup()

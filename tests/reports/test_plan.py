@@ -30,13 +30,13 @@ GOOD = [
 
 
 def _store(db: Path | str, kit, decisions: list[Decision], team: str, day: int) -> int:
-    sc = kit.mini_scenario()
-    session = simulate(sc, decisions)
+    scenario = kit.mini_scenario()
+    session = simulate(scenario, decisions)
     return save_session(
         db,
-        kit.loaded_for(sc),
+        kit.loaded_for(scenario),
         session,
-        score(sc, session, team=team),
+        score(scenario, session, team=team),
         started_at=datetime(2026, 11, day, 9, 0, tzinfo=UTC),
         recorded_at=datetime(2026, 11, day, 10, 30, tzinfo=UTC),
     )
