@@ -96,6 +96,10 @@ def _dependency_shape(value: Any) -> str | None:
     """Which form of dependency `value` is, so that errors speak of that form only."""
     if isinstance(value, str):
         return "id"
+    if isinstance(value, dict) and "any_of" in value and "soft" in value:
+        # Both forms in one entry: naming either form would report the other's key as
+        # unknown and suggest that very key ("unknown key 'soft' (did you mean 'soft'?)").
+        return None
     if isinstance(value, AnyOfDependency) or (isinstance(value, dict) and "any_of" in value):
         return "any_of"
     if isinstance(value, SoftDependency) or (isinstance(value, dict) and "soft" in value):

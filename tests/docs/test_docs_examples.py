@@ -45,12 +45,34 @@ MISTAKES: list[tuple[str, str, str]] = [
     ("duplicate-key", "    users: 5000\n", "    users: 5000\n    users: 4000\n"),
     ("date-as-minute", "  - id: power-back\n    at: 140", "  - id: power-back\n    at: 2026-12-01"),
     ("yes-as-text", "    label: UPS batteries", "    label: yes"),
+    (
+        "bad-indent",
+        "    label: Online shop\n    kind: service",
+        "    label: Online shop\n   kind: service",
+    ),
+    ("undefined-alias", "    minutes: 20\n", "    minutes: *twenty\n"),
+    (
+        "impossible-date",
+        "  - id: power-back\n    at: 140",
+        "  - id: power-back\n    at: 2026-13-01",
+    ),
     # --- keys, types, values
     ("misspelt-key", "    depends_on: [server-room]", "    dependson: [server-room]"),
     ("missing-key", "    label: Online shop\n", ""),
     ("text-for-number", "    minutes: 20\n", "    minutes: twenty\n"),
     ("quoted-number", "    minutes: 20\n", '    minutes: "20"\n'),
     ("text-for-bool", "    third_party: true", "    third_party: maybe"),
+    ("number-for-text", "  - id: shop\n", "  - id: 2024\n"),
+    ("id-too-long", "  - id: shop\n", "  - id: " + "shop-" * 17 + "x\n"),
+    ("list-for-text", "      - soft: cooling", "      - soft: [cooling, ups]"),
+    ("text-for-list", "tags: [power, ups, generator, example]", "tags: power, ups"),
+    ("comma-in-number", "    users: 5000", "    users: 5,000"),
+    ("unit-in-number", "    minutes: 20\n", "    minutes: 20m\n"),
+    ("not-finite", "    minutes: 20\n", "    minutes: .inf\n"),
+    ("too-many-minutes", "    minutes: 20\n", "    minutes: 2000000\n"),
+    ("unknown-top-key", "difficulty: standard", "level: standard"),
+    ("effect-shorthand", "      - {node: generator, status: up}", "      - generator: up"),
+    ("dependency-both-forms", "      - soft: cooling", "      - {soft: cooling, any_of: [ups]}"),
     ("bad-id", "  - id: shop\n", "  - id: Online Shop\n"),
     ("unknown-kind", "kind: power\nsummary", "kind: blackout\nsummary"),
     (
@@ -98,6 +120,7 @@ MISTAKES: list[tuple[str, str, str]] = [
     # --- ids and references
     ("duplicate-id", "  - id: call-utility\n", "  - id: assess-power\n"),
     ("unknown-node", "    depends_on: [server-room]", "    depends_on: [server-rom]"),
+    ("unknown-soft-node", "      - soft: cooling", "      - soft: colling"),
     (
         "unknown-any-of-node",
         "      - any_of: [utility, generator, ups]",
@@ -157,6 +180,7 @@ MISTAKES: list[tuple[str, str, str]] = [
         "  - {at: 400, action: book-ups-test}",
     ),
     ("negative-minutes", "    minutes: 20\n", "    minutes: -20\n"),
+    ("clock-time", "  - id: power-back\n    at: 140", "  - id: power-back\n    at: 2:20:00"),
     # --- structure
     ("self-dependency", "    depends_on: [server-room]", "    depends_on: [database]"),
     ("self-requires", "    requires: [assess-power]", "    requires: [start-generator]"),
@@ -308,6 +332,37 @@ def test_office_log_behaves_as_the_format_doc_says() -> None:
     assert "server-room" in power_back and "database" not in power_back
     restarted = events[(45.0, "action-done", "restart-database")]["changes"]
     assert ["database", "down", "up"] in restarted
+
+
+def test_cloud_log_behaves_as_the_format_doc_says() -> None:
+    """The regional cloud example: a refused step of the runbook, the latch of the manual
+    nodes, an `end` before the last decision, and the outage scored on to the duration."""
+    ran = _tabletop(
+        "run",
+        str(EXAMPLES / "regional-cloud-outage.yaml"),
+        "--decisions",
+        str(EXAMPLES / "regional-cloud-outage-log.yaml"),
+        "--json",
+        "--no-history",
+    )
+    assert ran.returncode == 0, ran.stderr
+    doc = json.loads(ran.stdout)
+    events = {(e["t"], e["kind"], e.get("inject") or e.get("action")): e for e in doc["timeline"]}
+    assert events[(0.0, "inject", "region-fails")]["latched"] == ["db-primary", "order-workers"]
+    early = events[(20.0, "refusal", "start-central")]["reason"]
+    assert early == "first needs done: Promote the eu-central database replica to primary"
+    # The partners were not called by T+45 (`not_started`), and all five keys of the
+    # failover check's `when` hold the minute the second region takes the traffic.
+    assert (45.0, "inject", "partner-calls") in events
+    assert (60.0, "inject", "failover-check") in events
+    assert (doc["ended_at"], doc["end_reason"], doc["scored_to"]) == (100, "facilitator", 180)
+    # Logged at T+110, after the end at T+100: refused (where the timeline lists it is the
+    # engine's affair, so it is looked up by action).
+    late = [
+        e for e in doc["timeline"] if (e["kind"], e.get("action")) == ("refusal", "send-update")
+    ]
+    assert [e["reason"] for e in late] == ["the drill has ended"]
+    assert doc["penalty_breakdown"]["disclosure"] == 5  # names "Orders database primary"
 
 
 # --------------------------------------------------------- mistakes validate catches
