@@ -78,11 +78,7 @@ def for_facilitator(ev: Event, facilitator_ids: Collection[str] = ()) -> bool:
 
 def facilitator_log(feed: Sequence[Event]) -> list[Event]:
     """The facilitator injects of a drill so far (fired and skipped), in time order."""
-    return [
-        ev
-        for ev in feed
-        if ev.kind in ("inject", "inject-skipped") and ev.data.get("audience") == "facilitator"
-    ]
+    return [ev for ev in feed if for_facilitator_only(ev.payload, fired_by_hand=False)]
 
 
 ELLIPSIS = "…"
