@@ -51,6 +51,8 @@ MISTAKES: list[tuple[str, str, str]] = [
         "    label: Online shop\n   kind: service",
     ),
     ("undefined-alias", "    minutes: 20\n", "    minutes: *twenty\n"),
+    ("program-tag", "title: Power cut at the head office", "title: !!python/object:os.system ls"),
+    ("control-character", "    title: The lights go out", "    title: The lights\x07 go out"),
     (
         "impossible-date",
         "  - id: power-back\n    at: 140",
@@ -75,6 +77,11 @@ MISTAKES: list[tuple[str, str, str]] = [
     ("dependency-both-forms", "      - soft: cooling", "      - {soft: cooling, any_of: [ups]}"),
     ("bad-id", "  - id: shop\n", "  - id: Online Shop\n"),
     ("unknown-kind", "kind: power\nsummary", "kind: blackout\nsummary"),
+    (
+        "list-for-choice",
+        "    phase: escalate\n    minutes: 10",
+        "    phase: [escalate]\n    minutes: 10",
+    ),
     (
         "misspelt-phase",
         "    phase: escalate\n    minutes: 10",
@@ -381,6 +388,38 @@ def _mistake_lines(tmp: Path) -> dict[str, list[str]]:
     for line in ran.stdout.splitlines():
         out[line.split(":", 1)[0]].append(line)
     return out
+
+
+#: (file name, text in office-power-cut-log.yaml, what it becomes): one log mistake each.
+LOG_MISTAKES: list[tuple[str, str, str]] = [
+    ("other-log", "scenario: office-power-cut", "scenario: dc-power-loss"),
+    ("no-scenario-log", "scenario: office-power-cut\n", ""),
+    ("ended-log", "team: Green\n", "team: Green\nend: 300\n"),
+    ("end-negative-log", "team: Green\n", "team: Green\nend: -5\n"),
+    ("unknown-action-log", "action: check-orders", "action: check-order"),
+    ("out-of-order-log", "{at: 35, action: restart-database", "{at: 5, action: restart-database"),
+    ("late-log", "{at: 45, action: check-orders", "{at: 200, action: check-orders"),
+    ("no-at-log", "{at: 45, action: check-orders", "{action: check-orders"),
+    ("unknown-key-log", "check-orders, by: Sam}", "check-orders, who: Sam}"),
+]
+
+
+def test_each_log_mistake_is_caught_and_quoted_in_the_doc(tmp_path: Path) -> None:
+    doc = (DOCS / "scenario-format.md").read_text()
+    base = (EXAMPLES / "office-power-cut-log.yaml").read_text()
+    missing = []
+    for name, old, new in LOG_MISTAKES:
+        assert base.count(old) == 1, f"{name}: {old!r} is not once in office-power-cut-log.yaml"
+        (tmp_path / f"{name}.yaml").write_text(base.replace(old, new))
+        ran = _tabletop(
+            "run", str(MISTAKES_BASE), "--decisions", f"{name}.yaml", "--no-history", cwd=tmp_path
+        )
+        assert ran.returncode == 1, f"{name}: {ran.stdout}"
+        first = (ran.stdout + ran.stderr).strip().splitlines()[0]
+        assert first.startswith(f"{name}.yaml:"), first
+        if first not in doc:
+            missing.append(first)
+    assert not missing, "not quoted in docs/scenario-format.md:\n" + "\n".join(missing)
 
 
 def _first_problem(lines: list[str]) -> str:
