@@ -15,7 +15,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, get_args
 
@@ -29,6 +29,14 @@ from tabletop.scenario.problems import InputError, Problem
 def encode_event(event: Event) -> bytes:
     """One journal line (UTF-8, ending in a newline). Keys keep their order: deterministic."""
     return (json.dumps(event.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def iso_utc(moment: datetime) -> str:
+    """A wall-clock instant as journals and the history write it: `2026-11-27T10:04:05Z`
+    (UTC, to the second; a naive datetime is taken as UTC). Sorts as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class JournalWriter:
@@ -434,6 +442,7 @@ def replay(
         mode=str(start.get("mode", "training")),
         sink=sink,
         source=_source(start.get("source")),
+        started_at=_text(start.get("started_at")),
     )
     for k, event in enumerate(events[1:], start=2):
         if event.kind in INPUT_KINDS:
@@ -465,6 +474,10 @@ def _source(value: object) -> dict[str, str] | None:
     ):
         return dict(value)
     return None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def apply_input(session: Session, event: Event) -> None:
@@ -504,6 +517,11 @@ def _check_reproduced(where: str, produced: list[Event], journal: list[Event]) -
     for k, (mine, theirs) in enumerate(zip(produced, journal, strict=False)):
         got, want = _normal(mine), _normal(theirs)
         _tolerate_older_wording(theirs.kind, got, want)
+        if theirs.kind == "start":
+            # When the drill began on the wall clock is no part of the drill: a journal
+            # written before it was recorded, or dated by hand, replays the same.
+            got.pop("started_at", None)
+            want.pop("started_at", None)
         if got != want:
             raise InputError(
                 [

@@ -65,7 +65,12 @@ class Session:
         sink: EventSink | None = None,
         record_feed: bool = True,
         source: dict[str, str] | None = None,
+        started_at: str | None = None,
     ) -> None:
+        """`source`: where the scenario file was; `started_at`: when a live drill began on
+        the wall clock (`journal.iso_utc`), passed in by the caller so that the engine never
+        reads the clock (a headless run journals the same bytes every time). Both go into
+        the start event."""
         self.scenario = scenario
         self.sha256 = sha256
         self.team = team
@@ -135,6 +140,7 @@ class Session:
                 duration=scenario.duration,
                 # Where the scenario file was (as given, absolute): report and resume find it.
                 source=source or None,
+                started_at=started_at or None,
             )
         )
         self._record_impact_point()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +78,6 @@ class Hub:
         #: (the room benchmark's timestamps).
         self.on_durable: Callable[[int], None] | None = None
         self.log = log
-        self.started_at = datetime.now(UTC)
         scenario = session.scenario
         self.facilitator_ids = frozenset(
             i.id for i in scenario.injects if i.audience == "facilitator"
@@ -370,7 +368,8 @@ class Hub:
                 except Exception:  # a history it cannot read: storing will say why
                     sid = None
                 if sid is None:
-                    sid = save_session(db_path, self.loaded, s, result, started_at=self.started_at)
+                    # The start is the journal's `started_at` (a resumed hub keeps the first).
+                    sid = save_session(db_path, self.loaded, s, result)
                 self.log(f"stored in the history as drill {sid} ({db_path})")
             except Exception as exc:  # the room goes on; the facilitator is told why
                 self.log(f"not stored in the history: {exc}")

@@ -13,7 +13,6 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -340,13 +339,6 @@ def write(
         return result
 
     return with_retry(path, what, attempt, wait)
-
-
-def iso_utc(moment: datetime) -> str:
-    """`2026-11-27T10:04:05Z` (naive datetimes are taken as UTC). Sorts as text."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def read_rows(db_path: Path | str, sql: str, args: Iterable[Any] = ()) -> list[tuple[Any, ...]]:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from tabletop.engine.journal import iso_utc
 from tabletop.engine.session import Session
 from tabletop.reports.acts import acts_of
 from tabletop.reports.improvement_areas import all_areas
@@ -22,7 +23,7 @@ from tabletop.reports.improvement_plan import STATUSES, plan_rows
 from tabletop.reports.model import RATINGS, StoredItem
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.model import Score
-from tabletop.store.db import DEFAULT_WAIT, connect, filter_sql, iso_utc, read_rows, write
+from tabletop.store.db import DEFAULT_WAIT, connect, filter_sql, read_rows, write
 
 #: Columns of `tabletop plan list --json` and `export --plan-csv`, in order.
 ITEM_KEYS: tuple[str, ...] = (

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from tabletop.engine.events import Event
+from tabletop.engine.journal import iso_utc
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Score
-from tabletop.store.db import DEFAULT_WAIT, connect, iso_utc, write
+from tabletop.store.db import DEFAULT_WAIT, connect, write
 from tabletop.store.plan import record_items
 from tabletop.store.records import COMPONENT_COLUMNS
 
@@ -29,8 +30,9 @@ def save_session(
 ) -> int:
     """Store one finished drill (scenario, decisions, score, findings, journal); return its id.
 
-    `recorded_at` (default: now) is when the drill ended; `started_at` defaults to the start
-    time the journal recorded, else to `recorded_at`. Passing both makes tests deterministic.
+    `recorded_at` (default: now) is when the drill ended; `started_at` defaults to the
+    journal's start event's `started_at` (what live drills record), else to `recorded_at`.
+    Passing both makes tests deterministic.
     Raises `StoreError` (one line) when the database cannot be used, or stays locked for
     `wait` seconds; an unreadable file is never overwritten.
     """
@@ -141,11 +143,15 @@ def _weighted(score: Score, name: str) -> tuple[float, float, float]:
 
 
 def _journal_start(session: Session) -> str | None:
+    """When the drill began on the wall clock, as its start event recorded it (live drills
+    write `started_at`; a headless run does not), normalised; None when absent or unreadable."""
     for e in session.feed[:1]:
-        for key in ("started_at", "wall", "wall_time"):
-            v = e.data.get(key)
-            if isinstance(v, str) and v:
-                return v
+        value = e.data.get("started_at")
+        if isinstance(value, str) and value:
+            try:
+                return iso_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except ValueError:
+                return None
     return None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from tabletop.engine.events import Event
-from tabletop.engine.journal import decode_event, replay
+from tabletop.engine.journal import decode_event, iso_utc, replay
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -29,7 +29,7 @@ from tabletop.scoring.model import (
     TimelineEntry,
 )
 from tabletop.store.csv_export import CSV_COLUMNS, CSV_HEADER, export_csv, export_plan_csv
-from tabletop.store.db import StoreError, connect, filter_sql, iso_utc, read_rows
+from tabletop.store.db import StoreError, connect, filter_sql, read_rows
 from tabletop.store.db import where as _shown
 from tabletop.store.records import ROW_COLUMNS, SessionRow, StoredSession
 from tabletop.store.saving import journal_text, save_session, score_document

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tabletop.engine.events import Event
-from tabletop.engine.journal import JournalWriter, create_journal
+from tabletop.engine.journal import JournalWriter, create_journal, iso_utc
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import scenario_source
@@ -88,11 +88,9 @@ class TabletopApp(App[None]):
         self.db_path = db_path
         self.session: Session | None = session
         self._sinks: list[Any] = []
-        self.drill_started_at: datetime | None = None
 
     def on_mount(self) -> None:
         if self._initial is not None:
-            self.drill_started_at = datetime.now(UTC)
             self.push_screen(DrillScreen(self._initial, pace_index=self.pace_index))
         else:
             self.push_screen(PickerScreen(self.scenario_folders, self.team, self.mode))
@@ -109,8 +107,6 @@ class TabletopApp(App[None]):
             return
         self.loaded = screen.loaded
         self.session = self.new_session(screen.loaded, screen.team, screen.mode)
-        # The wall-clock start, stored with the drill in the history.
-        self.drill_started_at = datetime.now(UTC)
         self.switch_screen(DrillScreen(self.session, pace_index=self.pace_index))
 
     def new_session(self, loaded: LoadedScenario, team: str, mode: str) -> Session:
@@ -138,6 +134,9 @@ class TabletopApp(App[None]):
             mode=mode,
             sink=sink,
             source=scenario_source(loaded.path, loaded.path),
+            # The wall-clock start, journalled: the history stores it with the drill, and a
+            # resumed drill keeps it.
+            started_at=iso_utc(datetime.now(UTC)),
         )
 
     def on_drill_screen_ended(self, event: DrillScreen.Ended) -> None:
@@ -148,7 +147,6 @@ class TabletopApp(App[None]):
                 export_dir=self.export_dir,
                 journal_path=self.journal_path,
                 db_path=self.db_path,
-                started_at=self.drill_started_at,
             )
         )
 
