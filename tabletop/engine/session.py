@@ -67,10 +67,6 @@ class Session:
         source: dict[str, str] | None = None,
         started_at: str | None = None,
     ) -> None:
-        """`source`: where the scenario file was; `started_at`: when a live drill began on
-        the wall clock (`journal.iso_utc`), passed in by the caller so that the engine never
-        reads the clock (a headless run journals the same bytes every time). Both go into
-        the start event."""
         self.scenario = scenario
         self.sha256 = sha256
         self.team = team
@@ -138,7 +134,7 @@ class Session:
                 team=team,
                 mode=mode,
                 duration=scenario.duration,
-                # Where the scenario file was (as given, absolute): report and resume find it.
+                # Where the scenario file was; a live drill's start (given: no clock read here).
                 source=source or None,
                 started_at=started_at or None,
             )
