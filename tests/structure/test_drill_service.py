@@ -183,6 +183,7 @@ SERVICE_ONLY = {
     ("tabletop.scoring", "counterfactuals"),
     ("tabletop.store", "save_session"),
     ("tabletop.store.sessions", "save_session"),
+    ("tabletop.store.saving", "save_session"),
     ("tabletop.store", "find_stored"),
     ("tabletop.store.sessions", "find_stored"),
     ("tabletop.reports", "build_report"),
