@@ -338,9 +338,11 @@ def scenario_warnings(scenario: Scenario) -> list[Located]:
       is down on its own, so the author should know it is there (and may want
       `recovers: manual`);
     - a `by` target earlier than the quickest of the step's actions could be done (its
-      minutes after its `requires`, which may run in parallel): no team can meet it.
+      minutes after its `requires`, which may run in parallel): no team can meet it;
+    - a standby node that no effect ever brings up: the backup can never take over, so the
+      action meant to start it changes nothing (and the reference may avoid no impact).
     """
-    found: list[Located] = []
+    found: list[Located] = _standby_never_up(scenario)
     node_pos = {n.id: k for k, n in enumerate(scenario.nodes)}
     graph = {n.id: list(dict.fromkeys(dependency_ids(n))) for n in scenario.nodes}
     for cycle in find_cycles(graph):
@@ -371,6 +373,25 @@ def scenario_warnings(scenario: Scenario) -> list[Located]:
                 )
             )
     return found
+
+
+#: Own statuses in which a node serves: an effect setting one of them brings a standby node up.
+_SERVING = frozenset({"up", "degraded", "compromised"})
+
+
+def _standby_never_up(scenario: Scenario) -> list[Located]:
+    effects = [e for a in scenario.actions for e in a.effects]
+    effects += [e for i in scenario.injects for e in i.effects]
+    brought_up = {e.node for e in effects if e.status in _SERVING}
+    return [
+        Located(
+            ("nodes", index, "standby"),
+            f"warning: standby node {node.id!r} never comes up: no action or inject has an "
+            "effect setting it up, degraded or compromised",
+        )
+        for index, node in enumerate(scenario.nodes)
+        if node.standby and node.id not in brought_up
+    ]
 
 
 def dependency_ids(node: Node) -> list[str]:

@@ -213,6 +213,11 @@ MISTAKES: list[tuple[str, str, str]] = [
         "    any_of: [assess-power]\n    by: 15",
         "    any_of: [assess-power]\n    by: 5",
     ),
+    (
+        "standby-never-up",
+        "      - {node: generator, status: up}",
+        "      - {node: ups, status: up}",
+    ),
 ]
 
 
@@ -438,9 +443,23 @@ def test_each_mistake_is_caught_and_quoted_in_the_doc(tmp_path: Path) -> None:
     assert not missing, "not quoted in docs/scenario-format.md:\n" + "\n".join(missing)
 
 
+@pytest.mark.parametrize(
+    ("status", "warned"),
+    [("up", False), ("degraded", False), ("compromised", False), ("down", True)],
+)
+def test_standby_warning_follows_the_doc(tmp_path: Path, status: str, warned: bool) -> None:
+    """ "Brought up" means an effect that makes the node serve; setting it down does not."""
+    text = MISTAKES_BASE.read_text().replace(
+        "{node: generator, status: up}", f"{{node: generator, status: {status}}}"
+    )
+    (tmp_path / "s.yaml").write_text(text)
+    warnings = [str(w) for w in load_scenario(tmp_path / "s.yaml").warnings]
+    assert any("standby node 'generator' never comes up" in w for w in warnings) is warned
+
+
 def test_warnings_keep_the_file_valid(tmp_path: Path) -> None:
     found = _mistake_lines(tmp_path)
-    for name in ("dependency-cycle.yaml", "unmeetable-by.yaml"):
+    for name in ("dependency-cycle.yaml", "unmeetable-by.yaml", "standby-never-up.yaml"):
         lines = found[name]
         assert ": warning: " in lines[0], lines
         assert lines[-1].startswith(f"{name}: ok (") and "1 warning(s)" in lines[-1], lines
