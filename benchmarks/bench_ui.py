@@ -88,7 +88,7 @@ from tabletop.tui.app import TabletopApp
 from tabletop.tui.compat import paint_times
 from tabletop.tui.widgets.actions import ALL_PHASES, PhaseFilter
 
-PRESSES = 30
+PRESSES = 40
 PHASES = ["assess", "escalate", "communicate", "workaround", "fix", "verify", "prevent"]
 
 
@@ -164,7 +164,8 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
-Timings = dict[str, tuple[list[float], list[float]]]
+#: Per key: key→paint, Pilot round trip and CPU time of this process, each in ms.
+Timings = dict[str, tuple[list[float], list[float], list[float]]]
 
 
 async def _measure(scenario: Scenario) -> Timings:
@@ -177,16 +178,18 @@ async def _measure(scenario: Scenario) -> Timings:
             await pilot.pause()
 
             async def timed(name: str, keys: list[str]) -> None:
-                paint, trip = [], []
+                paint, trip, cpu = [], [], []
                 for k in range(PRESSES):
                     key = keys[k % len(keys)]
                     painted.clear()
+                    c0 = time.process_time()
                     t0 = time.perf_counter()
                     await pilot.press(key)
                     t1 = time.perf_counter()
+                    cpu.append((time.process_time() - c0) * 1000)
                     paint.append(((painted[-1] if painted else t0) - t0) * 1000)
                     trip.append((t1 - t0) * 1000)
-                out[name] = (paint, trip)
+                out[name] = (paint, trip, cpu)
 
             await _keys(pilot, timed)
     return out
@@ -220,11 +223,20 @@ async def _keys(pilot: Any, timed: Any) -> None:
     await timed("jump to next inject (j)", ["j"])
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
-    """Print p50/p95 per key for each scenario, with the ratio to the baseline."""
+    """Print p50/p95 per key for each scenario, with ratios to the same-run baseline.
+
+    `p95/base` is the key→paint p95 over the baseline's Pilot round trip (p50): on a slower or
+    busier machine both grow, so the ratio says whether a key got cheaper, where the p95
+    alone mostly says how busy the machine was. `cpu` is this process's CPU time per press
+    (Pilot's own share is the baseline's): the work a key costs, whatever the load.
+    """
     cases = [("largest built-in", largest_builtin()), ("generated 1k nodes", generated_scenario())]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"   machine load average {load} on {os.cpu_count()} cores (latency grows with it)")
+    print(f"   machine load average {_load()} on {os.cpu_count()} cores (latency grows with it)")
     for title, scenario in cases:
         if scenario is None:
             print(f"{title}: none found")
@@ -233,14 +245,16 @@ def main() -> None:
         base = statistics.median(results["baseline (unbound key)"][1])
         print(
             f"{title}: {scenario.id} ({len(scenario.nodes)} nodes, {len(scenario.actions)} actions)"
+            f", load average after {_load()}"
         )
         print(
-            f"   {'key (ms)':<28} {'key→paint p50':>14} {'p95':>6}   {'pilot p50':>9} {'p95':>6}"
-            f" {'pilot/base':>10}"
+            f"   {'key (ms)':<28} {'key→paint p50':>14} {'p95':>6} {'p95/base':>8}"
+            f" {'cpu p50':>8} {'p95':>6}   {'pilot p50':>9} {'p95':>6}"
         )
-        for name, (paint, trip) in results.items():
+        for name, (paint, trip, cpu) in results.items():
             print(
                 f"   {name:<28} {statistics.median(paint):14.1f} {_pct(paint, 0.95):6.1f}"
+                f" {_pct(paint, 0.95) / base:8.2f}"
+                f" {statistics.median(cpu):8.1f} {_pct(cpu, 0.95):6.1f}"
                 f"   {statistics.median(trip):9.1f} {_pct(trip, 0.95):6.1f}"
-                f" {statistics.median(trip) / base:10.2f}"
             )

@@ -18,7 +18,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.notifications import Notification
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList
@@ -89,31 +88,6 @@ def screen_key_bindings(screen: Screen[Any]) -> dict[str, list[Binding]]:
     Private: `DOMNode._bindings.key_to_bindings` (`active_bindings` keeps only the winner).
     """
     return screen._bindings.key_to_bindings
-
-
-def hold_repaints(app: App[Any], seconds: float, then: Callable[[], object]) -> None:
-    """Hold every repaint of `app` for `seconds`, then paint, then call `then`.
-
-    `App.batch_update()` is a context manager; held across a timer it is entered and left
-    by hand, which its contract does not promise to support.
-    """
-    batch = app.batch_update()
-    batch.__enter__()
-
-    def release() -> None:
-        batch.__exit__(None, None, None)
-        then()
-
-    app.set_timer(seconds, release)
-
-
-def quiet_focused() -> Reactive[Widget | None]:
-    """A `Screen.focused` reactive that does not repaint the whole screen when it changes.
-
-    Private: `Screen.focused` is a public attribute, but redefining it on a subclass relies
-    on it being a plain `Reactive(None)` that Textual sets and reads by name.
-    """
-    return Reactive(None, repaint=False)
 
 
 def screen_lines(screen: Screen[Any]) -> list[str]:

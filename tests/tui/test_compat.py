@@ -18,7 +18,6 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
@@ -69,25 +68,11 @@ def test_option_list_on_click_is_the_click_handler_overridden() -> None:
     assert compat.ClickHighlightsOptionList._on_click is not OptionList._on_click
 
 
-def test_screen_focused_is_a_plain_repainting_reactive() -> None:
-    focused = inspect.getattr_static(Screen, "focused")
-    assert isinstance(focused, Reactive)
-    assert focused._default is None
-    assert focused._repaint is True  # what quiet_focused turns off
-    assert compat.quiet_focused()._repaint is False
-
-
 def test_private_attributes_read_by_the_tests_and_the_benchmark() -> None:
     assert _parameters(Screen._compositor_refresh) == ["self"]
     app = App[None]()
     assert isinstance(app._batch_count, int)
     assert list(app._notifications) == []
-
-
-def test_batch_update_is_a_context_manager_over_a_counter() -> None:
-    # hold_repaints enters and leaves it by hand.
-    assert _parameters(App.batch_update) == ["self"]
-    assert _parameters(App._begin_batch) == ["self"] == _parameters(App._end_batch)
 
 
 class _Probe(App[None]):
@@ -107,11 +92,9 @@ async def test_the_wrappers_work_on_a_live_app() -> None:
         assert compat.option_lines(options, 2) == (3, 1)
         assert compat.option_lines(options, 9) is None
         compat.update_scrollbars(options, Size(20, 50))
-        released: list[bool] = []
-        compat.hold_repaints(app, 0.01, lambda: released.append(True))
-        assert app._batch_count == 1 and compat.repaints_held(app)
-        await pilot.pause(0.05)
-        assert released == [True] and app._batch_count == 0 and not compat.repaints_held(app)
+        assert not compat.repaints_held(app)
+        with app.batch_update():
+            assert compat.repaints_held(app)
         app.notify("toast")
         await pilot.pause()
         assert [n.message for n in compat.notifications(app)] == ["toast"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -14,7 +15,7 @@ from textual.binding import BindingType
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive, reactive, var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -25,7 +26,6 @@ from tabletop.scenario.graph_render import layers
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.scoring.feedback import decision_feedback
 from tabletop.tui import keys
-from tabletop.tui.compat import hold_repaints, quiet_focused
 from tabletop.tui.keys import PaletteCommand, bindings, palette_entries
 from tabletop.tui.screens.facilitator import FacilitatorLog, facilitator_log_text
 from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
@@ -49,6 +49,7 @@ from tabletop.tui.widgets.feed import IncidentFeed, NodeNames
 from tabletop.tui.widgets.impact import ImpactPanel
 from tabletop.tui.widgets.keybar import KeyBar
 from tabletop.tui.widgets.nodeinfo import NodeDetail
+from tabletop.tui.widgets.settle import FocusSettle
 
 #: The map legend: every status by symbol and colour.
 LEGEND = Text.assemble(
@@ -58,15 +59,17 @@ LEGEND = Text.assemble(
     )
 )
 
-#: Seconds repaints are held after a focus change, so that it paints in one frame.
-FOCUS_SETTLE = 0.005
-
 #: The panels whose border shows that the focus is in them (the feed and the decision log
 #: take the focus themselves: a `:focus` rule restyles only them).
 FOCUS_PANELS = ("#map-col", "#actions")
 
 #: Real seconds between clock ticks while running.
 TICK_SECONDS = 0.25
+
+#: While a drill is on screen the collector's full passes wait for a pause of this many
+#: seconds without a key; after this many young-generation passes they run anyway.
+GC_PAUSE = 1.0
+GC_DEFERRED = 1000
 
 
 class DrillScreen(Screen[None]):
@@ -75,11 +78,10 @@ class DrillScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(keys.DRILL)
 
     # Textual's Screen repaints the whole screen whenever the focus moves (`focused` is a
-    # repainting reactive). That full repaint raced ahead of the panels' own restyle
-    # (`:focus`, `:focus-within`), which then cost a second frame, 17-33 ms later (see
-    # benchmarks/bench_ui.py). The widgets whose look depends on the focus refresh
-    # themselves, so the screen-wide repaint is not needed.
-    focused: Reactive[Widget | None] = quiet_focused()
+    # repainting reactive): every panel re-composed for a change that concerns two widgets.
+    # The widgets whose look depends on the focus refresh themselves (Textual's own focus
+    # and blur handlers, the panel borders below), so here it is a plain `var`.
+    focused: Reactive[Widget | None] = var(None)
     running: reactive[bool] = reactive(False)
     pace_index: reactive[int] = reactive(4)
 
@@ -100,6 +102,8 @@ class DrillScreen(Screen[None]):
             [MapNode(i, self._labels[i]) for i in layer] for layer in layers(scenario)
         ]
         self._timer: Timer | None = None
+        self._gc_threshold = gc.get_threshold()
+        self._last_key = time.monotonic()
         self._ended_posted = False
         self._feed_len = -1
         self._clock_text = Text()
@@ -112,6 +116,8 @@ class DrillScreen(Screen[None]):
         self._facilitator_scanned = 0
         # The border colours of a panel (usual, focused), read from the theme once.
         self._panel_colours: tuple[Color, Color] | None = None
+        # Repaints held while a focus change settles (see `set_focus`).
+        self._settle = FocusSettle(self)
 
     # ----------------------------------------------------------------- layout
 
@@ -151,6 +157,11 @@ class DrillScreen(Screen[None]):
         # landed on a random key press. Undone when the drill screen goes.
         gc.collect()
         gc.freeze()
+        # What stays is what the keys themselves leave (render caches): a full pass over it
+        # still took ~10 ms, one key in eight. It waits for a pause in the keys instead.
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(*self._gc_threshold[:2], GC_DEFERRED)
+        self.set_interval(GC_PAUSE, self.collect_if_idle)
         self.sync()
         self.query_one(ActionsPanel).option_list.focus()
         for warning in getattr(self.session, "journal_warnings", None) or ():
@@ -159,6 +170,8 @@ class DrillScreen(Screen[None]):
             self._finish()
 
     def on_unmount(self) -> None:
+        self._settle.end()
+        gc.set_threshold(*self._gc_threshold)
         gc.unfreeze()
         # Leaving a drill that has not ended (quit, closed terminal): journal where the clock
         # stood, so that `tabletop resume` reopens it at this time.
@@ -168,29 +181,37 @@ class DrillScreen(Screen[None]):
     def set_focus(
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
     ) -> None:
-        """Move the focus, painting the whole change in one frame.
+        """Move the focus, painting the whole change in one frame (see `widgets.settle`).
 
-        The old and the new focused widget restyle (`:focus`) and scrollbars repaint, each
-        reporting from its own task; the first report used to start a frame and the rest
-        landed in a second one, 17-33 ms later (Textual's frame timer waits one to two
-        periods after a pause). Repaints are held for a few milliseconds so that all of them
-        make one frame. The focused panel's border is set here rather than by a
-        `:focus-within` rule, which restyled every widget of the old and the new panel.
+        The focused panel's border is set here rather than by a `:focus-within` rule, which
+        restyled every widget of the old and the new panel.
         """
-        if widget is self.focused:
+        blurred = self.focused
+        if widget is blurred:
             return
-        # An app timer, not the screen's: the hold must end even if this screen goes.
-        hold_repaints(self.app, FOCUS_SETTLE, self._focus_settled)
+        self._settle.hold()
         super().set_focus(widget, scroll_visible, from_app_focus)
-        self._mark_focused_panel(widget)
+        touched: list[Widget] = [self]
+        if self.is_mounted:
+            touched += self._mark_focused_panel(widget)
+            # Now, not after the next refresh (where Textual tells the key bar): same frame.
+            keybar = self.query_one(KeyBar)
+            keybar.refresh_keys()
+            touched.append(keybar)
+        self._settle.release_after(touched, [w for w in (blurred, widget) if w is not None])
 
-    def _mark_focused_panel(self, widget: Widget | None) -> None:
+    @property
+    def settling(self) -> bool:
+        """True while repaints are held for a focus change."""
+        return self._settle.settling
+
+    def _mark_focused_panel(self, widget: Widget | None) -> list[Widget]:
         """Accent border on the panel holding `widget`, the usual one on the others.
 
         An inline border of the same width repaints the panel alone (no restyle, no layout).
+        Returns the panels changed.
         """
-        if not self.is_mounted:
-            return
+        changed: list[Widget] = []
         if self._panel_colours is None:
             variables = self.app.get_css_variables()
             self._panel_colours = (
@@ -203,10 +224,22 @@ class DrillScreen(Screen[None]):
             colour = self._panel_colours[panel in ancestors]
             if panel.styles.border_top != ("round", colour):
                 panel.styles.border = ("round", colour)
+                changed.append(panel)
+        return changed
 
-    def _focus_settled(self) -> None:
-        if self.is_attached:
-            self.check_idle()  # the screen's idle resumes its frame timer
+    def on_key(self) -> None:
+        self._last_key = time.monotonic()  # passed on: bindings and widgets still get it
+
+    def collect_if_idle(self) -> bool:
+        """Run the collector's deferred full pass if no key came for `GC_PAUSE` seconds.
+
+        True if it ran. Only when the young generations have been through passes since the
+        last full one (the count the collector itself would go by).
+        """
+        if time.monotonic() - self._last_key < GC_PAUSE or not gc.get_count()[2]:
+            return False
+        gc.collect()
+        return True
 
     # ------------------------------------------------------------------- sync
 
@@ -461,17 +494,20 @@ class DrillScreen(Screen[None]):
 
     # ------------------------------------------------------------- focus keys
 
+    # The focus keys move the focus at once: `Widget.focus` repaints the widget now and moves
+    # the focus a message later, so that the change could start a frame before it was done.
+
     def action_filter(self) -> None:
-        self.query_one("#action-filter", Input).focus()
+        self.set_focus(self.query_one("#action-filter", Input))
 
     def action_cycle_phase(self) -> None:
         self.query_one(ActionsPanel).cycle_phase()
 
     def action_focus_actions(self) -> None:
-        self.query_one(ActionsPanel).option_list.focus()
+        self.set_focus(self.query_one(ActionsPanel).option_list)
 
     def action_focus_map(self) -> None:
-        self.query_one(DependencyMap).focus()
+        self.set_focus(self.query_one(DependencyMap))
 
     # ---------------------------------------------------------------- palette
 

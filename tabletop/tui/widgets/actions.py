@@ -280,7 +280,7 @@ class ActionsPanel(Vertical):
         if self._asking is not None:
             self._close_message(None)
             return
-        self.option_list.focus()
+        self.screen.set_focus(self.option_list)
 
     @property
     def asking(self) -> str | None:
@@ -299,7 +299,9 @@ class ActionsPanel(Vertical):
         self._place_message_box(box)
         box.styles.offset = (0, 0)
         box.can_focus = True
-        box.focus()
+        # At once rather than `box.focus()` (a message later): the box opening and taking the
+        # focus then paint in one frame (the drill screen holds repaints while focus settles).
+        self.screen.set_focus(box)
         # The keys are on the box's frame and in the key bar: the line below gives the advice.
         self.show_result(Text("Say what you know and what you will do, not which part is weak."))
 
@@ -345,7 +347,7 @@ class ActionsPanel(Vertical):
             self._drafts[action_id] = box.text
         if box.text:
             box.clear()
-        self.option_list.focus()
+        self.screen.set_focus(self.option_list)
         box.styles.offset = (0, MESSAGE_HIDDEN)
         box.can_focus = False
         if message is None:
