@@ -16,6 +16,7 @@ from tabletop.engine.events import Event, ImpactPoint
 from tabletop.engine.session import Session
 from tabletop.reports.acts import Act, acts_of, who_acted
 from tabletop.reports.executive_summary import executive_summary
+from tabletop.reports.facilitator_log import facilitator_log
 from tabletop.reports.formatting import (
     fmt_minutes,
     fmt_number,
@@ -148,6 +149,7 @@ def build_report(
         chronology=_chronology(session, labels),
         baseline_series=_samples(runs.baseline.impact_series),
         reference_series=_samples(runs.reference.impact_series),
+        facilitator_log=facilitator_log(session.feed),
     )
 
 

@@ -306,6 +306,15 @@ def render_markdown(report: Report) -> str:
         f"- {fmt_minutes(n.t)} {md_text(n.text)}" + (f" — {md_text(n.by)}" if n.by else "")
         for n in report.notes
     ] or ["- None."]
+    out += ["", "## Facilitator log", ""]
+    out.append(
+        "Injects meant for the facilitator alone and the facilitator's commands: not shown "
+        "to the team during the drill."
+    )
+    out.append("")
+    out += [f"- {fmt_minutes(f.t)} {md_text(f.text)}" for f in report.facilitator_log] or [
+        "- Nothing: no facilitator-only inject came due and the facilitator gave no command."
+    ]
     out += ["", "## 5. Participants", ""]
     out += (
         _table(

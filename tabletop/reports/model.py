@@ -11,7 +11,8 @@ from typing import Any
 
 from tabletop.scoring.model import Finding
 
-#: Version of the report JSON document (docs/report-json.md); bump on any key change.
+#: Version of the report JSON document (docs/report-json.md): bumped when a key changes
+#: meaning or disappears (a new key keeps the version, as the document promises readers).
 #: 2: the AAR/IP keys (executive_summary, objectives, improvement_plan, participants,
 #: retested, chronology); recommendations one per subject, ordered by points.
 REPORT_VERSION = 2
@@ -127,6 +128,16 @@ class ChronoRow:
     text: str
     by: str | None
     detail: str | None = None  # a decision's message or note
+
+
+@dataclass(frozen=True)
+class FacilitatorRow:
+    """One line of the facilitator's log: a facilitator-only inject or a facilitator command."""
+
+    t: float
+    kind: str  # "inject" | "inject-skipped" | "facilitator" (a command) | "end" (ended early)
+    command: str | None  # the facilitator command ("pace", "fire-inject" ...), else None
+    text: str  # the event in words, as the drill's timeline says it
 
 
 @dataclass(frozen=True)
@@ -352,6 +363,8 @@ class Report:
     #: decisions (both over the whole drill), for the impact chart's comparison lines.
     baseline_series: list[ImpactSample] = field(default_factory=list)
     reference_series: list[ImpactSample] = field(default_factory=list)
+    #: Facilitator-only injects and facilitator commands, in time order.
+    facilitator_log: list[FacilitatorRow] = field(default_factory=list)
     kind: str = "tabletop-report"
 
     def to_json(self) -> dict[str, Any]:

@@ -188,6 +188,7 @@ def test_markdown_structure(drill) -> None:
         "## Appendix: decisions",
         "## Injects",
         "## Observer notes",
+        "## Facilitator log",
         "## 5. Participants",
         "## Dependency graph",
     ]
@@ -265,6 +266,7 @@ REPORT_KEYS = [
     "chronology",
     "baseline_series",
     "reference_series",
+    "facilitator_log",
 ]
 
 
