@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -42,6 +42,10 @@ from tabletop.hub.protocol import (
 from tabletop.hub.seats import DEFAULT_BURST, DEFAULT_RATE, Seat, Seats, error_text
 from tabletop.hub.sockets import build_app, run_hub
 from tabletop.scenario.loader import LoadedScenario
+
+if TYPE_CHECKING:
+    # Imported when a drill ends: scoring and the history slow the hub's start.
+    from tabletop.drills import Drill
 
 __all__ = ["Hub", "build_app", "run_hub"]
 
@@ -350,31 +354,32 @@ class Hub:
         """Once the drill has ended: score it, store it in the history, tell the seats."""
         if self.score is not None or not self.session.ended:
             return
-        from tabletop.scoring.scorer import score
+        from tabletop.drills import counterfactuals_of, finished
 
-        s = self.session
-        result = score(s.scenario, s, team=s.team or None, counterfactuals=False)
+        drill = finished(self.loaded, self.session, counterfactuals=False)
+        result = drill.score
         self.score = {"total": round(result.total, 2), "grade": result.grade}
         self.log(f"drill ended: score {result.total:.2f}, grade {result.grade}")
-        if self.store:
-            try:
-                from tabletop.store import default_db_path, save_session
-                from tabletop.store.sessions import find_stored
-
-                db_path = self.db_path or Path(default_db_path())
-                # A hub killed after storing and resumed must not store the drill twice.
-                try:
-                    sid = find_stored(db_path, self.loaded, s)
-                except Exception:  # a history it cannot read: storing will say why
-                    sid = None
-                if sid is None:
-                    # The start is the journal's `started_at` (a resumed hub keeps the first).
-                    sid = save_session(db_path, self.loaded, s, result)
-                self.log(f"stored in the history as drill {sid} ({db_path})")
-            except Exception as exc:  # the room goes on; the facilitator is told why
-                self.log(f"not stored in the history: {exc}")
-        self.log(f"report: tabletop report {self.writer.path}")
+        # The seats hear the score first; the what-ifs (a simulation per step) come after.
         self.broadcast_clock()
+        if self.store:
+            self._store(drill.with_counterfactuals(counterfactuals_of(drill)))
+        self.log(f"report: tabletop report {self.writer.path}")
+
+    def _store(self, drill: Drill) -> None:
+        """Keep the ended drill in the history, once: a hub killed after storing it and
+        resumed finds it there. Its start is the journal's `started_at` (a resumed hub keeps
+        the first)."""
+        from tabletop.drills import save_drill
+
+        try:
+            from tabletop.store import default_db_path
+
+            db_path = self.db_path or Path(default_db_path())
+            saved = save_drill(db_path, drill, once=True)
+            self.log(f"stored in the history as drill {saved.session_id} ({db_path})")
+        except Exception as exc:  # the room goes on; the facilitator is told why
+            self.log(f"not stored in the history: {exc}")
 
     # ------------------------------------------------------------ lifecycle
 
