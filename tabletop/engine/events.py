@@ -74,11 +74,12 @@ class _Fields:
     def to_json(self) -> dict[str, Any]:
         """The event's fields as the journal writes them (without seq, t and kind)."""
         out: dict[str, Any] = {}
-        for f in _codec(type(self)):
-            value = getattr(self, f.name)
+        for name, dump in _dumpers(type(self)):
+            value = getattr(self, name)
             if value is not None:
-                out[f.name] = f.dump(value)
-        out.update(self.extra)
+                out[name] = value if dump is None else dump(value)
+        if self.extra:
+            out.update(self.extra)
         return out
 
 
@@ -435,6 +436,17 @@ _TYPES: dict[object, tuple[Callable[[object], object], Callable[[Any], object]]]
 }
 
 _CODECS: dict[type[_Fields], tuple[_Codec, ...]] = {}
+_DUMPERS: dict[type[_Fields], tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
+
+
+def _dumpers(cls: type[_Fields]) -> tuple[tuple[str, Callable[[Any], object] | None], ...]:
+    """(field, how to write it; None: as it is) per field: every event goes through these."""
+    found = _DUMPERS.get(cls)
+    if found is None:
+        found = _DUMPERS[cls] = tuple(
+            (c.name, None if c.dump is _same else c.dump) for c in _codec(cls)
+        )
+    return found
 
 
 def _codec(cls: type[_Fields]) -> tuple[_Codec, ...]:

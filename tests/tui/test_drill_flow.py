@@ -68,7 +68,8 @@ async def test_whole_drill_by_keyboard(
         await _take_by_filter(pilot, "ss-pow")
         assert [d.action for d in session.decisions] == ["sweep-building", "assess-power"]
         feed = screen_text(app)
-        assert "started" in feed and "In order" in feed  # training feedback in the feed
+        # The decision in the feed, signed by the team, and the training feedback after it.
+        assert "→ red took " in feed and "In order" in feed
 
         await pilot.press("space")  # run …
         await pilot.press("space")  # … and pause again
@@ -258,7 +259,7 @@ async def test_resume_reopens_the_drill_where_it_stood(
         assert isinstance(screen, DrillScreen)
         assert screen.pace_index == 5  # the slower pace came back from the journal
         text = screen_text(app2)
-        assert format_clock(now) in text and "started" in text
+        assert format_clock(now) in text and "→ green took " in text  # the feed is back
         await _take_by_filter(pilot, "ss-pow")
     again = resume(dc_power, journal_path)
     assert [d.action for d in again.decisions] == ["sweep-building", "assess-power"]
