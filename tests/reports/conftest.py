@@ -132,7 +132,7 @@ def loaded_for(scenario: Scenario, tmp: Path | None = None) -> LoadedScenario:
 
 def hand_score(session: Session, team: str = "Blue team", total: float = 72.5) -> Score:
     """A plausible Score made by hand (does not depend on the scoring package)."""
-    sc = session.scenario
+    scenario = session.scenario
     timeline = [
         TimelineEntry(
             s.id,
@@ -144,10 +144,10 @@ def hand_score(session: Session, team: str = "Blue team", total: float = 72.5) -
             float(k * 5),
             float(k * 5 + 5),
         )
-        for k, s in enumerate(sc.playbook)
+        for k, s in enumerate(scenario.playbook)
     ]
     return Score(
-        scenario=sc.id,
+        scenario=scenario.id,
         team=team,
         total=total,
         grade=grade_for(total),

@@ -54,12 +54,14 @@ def test_rating_never_rises_when_a_step_gets_later(steps) -> None:
 
 
 def test_objectives_default_to_one_per_phase_and_overrides_show_both(kit) -> None:
-    sc = kit.mini_scenario()
-    session = simulate(sc, [Decision(0, "assess", by="Ana"), Decision(6, "start-gen", by="Bo")])
+    scenario = kit.mini_scenario()
+    session = simulate(
+        scenario, [Decision(0, "assess", by="Ana"), Decision(6, "start-gen", by="Bo")]
+    )
     r = build_report(
-        kit.loaded_for(sc),
+        kit.loaded_for(scenario),
         session,
-        score(sc, session, team="Green"),
+        score(scenario, session, team="Green"),
         ratings={"phase-fix": ("S", "generator started but not load-tested")},
     )
     got = {o.id: (o.derived, o.rating, o.override_reason) for o in r.objectives}
@@ -73,14 +75,16 @@ def test_objectives_default_to_one_per_phase_and_overrides_show_both(kit) -> Non
 
 
 def test_plan_rows_owner_dates_and_order(kit) -> None:
-    sc = kit.mini_scenario()
+    scenario = kit.mini_scenario()
     decisions = [
         Decision(0, "blame-vendor", by="Cy"),
         Decision(1, "assess", by="Ana"),
         Decision(35, "start-gen", by="Bo"),
     ]
-    session = simulate(sc, decisions)
-    r = build_report(kit.loaded_for(sc), session, score(sc, session), date="2026-11-27T10:00:00Z")
+    session = simulate(scenario, decisions)
+    r = build_report(
+        kit.loaded_for(scenario), session, score(scenario, session), date="2026-11-27T10:00:00Z"
+    )
     plan = {p.subject: p for p in r.improvement_plan}
     # The avoid action is urgent (30 days) and owned by who took it.
     avoid = plan["action:blame-vendor"]
@@ -131,13 +135,13 @@ def test_acts_feed_participants_roles(kit) -> None:
 
 
 def test_room_seats_are_participants_with_their_roles(kit) -> None:
-    sc = kit.mini_scenario()
-    session = simulate(sc, [Decision(0, "assess", by="Ana")])
+    scenario = kit.mini_scenario()
+    session = simulate(scenario, [Decision(0, "assess", by="Ana")])
     # A drill room journals each seat that joins as a facilitator `join` event.
     session.facilitator("join", seat=1, name="Fay", role="facilitator")
     session.facilitator("join", seat=2, name="Ana", role="responder")
     session.facilitator("join", seat=3, name="Olu", role="observer")
-    r = build_report(kit.loaded_for(sc), session, score(sc, session))
+    r = build_report(kit.loaded_for(scenario), session, score(scenario, session))
     got = [(p.name, p.role, p.seat, p.decisions) for p in r.participants]
     assert got == [
         ("Ana", "responder", 2, 1),
@@ -160,11 +164,11 @@ _ACTIONS = ["assess", "post-status", "start-gen", "blame-vendor"]
     )
 )
 def test_any_drill_gives_one_recommendation_per_subject_costliest_first(kit, moves) -> None:
-    sc = kit.mini_scenario()
+    scenario = kit.mini_scenario()
     decisions = [Decision(t, a, by=who) for t, a, who in sorted(moves)]
-    session = simulate(sc, decisions)
-    result = score(sc, session)
-    r = build_report(kit.loaded_for(sc), session, result, date="2026-11-27")
+    session = simulate(scenario, decisions)
+    result = score(scenario, session)
+    r = build_report(kit.loaded_for(scenario), session, result, date="2026-11-27")
     subjects = [x.subject for x in r.recommendations]
     assert len(subjects) == len(set(subjects))
     points = [x.points for x in r.recommendations]

@@ -89,8 +89,8 @@ def _no_sideways_scroll(page: Any) -> None:
 
 @pytest.mark.parametrize(("scenario", "log"), WEAK)
 def test_weak_drill_report_phone_and_print(browser: Any, tmp_path: Path, scenario, log) -> None:
-    loaded, session, sc = _drill(scenario, log)
-    html = render(build_report(loaded, session, sc, date="2026-11-27T10:00:00Z"), "html")
+    loaded, session, result = _drill(scenario, log)
+    html = render(build_report(loaded, session, result, date="2026-11-27T10:00:00Z"), "html")
     errors: list[str] = []
     phone = _open(browser, html, tmp_path, 390, errors)
     _no_sideways_scroll(phone)
@@ -102,8 +102,8 @@ def test_weak_drill_report_phone_and_print(browser: Any, tmp_path: Path, scenari
 
 
 def test_page_numbers_and_no_wrapped_percentages(browser: Any, tmp_path: Path) -> None:
-    loaded, session, sc = _drill(*WEAK[0])
-    html = render(build_report(loaded, session, sc), "html")
+    loaded, session, result = _drill(*WEAK[0])
+    html = render(build_report(loaded, session, result), "html")
     assert 'counter(page) " of " counter(pages)' in html
     page = _open(browser, html, tmp_path, 390, [])
     # "95 %" keeps its number and unit on one line (a no-break space).
@@ -116,10 +116,10 @@ def test_twenty_drill_comparison_and_trend_fit_a_phone(browser: Any, tmp_path: P
     start = datetime(2026, 9, 1, 9, tzinfo=UTC)
     reports = []
     for k in range(21):
-        loaded, session, sc = _drill(*WEAK[k % len(WEAK)])
+        loaded, session, result = _drill(*WEAK[k % len(WEAK)])
         when = start + timedelta(days=3 * k)
-        sid = save_session(db, loaded, session, sc, started_at=when, recorded_at=when)
-        reports.append(build_report(loaded, session, sc, date=when.isoformat(), session_id=sid))
+        sid = save_session(db, loaded, session, result, started_at=when, recorded_at=when)
+        reports.append(build_report(loaded, session, result, date=when.isoformat(), session_id=sid))
     for html in (
         render(build_comparison(reports), "html"),
         render(build_trend(stored_drills(db, list(range(1, 22)))), "html"),

@@ -60,14 +60,14 @@ def db(tmp_path: Path, make_drill) -> Path:
 
 
 def test_report_from_a_journal_in_three_formats(tmp_path: Path, kit) -> None:
-    sc = kit.mini_scenario()
-    loaded = kit.loaded_for(sc, tmp_path)
-    session = Session(sc, sha256=loaded.sha256, team="Ops <b>")
+    scenario = kit.mini_scenario()
+    loaded = kit.loaded_for(scenario, tmp_path)
+    session = Session(scenario, sha256=loaded.sha256, team="Ops <b>")
     session.take("assess", by="Ana")
     session.advance(6)
     session.take("start-gen")
     session.add_note("calm")
-    session.advance(sc.duration)
+    session.advance(scenario.duration)
     journal = write_journal(session, tmp_path / "drill.jsonl")
     html = tmp_path / "out" / "report.html"
     r = tabletop("report", str(journal), "--scenario", str(loaded.path), "-o", str(html), sub=True)
@@ -195,13 +195,13 @@ def test_compare(db: Path, tmp_path: Path) -> None:
 
 
 def _journal_of_mini(tmp_path: Path, kit, *, end: bool = True) -> tuple[Path, Path]:
-    sc = kit.mini_scenario()
-    loaded = kit.loaded_for(sc, tmp_path)
-    session = Session(sc, sha256=loaded.sha256, team="Blue")
+    scenario = kit.mini_scenario()
+    loaded = kit.loaded_for(scenario, tmp_path)
+    session = Session(scenario, sha256=loaded.sha256, team="Blue")
     session.take("assess")
     session.advance(30)
     if end:
-        session.advance(sc.duration)
+        session.advance(scenario.duration)
     return write_journal(session, tmp_path / "drill.jsonl"), loaded.path
 
 

@@ -40,7 +40,7 @@ def hostile_report(kit) -> Any:
     actions = [dict(a, label=f"{a['label']} {EVIL}") for a in mini["actions"]]
     injects = [dict(i, title=f"{i['title']} {EVIL}") for i in mini["injects"]]
     playbook = [dict(p, title=f"{p['title']} {EVIL}") for p in mini["playbook"]]
-    sc = kit.mini_scenario(
+    scenario = kit.mini_scenario(
         title=f"Outage {EVIL}",
         summary=f"Summary {EVIL}",
         nodes=nodes,
@@ -49,7 +49,7 @@ def hostile_report(kit) -> Any:
         playbook=playbook,
     )
     session = simulate(
-        sc,
+        scenario,
         [
             Decision(1, "assess", by=EVIL, note=EVIL, message=EVIL),
             Decision(3, "post-status", by="x", message=f"msg {EVIL}"),
@@ -63,7 +63,7 @@ def hostile_report(kit) -> Any:
             dataclasses.replace(f, text=f"{f.text} {EVIL}", quote=EVIL) for f in score.findings
         ],
     )
-    return build_report(kit.loaded_for(sc), session, score, date=EVIL)
+    return build_report(kit.loaded_for(scenario), session, score, date=EVIL)
 
 
 class _Tags(HTMLParser):

@@ -11,8 +11,8 @@ from tabletop.scoring import score
 
 
 def test_report_has_the_after_action_shape(drill) -> None:
-    loaded, session, sc = drill
-    r = build_report(loaded, session, sc, date="2026-11-27T10:00:00Z", session_id=7)
+    loaded, session, result = drill
+    r = build_report(loaded, session, result, date="2026-11-27T10:00:00Z", session_id=7)
     s = r.summary
     assert (s.scenario.id, s.team, s.grade, s.session_id) == ("mini-outage", "Blue team", "C", 7)
     assert s.minutes_played == 120
@@ -36,8 +36,8 @@ def test_report_has_the_after_action_shape(drill) -> None:
 
 
 def test_timeline_verdicts_and_markers(drill) -> None:
-    loaded, session, sc = drill
-    r = build_report(loaded, session, sc)
+    loaded, session, result = drill
+    r = build_report(loaded, session, result)
     verdicts = {row.step: row.verdict for row in r.timeline}
     assert verdicts == {"s-assess": "on time", "s-communicate": "late", "s-fix": "on time"}
     decisions = [m for m in r.markers if m.kind == "decision"]
@@ -48,8 +48,8 @@ def test_timeline_verdicts_and_markers(drill) -> None:
 
 
 def test_graph_edges_point_from_dependency_to_dependent(drill) -> None:
-    loaded, session, sc = drill
-    r = build_report(loaded, session, sc)
+    loaded, session, result = drill
+    r = build_report(loaded, session, result)
     edges = {(e.source, e.target, e.kind) for e in r.graph_edges}
     assert ("db", "web", "hard") in edges
     assert ("cdn", "web", "soft") in edges
@@ -59,26 +59,28 @@ def test_graph_edges_point_from_dependency_to_dependent(drill) -> None:
 
 
 def test_strengths_are_derived_when_scoring_gives_none(drill) -> None:
-    loaded, session, sc = drill
-    sc = dataclasses.replace(sc, findings=[f for f in sc.findings if f.kind != "strength"])
-    r = build_report(loaded, session, sc)
+    loaded, session, result = drill
+    result = dataclasses.replace(
+        result, findings=[f for f in result.findings if f.kind != "strength"]
+    )
+    r = build_report(loaded, session, result)
     texts = [p.text for p in r.strengths]
     assert any(t.startswith("Coverage 100 %") for t in texts)
     assert any("Establish what failed" in t for t in texts)
 
 
 def test_same_drill_same_report(kit) -> None:
-    sc = kit.mini_scenario()
-    a = simulate(sc, kit.TEAM_DECISIONS)
-    b = simulate(sc, kit.TEAM_DECISIONS)
-    loaded = kit.loaded_for(sc)
+    scenario = kit.mini_scenario()
+    a = simulate(scenario, kit.TEAM_DECISIONS)
+    b = simulate(scenario, kit.TEAM_DECISIONS)
+    loaded = kit.loaded_for(scenario)
     assert build_report(loaded, a, kit.hand_score(a)) == build_report(loaded, b, kit.hand_score(b))
 
 
 def test_report_from_the_real_scorer_recommends_the_missing_step(kit) -> None:
-    sc = kit.mini_scenario()
-    session = simulate(sc, [Decision(0, "assess"), Decision(6, "start-gen")])
-    r = build_report(kit.loaded_for(sc), session, score(sc, session, team="Green"))
+    scenario = kit.mini_scenario()
+    session = simulate(scenario, [Decision(0, "assess"), Decision(6, "start-gen")])
+    r = build_report(kit.loaded_for(scenario), session, score(scenario, session, team="Green"))
     assert r.summary.team == "Green"
     assert any("Tell customers" in rec.text for rec in r.recommendations)
     assert any(row.verdict == "not done" for row in r.timeline)

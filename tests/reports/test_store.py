@@ -115,9 +115,13 @@ def test_stored_session_rebuilds_the_same_report(history_db: Path | str, drill) 
 
 def test_session_without_a_feed_is_still_stored(history_db: Path | str, kit) -> None:
     scenario = kit.mini_scenario()
-    session = simulate(scenario, [Decision(1, "assess"), Decision(2, "start-gen")], record_feed=False)
+    session = simulate(
+        scenario, [Decision(1, "assess"), Decision(2, "start-gen")], record_feed=False
+    )
     db = history_db
-    sid = save_session(db, kit.loaded_for(scenario), session, kit.hand_score(session), recorded_at=WHEN)
+    sid = save_session(
+        db, kit.loaded_for(scenario), session, kit.hand_score(session), recorded_at=WHEN
+    )
     assert load_session(db, sid).session.decisions == session.decisions
 
 
@@ -292,7 +296,9 @@ def test_score_round_trips_exactly(kit) -> None:
     from tabletop.store.sessions import score_document, score_from_json
 
     scenario = kit.mini_scenario()
-    session = simulate(scenario, [Decision(0, "assess"), Decision(5, "post-status", message="v1.2.3")])
+    session = simulate(
+        scenario, [Decision(0, "assess"), Decision(5, "post-status", message="v1.2.3")]
+    )
     original = score(scenario, session, team="Blue")
     assert score_from_json(json.loads(json.dumps(score_document(original)))) == original
 

@@ -34,10 +34,12 @@ def _other(kit):
     return kit.mini_scenario(**{k: doc[k] for k in ("id", "title", "playbook", "objectives")})
 
 
-def _report(kit, sc, decisions, team, day=None):
-    session = simulate(sc, decisions)
+def _report(kit, scenario, decisions, team, day=None):
+    session = simulate(scenario, decisions)
     date = f"2026-11-{day:02d}T09:00:00Z" if day else None
-    return build_report(kit.loaded_for(sc), session, score(sc, session, team=team), date=date)
+    return build_report(
+        kit.loaded_for(scenario), session, score(scenario, session, team=team), date=date
+    )
 
 
 def test_different_scenarios_are_compared_by_phase_never_by_step_wording(kit) -> None:
@@ -75,14 +77,14 @@ def test_trend_from_the_history(tmp_path: Path, kit) -> None:
         ("Red", _other(kit), LATE),
         ("Blue", kit.mini_scenario(), [*GOOD, Decision(7, "blame-vendor")]),
     ]
-    for k, (team, sc, decisions) in enumerate(plan):
-        session = simulate(sc, decisions)
+    for k, (team, scenario, decisions) in enumerate(plan):
+        session = simulate(scenario, decisions)
         when = start + timedelta(days=7 * k)
         save_session(
             db,
-            kit.loaded_for(sc),
+            kit.loaded_for(scenario),
             session,
-            score(sc, session, team=team),
+            score(scenario, session, team=team),
             started_at=when,
             recorded_at=when + timedelta(hours=1),
         )
@@ -101,15 +103,15 @@ def test_trend_from_the_history(tmp_path: Path, kit) -> None:
 
 def test_history_trend_html_from_the_cli(tmp_path: Path, kit, run_cli) -> None:
     db = tmp_path / "h.sqlite3"
-    sc = kit.mini_scenario()
+    scenario = kit.mini_scenario()
     for k in range(2):
-        session = simulate(sc, LATE)
+        session = simulate(scenario, LATE)
         when = datetime(2026, 10, 1 + k, tzinfo=UTC)
         save_session(
             db,
-            kit.loaded_for(sc),
+            kit.loaded_for(scenario),
             session,
-            score(sc, session, team="Blue"),
+            score(scenario, session, team="Blue"),
             started_at=when,
             recorded_at=when,
         )
