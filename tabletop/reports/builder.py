@@ -356,9 +356,8 @@ def _headline(
     score: Score, session: Session, timeline: list[TimelineRow], decisions: list[DecisionRow]
 ) -> list[Figure]:
     imp = score.impact
-    avoidable = imp.baseline_customer_minutes - imp.reference_customer_minutes
-    avoided = imp.baseline_customer_minutes - imp.customer_minutes
-    share = 1.0 if avoidable <= 0 else max(0.0, min(1.0, avoided / avoidable))
+    # The outcome component is the share of the avoidable impact avoided.
+    share = score.components.outcome
     done = sum(1 for r in timeline if r.team_done is not None)
     refused = sum(1 for d in decisions if not d.accepted)
     peak = max((p.affected for p in session.impact_series), default=0.0)
