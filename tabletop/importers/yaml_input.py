@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from tabletop.scenario.problems import InputError, Problem
 from tabletop.scenario.yaml_safe import (
     DEFAULT_LIMITS,
     Limits,
     YamlDocument,
-    _check_depth,
-    _check_tree,
-    _decode,
-    _Loader,
-    _yaml_problem,
+    node_problem,
+    parse_yaml_documents,
     read_bytes,
 )
 
@@ -35,41 +30,7 @@ def load_documents(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Ya
         raise InputError([Problem(file, 1, 1, f"file too large (limit {limits.max_bytes:,})")])
     if not raw.strip():
         raise InputError([Problem(file, 1, 1, "empty file: expected YAML")])
-    text = _decode(file, raw)
-    loader = _Loader(text)
-    docs: list[YamlDocument] = []
-    try:
-        while True:
-            try:
-                if not loader.check_node():
-                    break
-                root = loader.get_node()
-            except yaml.YAMLError as exc:
-                raise InputError([_yaml_problem(file, exc, text)]) from None
-            except RecursionError:  # pure-Python fallback on very deep input
-                raise InputError([Problem(file, 1, 1, "nesting too deep")]) from None
-            if root is None:
-                continue
-            if "&" in text:  # anchors, hence perhaps aliases: count the expanded size
-                _check_tree(file, root, limits)
-            else:
-                _check_depth(file, root, 1, limits.max_depth)
-            before = len(loader.key_problems)
-            try:
-                data = loader.construct_document(root)
-            except yaml.YAMLError as exc:
-                raise InputError([_yaml_problem(file, exc, text)]) from None
-            problems = [
-                Problem(file, n.start_mark.line + 1, n.start_mark.column + 1, msg)
-                for n, msg in loader.key_problems[before:]
-            ]
-            if problems:
-                raise InputError(problems)
-            if data is not None:
-                docs.append(YamlDocument(file, data, root, raw, []))
-    finally:
-        loader.dispose()
-    return docs
+    return parse_yaml_documents(raw, file, limits)
 
 
 def load_single(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
@@ -78,15 +39,6 @@ def load_single(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> YamlDocume
     if not docs:
         raise InputError([Problem(str(path), 1, 1, "no YAML content (only comments)")])
     if len(docs) > 1:
-        mark = docs[1].root.start_mark
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    mark.line + 1,
-                    mark.column + 1,
-                    "a second YAML document: this file should hold exactly one",
-                )
-            ]
-        )
+        message = "a second YAML document: this file should hold exactly one"
+        raise InputError([node_problem(str(path), docs[1].root, message)])
     return docs[0]

@@ -19,10 +19,10 @@ location (a path of keys and indexes, as pydantic reports it) back to a mark wit
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -33,6 +33,8 @@ try:  # the C loader is ~10x faster; the pure-Python one gives the same results
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_T = TypeVar("_T")
 
 #: Where a location points: the value itself, the key naming it (unknown keys), or the
 #: mapping that should contain it (missing keys).
@@ -217,7 +219,7 @@ class _Loader(_BaseLoader):
         """An integer, refusing one larger than any number a scenario holds: past ~309 digits
         it cannot even become a float, and every later step would overflow on it. The text
         is measured before it is read (Python refuses decimal text over 4,300 digits), the
-        value after (`0xfff...`, `190:20:30` give large values from short text)."""
+        value after (`0xfff...`, `!!int 190:20:30` give large values from short text)."""
         digits = sum(ch.isalnum() for ch in str(node.value))
         if digits > MAX_INT_DIGITS:
             raise _Unconstructable(
@@ -263,6 +265,34 @@ class _Loader(_BaseLoader):
 
 # The constructor table maps tags to functions, not method names: register the override.
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+#: YAML 1.1's base-60 numbers, as PyYAML's resolver matches them: `1:30` (90), `10:30` (630),
+#: `1:30:00` (5400), `1:30:00.5`. Authors write clock times this way, never base 60.
+BASE_60 = r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"
+
+
+def _without_base_60(
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]],
+) -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """The implicit resolvers with the int and float patterns refusing base-60 text, so that
+    `at: 1:30:00` stays the text '1:30:00' (which validation then reports where a number of
+    minutes belongs) instead of silently becoming 5400, and `title: 1:30` is the text
+    "1:30". YAML 1.2 dropped base 60 for the same reason."""
+    numbers = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    return {
+        first: [
+            (tag, re.compile(f"(?!{BASE_60}){regexp.pattern}", regexp.flags))
+            if tag in numbers
+            else (tag, regexp)
+            for tag, regexp in entries
+        ]
+        for first, entries in resolvers.items()
+    }
+
+
+# A class attribute read by both the C parser (which asks `resolve`) and the pure-Python one;
+# replaced on our class only, so PyYAML's own loaders keep YAML 1.1 as it is.
+_Loader.yaml_implicit_resolvers = _without_base_60(_Loader.yaml_implicit_resolvers)
 
 
 def _show(value: Any) -> str:
@@ -401,16 +431,8 @@ def _check_tree(file: str, root: Node, limits: Limits) -> None:
         if key in size:
             continue
         if key in on_path:
-            mark = node.start_mark
             raise InputError(
-                [
-                    Problem(
-                        file,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "an alias refers to itself (recursive data)",
-                    )
-                ]
+                [node_problem(file, node, "an alias refers to itself (recursive data)")]
             )
         if not isinstance(node, (MappingNode, SequenceNode)):
             size[key] = 1
@@ -418,17 +440,8 @@ def _check_tree(file: str, root: Node, limits: Limits) -> None:
             continue
         unique += 1
         if depth > limits.max_depth:
-            mark = node.start_mark
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        mark.line + 1,
-                        mark.column + 1,
-                        f"nesting deeper than {limits.max_depth} levels",
-                    )
-                ]
-            )
+            message = f"nesting deeper than {limits.max_depth} levels"
+            raise InputError([node_problem(file, node, message)])
         on_path.add(key)
         stack.append((node, depth, True))
         children = (
@@ -455,9 +468,7 @@ def _check_tree(file: str, root: Node, limits: Limits) -> None:
 def _check_depth(file: str, node: Node, depth: int, max_depth: int) -> None:
     """Refuse nesting deeper than `max_depth` (recursion is bounded by `max_depth` itself)."""
     if depth > max_depth:
-        mark = node.start_mark
-        message = f"nesting deeper than {max_depth} levels"
-        raise InputError([Problem(file, mark.line + 1, mark.column + 1, message)])
+        raise InputError([node_problem(file, node, f"nesting deeper than {max_depth} levels")])
     if isinstance(node, MappingNode):
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
@@ -488,31 +499,69 @@ def parse_yaml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> YamlDo
     text = _decode(file, raw)
     loader = _Loader(text)
     try:
-        try:
-            root = loader.get_single_node()
-        except yaml.YAMLError as exc:
-            raise InputError([_yaml_problem(file, exc, text)]) from None
-        except RecursionError:  # pure-Python fallback on very deep input
-            raise InputError([Problem(file, 1, 1, "nesting too deep")]) from None
+        root = _compose(file, text, loader.get_single_node)
         if root is None:
             raise InputError(
                 [Problem(file, 1, 1, "no YAML content (only comments): expected a mapping")]
             )
-        if "&" in text:  # anchors, hence perhaps aliases: count the expanded size
-            _check_tree(file, root, limits)
-        else:  # no alias is possible: only the depth needs checking, and that is cheaper
-            _check_depth(file, root, 1, limits.max_depth)
-        try:
-            data = loader.construct_document(root)
-        except yaml.YAMLError as exc:
-            raise InputError([_yaml_problem(file, exc, text)]) from None
+        data = _construct(loader, file, text, root, limits)
     finally:
         loader.dispose()
-    problems = [
-        Problem(file, n.start_mark.line + 1, n.start_mark.column + 1, msg)
-        for n, msg in loader.key_problems
-    ]
+    problems = [node_problem(file, n, msg) for n, msg in loader.key_problems]
     return YamlDocument(file, data, root, raw, problems)
+
+
+def parse_yaml_documents(
+    raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> list[YamlDocument]:
+    """Every non-empty document of the (already size-checked) `raw` bytes of `file`, each with
+    its own node tree; raise `InputError` at the first problem (a duplicate key included)."""
+    text = _decode(file, raw)
+    loader = _Loader(text)
+    docs: list[YamlDocument] = []
+    try:
+        while _compose(file, text, loader.check_node):
+            root = _compose(file, text, loader.get_node)
+            if root is None:
+                continue
+            before = len(loader.key_problems)
+            data = _construct(loader, file, text, root, limits)
+            problems = [node_problem(file, n, msg) for n, msg in loader.key_problems[before:]]
+            if problems:
+                raise InputError(problems)
+            if data is not None:
+                docs.append(YamlDocument(file, data, root, raw, []))
+    finally:
+        loader.dispose()
+    return docs
+
+
+def node_problem(file: str, node: Node, message: str) -> Problem:
+    """A `Problem` of `file` at where `node` starts."""
+    return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+
+def _compose(file: str, text: str, step: Callable[[], _T]) -> _T:
+    """`step` of composing the node trees of `text` (the next one, or whether there is one),
+    every YAML error one problem."""
+    try:
+        return step()
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(file, exc, text)]) from None
+    except RecursionError:  # pure-Python fallback on very deep input
+        raise InputError([Problem(file, 1, 1, "nesting too deep")]) from None
+
+
+def _construct(loader: _Loader, file: str, text: str, root: Node, limits: Limits) -> Any:
+    """The plain data of `root`, once its nesting and alias expansion are within `limits`."""
+    if "&" in text:  # anchors, hence perhaps aliases: count the expanded size
+        _check_tree(file, root, limits)
+    else:  # no alias is possible: only the depth needs checking, and that is cheaper
+        _check_depth(file, root, 1, limits.max_depth)
+    try:
+        return loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(file, exc, text)]) from None
 
 
 def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
