@@ -104,7 +104,6 @@ class Session:
         self._taken_counter = 0
         self._handled_injects: set[str] = set()
         self.running: dict[str, RunningAction] = {}
-        self._running_order: dict[str, int] = {}
         self.started: dict[str, float] = {}
         self.done: dict[str, float] = {}
         self.times_taken: dict[str, int] = {}
@@ -167,7 +166,6 @@ class Session:
         self.times_taken[action] = self.times_taken.get(action, 0) + 1
         self._taken_counter += 1
         self.running[action] = RunningAction(action, self.now, done_at)
-        self._running_order[action] = self._taken_counter
         self._emit(
             DecisionTaken(
                 action=action,
@@ -321,10 +319,6 @@ class Session:
         n = self._decisions_in_drill
         return list(self.decisions if n is None else self.decisions[:n])
 
-    def running_actions(self) -> list[RunningAction]:
-        """Actions started and not yet finished, in the order taken."""
-        return sorted(self.running.values(), key=lambda r: self._running_order[r.action])
-
     def impact(self) -> Impact:
         """Users affected and at risk now, and the integrals so far."""
         return Impact(self._affected, self._at_risk, self.customer_minutes, self.at_risk_minutes)
@@ -412,7 +406,6 @@ class Session:
 
     def _finish(self, action: str) -> None:
         self.running.pop(action, None)
-        self._running_order.pop(action, None)
         act = self._actions[action]
         first = action not in self.done
         self.done.setdefault(action, self.now)

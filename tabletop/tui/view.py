@@ -6,7 +6,7 @@ Nothing here imports Textual, so the logic is unit-tested without a running app.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +41,6 @@ def format_clock(t: float) -> str:
     return exercise_time.instant(t)
 
 
-def format_minutes(t: float | None) -> str:
-    """An exercise instant (`T+12:30`), or a dash when absent."""
-    return exercise_time.instant(t)
-
-
 def format_duration(minutes: float) -> str:
     """A length of exercise time, the one way it is written: `15:00`, `4:00:00`."""
     return exercise_time.duration(minutes)
@@ -64,16 +59,6 @@ def nearest_pace_index(seconds_per_minute: float) -> int:
 def facilitator_injects(scenario: Scenario) -> frozenset[str]:
     """Ids of the injects only the facilitator sees (`audience: facilitator`)."""
     return frozenset(i.id for i in scenario.injects if i.audience == "facilitator")
-
-
-def for_facilitator(ev: Event, facilitator_ids: Collection[str] = ()) -> bool:
-    """Whether an event belongs to the facilitator alone, never to the team's feed.
-
-    A facilitator inject, fired or skipped (the engine marks it `audience: facilitator`),
-    and the facilitator firing one of `facilitator_ids` by hand (that would tell the team
-    something happened).
-    """
-    return for_facilitator_only(ev.payload, facilitator_ids)
 
 
 def facilitator_log(feed: Sequence[Event]) -> list[Event]:

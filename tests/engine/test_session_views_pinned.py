@@ -88,23 +88,23 @@ def test_node_views_give_own_and_effective_status_why_and_the_graph() -> None:
     ]
 
 
-def test_running_actions_in_the_order_taken_and_the_next_due_time() -> None:
+def test_running_actions_and_the_next_due_time() -> None:
     s = Session(_scenario())
-    assert (s.running_actions(), s.next_due()) == ([], 50)  # only the inject at 50
+    assert (s.running, s.next_due()) == ({}, 50)  # only the inject at 50
     s.take("assess")
     s.advance(3)
-    assert (s.running_actions(), s.next_due()) == ([RunningAction("assess", 0, 10)], 10)
+    assert (s.running, s.next_due()) == ({"assess": RunningAction("assess", 0, 10)}, 10)
     s.advance(10)
     s.take("call")  # 10-30, taken first
     s.take("start-gen")  # 10-15, finishes first
     s.advance(12)
-    assert s.running_actions() == [
+    assert list(s.running.values()) == [
         RunningAction("call", 10, 30),
         RunningAction("start-gen", 10, 15),
     ]
     assert s.next_due() == 15
     s.advance(60)
-    assert (s.running_actions(), s.next_due()) == ([], None)
+    assert (s.running, s.next_due()) == ({}, None)
 
 
 def test_impact_now_and_customer_minutes_so_far() -> None:
