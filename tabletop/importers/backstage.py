@@ -20,9 +20,7 @@ from typing import Any
 
 from tabletop.importers.common import ImportedGraph, ImportedNode, fail, guess_kind
 from tabletop.importers.yaml_input import load_documents
-from tabletop.scenario.yaml_safe import YamlDocument
-
-Loc = tuple[int | str, ...]
+from tabletop.scenario.yaml_safe import Loc, YamlDocument
 
 #: Entity kinds that become nodes.
 KINDS = ("component", "resource", "system", "api")

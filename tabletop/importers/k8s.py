@@ -29,9 +29,7 @@ from tabletop.importers.common import (
     image_name,
 )
 from tabletop.importers.yaml_input import load_documents
-from tabletop.scenario.yaml_safe import YamlDocument
-
-Loc = tuple[int | str, ...]
+from tabletop.scenario.yaml_safe import Loc, YamlDocument
 
 WORKLOADS = ("deployment", "statefulset", "daemonset", "replicaset", "pod")
 
