@@ -11,21 +11,15 @@ the hub's seats), `to_json` writes them back, unchanged.
 from __future__ import annotations
 
 import math
-import types
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import (
-    Any,
-    ClassVar,
-    Literal,
-    NamedTuple,
-    TypeAlias,
-    get_args,
-    get_origin,
-    get_type_hints,
-)
+from typing import Any, ClassVar, Literal, TypeAlias, get_args
 
+from tabletop.engine.event_json import Change as Change
+from tabletop.engine.event_json import PayloadError as PayloadError
+from tabletop.engine.event_json import SetStatus as SetStatus
+from tabletop.engine.event_json import dumpers, read_fields, short
 from tabletop.scenario.decisions import Decision as Decision  # the engine API takes it
 
 EventKind = Literal[
@@ -44,25 +38,6 @@ EventKind = Literal[
 INPUT_KINDS: frozenset[str] = frozenset({"decision", "refusal", "note", "facilitator", "end"})
 
 
-class PayloadError(ValueError):
-    """Fields that do not fit their event kind: a one-line reason naming the field."""
-
-
-class Change(NamedTuple):
-    """One node whose effective status changed (JSON: `[node, old, new]`)."""
-
-    node: str
-    old: str
-    new: str
-
-
-class SetStatus(NamedTuple):
-    """One effect of an inject or action: a node's own status set (JSON: `{node, status}`)."""
-
-    node: str
-    status: str
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Fields:
     """What every payload shares: the keys this version does not know, kept in their order
@@ -74,7 +49,7 @@ class _Fields:
     def to_json(self) -> dict[str, Any]:
         """The event's fields as the journal writes them (without seq, t and kind)."""
         out: dict[str, Any] = {}
-        for name, dump in _dumpers(type(self)):
+        for name, dump in dumpers(type(self)):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value if dump is None else dump(value)
@@ -289,11 +264,11 @@ def payload_of(kind: str, obj: Mapping[str, Any]) -> Payload:
     if kind == "facilitator":
         command = obj.get("command")
         if not isinstance(command, str):
-            got = _short(command)
+            got = short(command)
             raise PayloadError(f"a facilitator event needs 'command' as text, got {got}")
         cls = COMMAND_TYPES.get(command, Command)
     if cls is None:
-        raise PayloadError(f"unknown event kind {_short(kind)}")
+        raise PayloadError(f"unknown event kind {short(kind)}")
     return _parse(cls, kind, obj)  # type: ignore[return-value]
 
 
@@ -338,168 +313,24 @@ def parse_event(obj: object) -> Event:
         raise PayloadError("an event is a JSON object")
     seq, t, kind = obj.get("seq"), obj.get("t"), obj.get("kind")
     if isinstance(seq, bool) or not isinstance(seq, int):
-        raise PayloadError(f"'seq' must be a whole number, got {_short(seq)}")
+        raise PayloadError(f"'seq' must be a whole number, got {short(seq)}")
     if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
-        raise PayloadError(f"'t' must be an exercise minute (a number >= 0), got {_short(t)}")
+        raise PayloadError(f"'t' must be an exercise minute (a number >= 0), got {short(t)}")
     if not isinstance(kind, str) or kind not in _KINDS:
-        raise PayloadError(f"unknown event kind {_short(kind)}")
+        raise PayloadError(f"unknown event kind {short(kind)}")
     ev = Event.from_json(obj)
     ev.__dict__["payload"] = payload_of(kind, ev.data)
     return ev
 
 
-# ------------------------------------------------------------------ the codec
-
-
 _KINDS: frozenset[str] = frozenset(get_args(EventKind))
 
 
-@dataclass(frozen=True)
-class _Codec:
-    """How one field is read from and written to JSON."""
-
-    name: str
-    required: bool
-    load: Callable[[object], object]  # raises _Wrong with what the value must be
-    dump: Callable[[Any], object]
-
-
-class _Wrong(Exception):
-    """A value of the wrong type: what it must be."""
-
-
-def _text(v: object) -> str:
-    if not isinstance(v, str):
-        raise _Wrong("text")
-    return v
-
-
-def _number(v: object) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-        raise _Wrong("a number")
-    return v  # kept as read (an int stays an int): the JSON form is unchanged
-
-
-def _whole(v: object) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise _Wrong("a whole number")
-    return v
-
-
-def _texts(v: object) -> tuple[str, ...]:
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise _Wrong("a list of texts")
-    return tuple(v)
-
-
-def _changes(v: object) -> tuple[Change, ...]:
-    if not isinstance(v, list) or not all(
-        isinstance(c, list) and len(c) == 3 and all(isinstance(x, str) for x in c) for c in v
-    ):
-        raise _Wrong("a list of [node, old, new]")
-    return tuple(Change(*c) for c in v)
-
-
-def _effects(v: object) -> tuple[SetStatus, ...]:
-    if not isinstance(v, list) or not all(
-        isinstance(e, dict)
-        and set(e) == {"node", "status"}
-        and isinstance(e["node"], str)
-        and isinstance(e["status"], str)
-        for e in v
-    ):
-        raise _Wrong("a list of {node, status}")
-    return tuple(SetStatus(e["node"], e["status"]) for e in v)
-
-
-def _text_map(v: object) -> dict[str, str]:
-    if not isinstance(v, dict) or not all(
-        isinstance(k, str) and isinstance(x, str) for k, x in v.items()
-    ):
-        raise _Wrong("a mapping of text to text")
-    return dict(v)
-
-
-def _same(v: Any) -> object:
-    return v
-
-
-#: Field type (as annotated, None removed) → how to read it and write it back.
-_TYPES: dict[object, tuple[Callable[[object], object], Callable[[Any], object]]] = {
-    str: (_text, _same),
-    float: (_number, _same),
-    int: (_whole, _same),
-    tuple[str, ...]: (_texts, list),
-    tuple[Change, ...]: (_changes, lambda cs: [list(c) for c in cs]),
-    tuple[SetStatus, ...]: (_effects, lambda es: [e._asdict() for e in es]),
-    dict[str, str]: (_text_map, dict),
-}
-
-_CODECS: dict[type[_Fields], tuple[_Codec, ...]] = {}
-_DUMPERS: dict[type[_Fields], tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
-
-
-def _dumpers(cls: type[_Fields]) -> tuple[tuple[str, Callable[[Any], object] | None], ...]:
-    """(field, how to write it; None: as it is) per field: every event goes through these."""
-    found = _DUMPERS.get(cls)
-    if found is None:
-        found = _DUMPERS[cls] = tuple(
-            (c.name, None if c.dump is _same else c.dump) for c in _codec(cls)
-        )
-    return found
-
-
-def _codec(cls: type[_Fields]) -> tuple[_Codec, ...]:
-    """The codecs of a payload class's fields, in order (built once per class)."""
-    found = _CODECS.get(cls)
-    if found is None:
-        hints = get_type_hints(cls)
-        made = []
-        for f in fields(cls):
-            if f.name == "extra":
-                continue
-            hint = hints[f.name]
-            optional = get_origin(hint) in (types.UnionType,) and type(None) in get_args(hint)
-            base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
-            load, dump = _TYPES[base]
-            made.append(_Codec(f.name, not optional, load, dump))
-        found = _CODECS[cls] = tuple(made)
-    return found
-
-
 def _parse(cls: type[_Fields], kind: str, obj: Mapping[str, Any]) -> _Fields:
-    values: dict[str, object] = {}
-    for c in _codec(cls):
-        value = obj.get(c.name)
-        if value is None and not c.required:  # absent, or null: null counts as absent
-            continue
-        try:
-            values[c.name] = c.load(value)
-        except _Wrong as wrong:
-            what, got = _what(cls, kind), _short(value)
-            raise PayloadError(
-                f"{_a(what)} needs {c.name!r} as {wrong}, got {got}"
-                if c.required
-                else f"{c.name!r} of {_a(what)} must be {wrong}, got {got}"
-            ) from None
-    known = {c.name for c in _codec(cls)} | {"seq", "t", "kind"}
-    extra = {k: v for k, v in obj.items() if k not in known}
-    return cls(**values, extra=extra)
-
-
-def _a(what: str) -> str:
-    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
-
-
-def _what(cls: type[_Fields], kind: str) -> str:
     command = getattr(cls, "command", None)
-    return f"{command} command" if kind == "facilitator" and command else f"{kind} event"
-
-
-def _short(value: object) -> str:
-    """A value for a message: its repr, shortened (a line may be a megabyte)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    what = f"{command} command" if kind == "facilitator" and command else f"{kind} event"
+    values, extra = read_fields(cls, what, obj)
+    return cls(**values, extra=extra)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,177 @@
+"""The JSON form of event payloads: how each field type is read (checked) and written.
+
+A payload class (`tabletop.engine.events`) is a frozen dataclass whose fields are annotated
+with one of the types below, or that type `| None` for a field that may be absent. The JSON key
+is the field's name; a field that is None is not written.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple, get_args, get_origin, get_type_hints
+
+
+class PayloadError(ValueError):
+    """Fields that do not fit their event kind: a one-line reason naming the field."""
+
+
+class Change(NamedTuple):
+    """One node whose effective status changed (JSON: `[node, old, new]`)."""
+
+    node: str
+    old: str
+    new: str
+
+
+class SetStatus(NamedTuple):
+    """One effect of an inject or action: a node's own status set (JSON: `{node, status}`)."""
+
+    node: str
+    status: str
+
+
+@dataclass(frozen=True)
+class _Codec:
+    """How one field is read from and written to JSON."""
+
+    name: str
+    required: bool
+    load: Callable[[object], object]  # raises _Wrong with what the value must be
+    dump: Callable[[Any], object]
+
+
+class _Wrong(Exception):
+    """A value of the wrong type: what it must be."""
+
+
+def _text(v: object) -> str:
+    if not isinstance(v, str):
+        raise _Wrong("text")
+    return v
+
+
+def _number(v: object) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise _Wrong("a number")
+    return v  # kept as read (an int stays an int): the JSON form is unchanged
+
+
+def _whole(v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise _Wrong("a whole number")
+    return v
+
+
+def _texts(v: object) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise _Wrong("a list of texts")
+    return tuple(v)
+
+
+def _changes(v: object) -> tuple[Change, ...]:
+    if not isinstance(v, list) or not all(
+        isinstance(c, list) and len(c) == 3 and all(isinstance(x, str) for x in c) for c in v
+    ):
+        raise _Wrong("a list of [node, old, new]")
+    return tuple(Change(*c) for c in v)
+
+
+def _effects(v: object) -> tuple[SetStatus, ...]:
+    if not isinstance(v, list) or not all(
+        isinstance(e, dict)
+        and set(e) == {"node", "status"}
+        and isinstance(e["node"], str)
+        and isinstance(e["status"], str)
+        for e in v
+    ):
+        raise _Wrong("a list of {node, status}")
+    return tuple(SetStatus(e["node"], e["status"]) for e in v)
+
+
+def _text_map(v: object) -> dict[str, str]:
+    if not isinstance(v, dict) or not all(
+        isinstance(k, str) and isinstance(x, str) for k, x in v.items()
+    ):
+        raise _Wrong("a mapping of text to text")
+    return dict(v)
+
+
+def _same(v: Any) -> object:
+    return v
+
+
+#: Field type (as annotated, None removed) → how to read it and write it back.
+_TYPES: dict[object, tuple[Callable[[object], object], Callable[[Any], object]]] = {
+    str: (_text, _same),
+    float: (_number, _same),
+    int: (_whole, _same),
+    tuple[str, ...]: (_texts, list),
+    tuple[Change, ...]: (_changes, lambda cs: [list(c) for c in cs]),
+    tuple[SetStatus, ...]: (_effects, lambda es: [e._asdict() for e in es]),
+    dict[str, str]: (_text_map, dict),
+}
+
+_CODECS: dict[type, tuple[_Codec, ...]] = {}
+_DUMPERS: dict[type, tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
+
+
+def dumpers(cls: type) -> tuple[tuple[str, Callable[[Any], object] | None], ...]:
+    """(field, how to write it; None: as it is) per field of a payload class, in order: every
+    event goes through these."""
+    found = _DUMPERS.get(cls)
+    if found is None:
+        found = _DUMPERS[cls] = tuple(
+            (c.name, None if c.dump is _same else c.dump) for c in _codec(cls)
+        )
+    return found
+
+
+def _codec(cls: type) -> tuple[_Codec, ...]:
+    """The codecs of a payload class's fields, in order (built once per class)."""
+    found = _CODECS.get(cls)
+    if found is None:
+        hints = get_type_hints(cls)
+        made = []
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            hint = hints[f.name]
+            optional = get_origin(hint) in (types.UnionType,) and type(None) in get_args(hint)
+            base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
+            load, dump = _TYPES[base]
+            made.append(_Codec(f.name, not optional, load, dump))
+        found = _CODECS[cls] = tuple(made)
+    return found
+
+
+def read_fields(
+    cls: type, what: str, obj: Mapping[str, Any]
+) -> tuple[dict[str, object], dict[str, Any]]:
+    """The values of a payload class's fields read from a JSON object, and the keys it does
+    not know (besides seq, t and kind), in order; `PayloadError` naming the field and `what`
+    (`note event`, `join command`) when one is missing or of the wrong type."""
+    values: dict[str, object] = {}
+    for c in _codec(cls):
+        value = obj.get(c.name)
+        if value is None and not c.required:  # absent, or null: null counts as absent
+            continue
+        try:
+            values[c.name] = c.load(value)
+        except _Wrong as wrong:
+            a_what, got = f"{'an' if what[0] in 'aeiou' else 'a'} {what}", short(value)
+            raise PayloadError(
+                f"{a_what} needs {c.name!r} as {wrong}, got {got}"
+                if c.required
+                else f"{c.name!r} of {a_what} must be {wrong}, got {got}"
+            ) from None
+    known = {c.name for c in _codec(cls)} | {"seq", "t", "kind"}
+    return values, {k: v for k, v in obj.items() if k not in known}
+
+
+def short(value: object) -> str:
+    """A value for a message: its repr, shortened (a line may be a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
