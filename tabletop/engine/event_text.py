@@ -12,7 +12,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from tabletop import exercise_time
 from tabletop.engine.events import (
     ActionDone,
     Change,
@@ -33,6 +32,7 @@ from tabletop.engine.events import (
     Start,
 )
 from tabletop.engine.status_codes import STATUS_SYMBOL
+from tabletop.exercise_time import instant
 from tabletop.scenario.models import Scenario
 
 #: What a piece of a styled line is, for the view to style it (see `tabletop.tui.event_lines`).
@@ -81,11 +81,6 @@ class NodeNames:
 
 
 # ------------------------------------------------------------------- the words
-
-
-def clock(t: float) -> str:
-    """An exercise instant, the one way it is written: `T+37:21`, `T+4:00:00`."""
-    return exercise_time.instant(t)
 
 
 def pace_words(seconds_per_minute: float) -> str:
@@ -142,7 +137,7 @@ def early_end_words(p: End) -> str | None:
     """After an early end, what happens to the outage; None for an end at the duration."""
     if p.scored_to is None:
         return None
-    return f"the outage runs on to {clock(p.scored_to)} and is scored to then"
+    return f"the outage runs on to {instant(p.scored_to)} and is scored to then"
 
 
 def end_reason(p: End) -> str:
@@ -207,7 +202,7 @@ def summary(event: Event) -> str:
     if isinstance(p, InjectSkipped):
         return f"{_audience(p)}{inject_title(p)} (not fired: {skip_reason(p)})"
     if isinstance(p, DecisionTaken):
-        done = f", done at {clock(p.done_at)}" if p.done_at is not None else ""
+        done = f", done at {instant(p.done_at)}" if p.done_at is not None else ""
         return f"{action_name(p, {})} [{p.action}]{_who(p.by, p.note, p.message)}{done}"
     if isinstance(p, Refusal):
         by = f" (by {p.by})" if p.by else ""
@@ -271,7 +266,7 @@ def line_spans(
     """
     p = event.payload
     body = _spans(p, labels or {}, nodes)
-    return None if body is None else [(f"{clock(event.t)} ", "time"), *body]
+    return None if body is None else [(f"{instant(event.t)} ", "time"), *body]
 
 
 def _spans(p: Payload, labels: Mapping[str, str], nodes: NodeNames | None) -> list[Span] | None:
@@ -287,7 +282,7 @@ def _spans(p: Payload, labels: Mapping[str, str], nodes: NodeNames | None) -> li
         spans = [("→ ", "started"), (_by(p.by) + "took ", "plain")]
         spans.append((action_name(p, labels), "plain"))
         if p.done_at is not None:
-            spans.append((f" (done at {clock(p.done_at)})", "quiet"))
+            spans.append((f" (done at {instant(p.done_at)})", "quiet"))
         return spans + _said_spans(p.message, p.note)
     if isinstance(p, Refusal):
         spans = [("✖ refused ", "refused"), (action_name(p, labels), "plain")]
@@ -325,7 +320,7 @@ def _command_words(p: Command, labels: Mapping[str, str]) -> str | None:
     if isinstance(p, Pace):
         return f"facilitator: pace {pace_words(p.seconds_per_minute)}"
     if isinstance(p, Jump):
-        return f"facilitator: jump to {clock(p.to)}"
+        return f"facilitator: jump to {instant(p.to)}"
     return f"facilitator: {p.command}"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tabletop import exercise_time
-from tabletop.engine.event_text import for_facilitator_only
+from tabletop.engine.event_text import for_facilitator_only, pace_words
 from tabletop.engine.events import Event, ImpactPoint
 
 # The map's status rule lives with the statuses (the hub applies it too); re-exported here.
@@ -48,7 +48,7 @@ def format_duration(minutes: float) -> str:
 
 def format_pace(seconds_per_minute: float) -> str:
     """The pace as the clock bar shows it."""
-    return f"1 min / {seconds_per_minute:g} s"
+    return pace_words(seconds_per_minute)
 
 
 def nearest_pace_index(seconds_per_minute: float) -> int:
