@@ -77,7 +77,7 @@ class RoomState:
     @property
     def ended(self) -> bool:
         """Whether the drill has ended."""
-        return bool(self.clock.get("ended")) or any(e["kind"] == "end" for e in self.events)
+        return bool(self.clock.get("ended")) or any(e.kind == "end" for e in self.feed)
 
     def now(self) -> float:
         """The exercise minute now, counted on locally between the hub's clock frames."""
@@ -92,7 +92,7 @@ class RoomState:
         if kind == "welcome":
             self._welcome(frame)
         elif kind == "event":
-            self._event(frame["event"])
+            self._event(frame.get("event"))
             self._status(frame)
         elif kind == "clock":
             self._clock(frame)
@@ -120,9 +120,15 @@ class RoomState:
         if "clock" in frame:
             self._clock({"type": "clock", **frame["clock"]})
 
-    def _event(self, event: dict[str, Any]) -> None:
+    def _event(self, event: object) -> None:
+        if not isinstance(event, dict):
+            return
         seq = event.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int):
+        if (
+            isinstance(seq, bool)
+            or not isinstance(seq, int)
+            or not isinstance(event.get("kind"), str)
+        ):
             return  # not an event at all: nothing to order it by
         if seq <= self.last_seq:
             self.disorder.append(seq)

@@ -83,5 +83,8 @@ def test_room_state_keeps_the_seq_of_a_malformed_event_and_feeds_the_rest() -> N
         "T+0:00 → took Fix it (done at T+5:00)",
         "T+5:00 ✓ done: Fix it\n  Web storefront ● up",
     ]
-    state.apply({"type": "event", "event": {"seq": "x", "t": 0, "kind": "note", "text": "x"}})
-    assert state.last_seq == 4  # not an event at all: ignored
+    for odd in ({"seq": "x", "t": 0, "kind": "note", "text": "x"}, {"seq": 9}, [], None):
+        state.apply({"type": "event", "event": odd})  # not an event at all: ignored
+    assert state.last_seq == 4 and len(state.events) == 4 and not state.ended
+    state.apply({"type": "event", "event": {"seq": 5, "t": 9, "kind": "end", "reason": "x"}})
+    assert state.ended and feed_lines(state)[-1].plain == "T+9:00 ■ drill ended (x)"
