@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 
 from tabletop.commands.checking import Failed as _Failed
 from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.commands.options import FILE, check_scenario_id
 from tabletop.exercise_time import duration
 from tabletop.output_path import OutputRefused, write_output
 from tabletop.scenario.catalog import builtin_dir, resolve_scenario, scenario_files
 from tabletop.scenario.graph_render import FORMATS, render
 from tabletop.scenario.loader import LoadedScenario
-from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError
 from tabletop.scenario.schema import scenario_json_schema
 from tabletop.scenario.starter import KINDS, starter_text
@@ -32,9 +31,7 @@ def _load(name: str) -> LoadedScenario:
 
 
 @click.command("schema")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
+@click.option("-o", "--output", type=FILE, help="Write to this file.")
 def schema_command(output: Path | None) -> None:
     """Print the JSON Schema of the tabletop/v1 format (for editor completion)."""
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -100,23 +97,10 @@ def _duplicate_ids(files: list[Path], rows: list[list[str] | str]) -> list[str]:
     ]
 
 
-def _check_id(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    if not re.match(ID_PATTERN, value):
-        raise click.BadParameter(
-            f"{value!r}: use lowercase letters, digits and '-', starting with a letter or digit"
-        )
-    return value
-
-
 @click.command("new")
-@click.argument("scenario_id", metavar="ID", callback=_check_id)
+@click.argument("scenario_id", metavar="ID", callback=check_scenario_id)
 @click.option("--kind", type=click.Choice(KINDS), required=True, help="Kind of outage.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write it (default: ID.yaml here).",
-)
+@click.option("-o", "--output", type=FILE, help="Where to write it (default: ID.yaml here).")
 def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
     """Write a commented starter scenario ID of KIND that validates; never overwrites."""
     path = output or Path(f"{scenario_id}.yaml")

@@ -4,36 +4,24 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 
 from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.commands.options import FILE, check_scenario_id
 from tabletop.engine.spof import SpofReport, scenario_spof
 from tabletop.importers import IMPORTERS, ImportedGraph, scenario_text
 from tabletop.importers.common import slug
 from tabletop.output_path import OutputRefused, write_output
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.loader import parse_scenario
-from tabletop.scenario.models import ID_PATTERN
 from tabletop.scenario.problems import InputError, Problem
 from tabletop.terminal_text import echo
 
 #: How many entries `spof` prints as text when --top is not given.
 TEXT_TOP = 10
-
-
-_Failed = UserError
-
-
-def _check_id(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not re.match(ID_PATTERN, value):
-        raise click.BadParameter(
-            f"{value!r}: use lowercase letters, digits and '-', starting with a letter or digit"
-        )
-    return value
 
 
 def _edges(graph: ImportedGraph) -> int:
@@ -45,14 +33,10 @@ def _edges(graph: ImportedGraph) -> int:
 @click.command("import")
 @click.argument("kind", type=click.Choice(tuple(IMPORTERS)))
 @click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", type=FILE, required=True, help="The scenario file to write.")
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The scenario file to write.",
+    "--id", "scenario_id", callback=check_scenario_id, help="Scenario id (default: from -o)."
 )
-@click.option("--id", "scenario_id", callback=_check_id, help="Scenario id (default: from -o).")
 @click.option("--title", help="Scenario title (default: from the files).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def import_command(
@@ -82,15 +66,15 @@ def import_command(
     text = scenario_text(graph, sid, heading, str(output))
     parse_scenario(text, str(output))  # what is written must validate as written
     if output.exists() and not force:
-        raise _Failed(f"{output}: already exists; not overwriting it (use --force)")
+        raise UserError(f"{output}: already exists; not overwriting it (use --force)")
     try:
         # --force may replace an earlier scenario, never the files imported from.
         inputs = [Path(f) for f in files]
         write_output(text, output, inputs=inputs, what="scenario", replaces="scenario")
     except OutputRefused as exc:
-        raise _Failed(str(exc)) from None
+        raise UserError(str(exc)) from None
     except OSError as exc:
-        raise _Failed(f"{output}: cannot write: {exc.strerror or exc}") from None
+        raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
     for note in graph.notes:
         echo(note, err=True)
     echo(
@@ -144,7 +128,7 @@ def spof_command(scenario: str, as_json: bool, top: int | None) -> None:
     try:
         path = resolve_scenario(scenario)
     except FileNotFoundError as exc:
-        raise _Failed(str(exc)) from None
+        raise UserError(str(exc)) from None
     loaded = load_scenario(path)
     if as_json:
         report = scenario_spof(loaded.scenario, detail=top)

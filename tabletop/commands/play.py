@@ -8,68 +8,27 @@ from pathlib import Path
 
 import click
 
+from tabletop.commands import options
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
-from tabletop.scenario.catalog import resolve_scenario
-from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario, scenario_source
-from tabletop.terminal_text import echo
-
-
-def _default_journal_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("tabletop")) / "journals"
-
-
-def _db_path(db: Path | None) -> Path | None:
-    """Where finished drills are kept: --db, else the store's default (TABLETOP_DB or XDG)."""
-    if db is not None:
-        return db
-    try:
-        from tabletop.store import default_db_path
-    except ImportError:
-        return None
-    return Path(default_db_path())
-
-
-_DB_OPTION = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="History database for the finished drill (default: TABLETOP_DB or the user data dir).",
+from tabletop.commands.starting import (
+    default_journal_dir,
+    history_db,
+    refuse_existing_journal,
+    start_session,
 )
-
-
-def _fail(message: str) -> click.ClickException:
-    from tabletop.commands.errors import UserError
-
-    return UserError(message)
+from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
+from tabletop.terminal_text import echo
 
 
 @click.command("play")
 @no_cache_option
 @click.argument("args", nargs=-1, metavar="[SCENARIO] [FOLDER]...")
-@click.option("--team", default="", help="Team name (asked in the picker when omitted).")
-@click.option(
-    "--mode",
-    type=click.Choice(["training", "exam"]),
-    default="training",
-    show_default=True,
-    help="training: feedback after each decision; exam: score only at the debrief.",
-)
-@click.option(
-    "--pace",
-    type=click.FloatRange(min=0.01),
-    default=5.0,
-    show_default=True,
-    help="Real seconds per exercise minute (changed live with + and -).",
-)
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Journal file (default: a new file in the user data directory).",
-)
-@_DB_OPTION
+@options.team_option()
+@options.mode_option("training: feedback after each decision; exam: score only at the debrief.")
+@options.pace_option("Real seconds per exercise minute (changed live with + and -).")
+@options.journal_option()
+@options.db_option()
 def play_command(
     args: tuple[str, ...],
     team: str,
@@ -82,7 +41,6 @@ def play_command(
 
     Without a SCENARIO the picker opens on the built-ins and the given folders.
     """
-    from tabletop.engine.journal import JournalWriter, create_journal
     from tabletop.tui.app import TabletopApp
 
     scenario_arg: str | None = None
@@ -91,9 +49,8 @@ def play_command(
         scenario_arg, folders = args[0], folders[1:]
     for folder in folders:
         if not folder.exists():
-            raise _fail(f"{folder}: no such folder")
-    if journal is not None and journal.exists() and journal.stat().st_size > 0:
-        raise _fail(f"{journal}: journal exists; continue it with: tabletop resume {journal}")
+            raise UserError(f"{folder}: no such folder")
+    refuse_existing_journal(journal, "tabletop resume")
     if scenario_arg is None:
         TabletopApp(
             scenario_folders=folders,
@@ -101,42 +58,19 @@ def play_command(
             mode=mode,
             pace=pace,
             journal_path=journal,
-            journal_dir=_default_journal_dir(),
-            db_path=_db_path(db),
+            journal_dir=default_journal_dir(),
+            db_path=history_db(db),
         ).run()
         return
-    try:
-        path = resolve_scenario(scenario_arg)
-    except FileNotFoundError as exc:
-        raise _fail(str(exc)) from None
-    loaded = load_scenario(path)
-    from tabletop.engine.session import Session
-
-    try:
-        if journal is None:
-            sink = create_journal(_default_journal_dir(), loaded.scenario.id)
-            journal = sink.path
-        else:
-            sink = JournalWriter(journal)
-    except FileExistsError as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
-    session = Session(
-        loaded.scenario,
-        sha256=loaded.sha256,
-        team=team or "team",
-        mode=mode,
-        sink=sink,
-        source=scenario_source(scenario_arg, loaded.path),
-    )
+    loaded, session, writer = start_session(scenario_arg, team, mode, journal, "tabletop resume")
+    journal = writer.path
     TabletopApp(
         session,
         loaded=loaded,
         scenario_folders=folders,
         pace=pace,
         journal_path=journal,
-        db_path=_db_path(db),
+        db_path=history_db(db),
     ).run()
     hint = "" if session.ended else f"  (continue with: tabletop resume {journal})"
     echo(f"journal: {journal}{hint}")
@@ -148,12 +82,12 @@ def play_command(
 @click.option(
     "--scenario",
     "scenario_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=options.FILE,
     default=None,
     help="Scenario file (default: the file the drill ran from, if unchanged).",
 )
-@click.option("--pace", type=click.FloatRange(min=0.01), default=5.0, show_default=True)
-@_DB_OPTION
+@options.pace_option()
+@options.db_option()
 def resume_command(
     journal_path: Path, scenario_path: Path | None, pace: float, db: Path | None
 ) -> None:
@@ -162,20 +96,20 @@ def resume_command(
     from tabletop.tui.app import TabletopApp
 
     if journal_path.is_dir():
-        raise _fail(f"{journal_path}: is a folder, not a journal file")
+        raise UserError(f"{journal_path}: is a folder, not a journal file")
     if not journal_path.is_file():
-        raise _fail(f"{journal_path}: no such journal file")
+        raise UserError(f"{journal_path}: no such journal file")
     record = read_journal(journal_path)
     if scenario_path is None:
         # The file the drill ran from (recorded in the start event), if unchanged.
         try:
             scenario_path = find_journal_scenario(record.start.data, journal_path, "--scenario")
         except ScenarioNotFound as exc:
-            raise _fail(str(exc)) from None
+            raise UserError(str(exc)) from None
     loaded = load_scenario(scenario_path)
     session = resume(loaded, journal_path, record=record)
     TabletopApp(
-        session, loaded=loaded, pace=pace, journal_path=journal_path, db_path=_db_path(db)
+        session, loaded=loaded, pace=pace, journal_path=journal_path, db_path=history_db(db)
     ).run()
 
 
@@ -194,28 +128,13 @@ def web_templates() -> Path:
 
 @click.command("serve")
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path), metavar="[FOLDER]...")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port."
+@options.listen_options(port=8000)
+@options.team_option()
+@options.mode_option()
+@options.at_most_option(
+    "--max-clients", 4, (1, 64), "Drills at once (each browser tab runs one, ~85 MB each)."
 )
-@click.option("--team", default="", help="Team name (asked in the picker when omitted).")
-@click.option(
-    "--mode", type=click.Choice(["training", "exam"]), default="training", show_default=True
-)
-@click.option(
-    "--max-clients",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Drills at once (each browser tab runs one, ~85 MB each).",
-)
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="NAME",
-    help="Another name browsers reach this server by (with --host 0.0.0.0, say).",
-)
+@options.allow_host_option("Another name browsers reach this server by (with --host 0.0.0.0, say).")
 def serve_command(
     folders: tuple[Path, ...],
     host: str,
@@ -233,11 +152,11 @@ def serve_command(
     """
     for folder in folders:
         if not folder.is_dir():
-            raise _fail(f"{folder}: no such folder")
+            raise UserError(f"{folder}: no such folder")
     try:
         from tabletop.serve import GuardedServer
     except ImportError:
-        raise _fail("the browser mode needs textual-serve: pip install textual-serve") from None
+        raise UserError("the browser mode needs textual-serve: pip install textual-serve") from None
     server = GuardedServer(
         serve_command_line(folders, team, mode),
         host=host,

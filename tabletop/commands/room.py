@@ -11,8 +11,10 @@ from typing import Any
 
 import click
 
+from tabletop.commands import options
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
-from tabletop.commands.play import _DB_OPTION, _default_journal_dir, _fail
+from tabletop.commands.starting import start_session
 from tabletop.terminal_text import echo
 
 
@@ -56,7 +58,7 @@ def _check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         # As the server will: SO_REUSEADDR, so a port in TIME_WAIT (a hub just restarted)
@@ -65,60 +67,22 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _ssl_context(certfile: Path | None, keyfile: Path | None) -> Any:
     if certfile is None and keyfile is None:
         return None
     if certfile is None:
-        raise _fail("--keyfile needs --certfile")
+        raise UserError("--keyfile needs --certfile")
     import ssl
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
         context.load_cert_chain(str(certfile), str(keyfile) if keyfile else None)
     except (OSError, ssl.SSLError) as exc:
-        raise _fail(f"{certfile}: cannot use certificate: {exc}") from None
+        raise UserError(f"{certfile}: cannot use certificate: {exc}") from None
     return context
-
-
-def _new_session(
-    scenario_arg: str, team: str, mode: str, journal: Path | None
-) -> tuple[Any, Any, Any]:
-    from tabletop.engine.journal import JournalWriter, create_journal
-    from tabletop.engine.session import Session
-    from tabletop.scenario.catalog import resolve_scenario
-    from tabletop.scenario.source import scenario_source
-
-    try:
-        path = resolve_scenario(scenario_arg)
-    except FileNotFoundError as exc:
-        raise _fail(str(exc)) from None
-    loaded = load_scenario(path)
-    if journal is not None and journal.exists() and journal.stat().st_size > 0:
-        raise _fail(
-            f"{journal}: journal exists; continue it with: tabletop host --resume {journal}"
-        )
-    try:
-        writer = (
-            create_journal(_default_journal_dir(), loaded.scenario.id)
-            if journal is None
-            else JournalWriter(journal)
-        )
-    except FileExistsError as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
-    session = Session(
-        loaded.scenario,
-        sha256=loaded.sha256,
-        team=team or "team",
-        mode=mode,
-        sink=writer,
-        source=scenario_source(scenario_arg, loaded.path),
-    )
-    return loaded, session, writer
 
 
 def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any, Any]:
@@ -127,7 +91,7 @@ def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any,
     from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
 
     if not journal.is_file():
-        raise _fail(f"{journal}: no such journal file")
+        raise UserError(f"{journal}: no such journal file")
     record = read_journal(journal)
     try:
         path = (
@@ -136,7 +100,7 @@ def _resumed_session(journal: Path, scenario_arg: str | None) -> tuple[Any, Any,
             else find_journal_scenario(record.start.data, journal, "SCENARIO")
         )
     except (FileNotFoundError, ScenarioNotFound) as exc:
-        raise _fail(str(exc)) from None
+        raise UserError(str(exc)) from None
     loaded = load_scenario(path)
     session = replay(loaded.scenario, record.events, sha256=loaded.sha256, journal=journal)
     writer = JournalWriter(journal, truncate_to=record.valid_bytes)
@@ -160,68 +124,40 @@ def _hold_lock(journal: Path) -> Any:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         fh.close()
-        raise _fail(f"{journal}: another drill is still writing this journal") from None
+        raise UserError(f"{journal}: another drill is still writing this journal") from None
     return fh
 
 
 @click.command("host")
 @no_cache_option
 @click.argument("scenario_arg", metavar="SCENARIO", required=False)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(1, 65535), default=8700, show_default=True, help="TCP port."
-)
-@click.option("--team", default="", help="Team name.")
-@click.option(
-    "--mode", type=click.Choice(["training", "exam"]), default="training", show_default=True
-)
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Journal file (default: a new file in the user data directory).",
-)
+@options.listen_options(port=8700)
+@options.team_option("Team name.")
+@options.mode_option()
+@options.journal_option()
 @click.option(
     "--codes",
     "codes_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+    type=options.FILE,
     help="Also write the join codes to this file as JSON {role: code}.",
 )
 @click.option(
     "--resume",
     "resume_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+    type=options.FILE,
     help="Reopen the drill of this journal (after a crash), with the same codes.",
 )
-@click.option(
-    "--pace",
-    type=click.FloatRange(min=0.01),
-    default=5.0,
-    show_default=True,
-    help="Real seconds per exercise minute (the facilitator changes it live).",
-)
-@click.option(
-    "--max-seats", type=click.IntRange(1, 256), default=32, show_default=True, help="Seats at once."
-)
-@click.option(
+@options.pace_option("Real seconds per exercise minute (the facilitator changes it live).")
+@options.at_most_option("--max-seats", 32, (1, 256), "Seats at once.")
+@options.at_most_option(
     "--max-browsers",
-    type=click.IntRange(0, 64),
-    default=8,
-    show_default=True,
-    help="Browser seats at once (each tab runs a seat process here); 0: no browser seats.",
+    8,
+    (0, 64),
+    "Browser seats at once (each tab runs a seat process here); 0: no browser seats.",
 )
-@click.option("--certfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="NAME",
-    help="Another name seats reach this hub by (with --host 0.0.0.0, say).",
-)
-@_DB_OPTION
+@options.tls_options
+@options.allow_host_option("Another name seats reach this hub by (with --host 0.0.0.0, say).")
+@options.db_option()
 def host_command(
     scenario_arg: str | None,
     host: str,
@@ -265,7 +201,9 @@ def host_command(
     else:
         if scenario_arg is None:
             raise click.UsageError("give a SCENARIO (a built-in id or a file), or --resume JOURNAL")
-        loaded, session, writer = _new_session(scenario_arg, team, mode, journal)
+        loaded, session, writer = start_session(
+            scenario_arg, team, mode, journal, "tabletop host --resume"
+        )
         codes = None
     if codes is None:
         codes = new_codes()
@@ -274,7 +212,7 @@ def host_command(
         if codes_path is not None:
             write_codes(codes_path, codes)
     except OSError as exc:
-        raise _fail(f"cannot write the codes: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write the codes: {exc.strerror or exc}") from None
 
     def log(line: str) -> None:
         echo(line)
@@ -352,7 +290,7 @@ def host_command(
             )
         )
     except OSError as exc:
-        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if lock is not None:
         lock.close()
     hint = "" if session.ended else f"  (continue with: tabletop host --resume {writer.path})"
@@ -392,7 +330,7 @@ def join_command(url: str, code: str | None, name: str, cafile: Path | None, wal
         try:
             ssl_context = ssl.create_default_context(cafile=str(cafile))
         except (OSError, ssl.SSLError) as exc:
-            raise _fail(f"{cafile}: cannot use certificate: {exc}") from None
+            raise UserError(f"{cafile}: cannot use certificate: {exc}") from None
     run_seat(url, code, name.strip(), wall=wall, ssl=ssl_context)
 
 
