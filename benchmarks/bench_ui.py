@@ -164,8 +164,9 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
-#: Per key: key→paint, Pilot round trip and CPU time of this process, each in ms.
-Timings = dict[str, tuple[list[float], list[float], list[float]]]
+#: Per key: key→paint, Pilot round trip and CPU time of this process, each in ms, and the
+#: number of frames painted, per press.
+Timings = dict[str, tuple[list[float], list[float], list[float], list[int]]]
 
 
 async def _measure(scenario: Scenario) -> Timings:
@@ -178,7 +179,7 @@ async def _measure(scenario: Scenario) -> Timings:
             await pilot.pause()
 
             async def timed(name: str, keys: list[str]) -> None:
-                paint, trip, cpu = [], [], []
+                paint, trip, cpu, frames = [], [], [], []
                 for k in range(PRESSES):
                     key = keys[k % len(keys)]
                     painted.clear()
@@ -187,9 +188,10 @@ async def _measure(scenario: Scenario) -> Timings:
                     await pilot.press(key)
                     t1 = time.perf_counter()
                     cpu.append((time.process_time() - c0) * 1000)
+                    frames.append(len(painted))
                     paint.append(((painted[-1] if painted else t0) - t0) * 1000)
                     trip.append((t1 - t0) * 1000)
-                out[name] = (paint, trip, cpu)
+                out[name] = (paint, trip, cpu, frames)
 
             await _keys(pilot, timed)
     return out
@@ -233,7 +235,8 @@ def main() -> None:
     `p95/base` is the key→paint p95 over the baseline's Pilot round trip (p50): on a slower or
     busier machine both grow, so the ratio says whether a key got cheaper, where the p95
     alone mostly says how busy the machine was. `cpu` is this process's CPU time per press
-    (Pilot's own share is the baseline's): the work a key costs, whatever the load.
+    (Pilot's own share is the baseline's): the work a key costs, whatever the load. `2+fr`
+    counts the presses that painted more than one frame (each extra frame costs 17-33 ms).
     """
     cases = [("largest built-in", largest_builtin()), ("generated 1k nodes", generated_scenario())]
     print(f"   machine load average {_load()} on {os.cpu_count()} cores (latency grows with it)")
@@ -249,12 +252,13 @@ def main() -> None:
         )
         print(
             f"   {'key (ms)':<28} {'key→paint p50':>14} {'p95':>6} {'p95/base':>8}"
-            f" {'cpu p50':>8} {'p95':>6}   {'pilot p50':>9} {'p95':>6}"
+            f" {'cpu p50':>8} {'p95':>6} {'2+fr':>4}   {'pilot p50':>9} {'p95':>6}"
         )
-        for name, (paint, trip, cpu) in results.items():
+        for name, (paint, trip, cpu, frames) in results.items():
             print(
                 f"   {name:<28} {statistics.median(paint):14.1f} {_pct(paint, 0.95):6.1f}"
                 f" {_pct(paint, 0.95) / base:8.2f}"
                 f" {statistics.median(cpu):8.1f} {_pct(cpu, 0.95):6.1f}"
+                f" {sum(n > 1 for n in frames):4d}"
                 f"   {statistics.median(trip):9.1f} {_pct(trip, 0.95):6.1f}"
             )

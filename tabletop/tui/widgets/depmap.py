@@ -205,7 +205,7 @@ class DependencyMap(SteadyScrollbars, ScrollView, can_focus=True):
             k = event.x // self._cell
             if 0 <= k < len(cells):
                 self.cursor = cells[k]
-                self.focus()
+                self.screen.set_focus(self)  # at once: one frame (see widgets.settle)
 
     def on_focus(self) -> None:
         self.refresh()
