@@ -110,3 +110,19 @@ def check_scenario_id(
             f"{value!r}: use lowercase letters, digits and '-', starting with a letter or digit"
         )
     return value
+
+
+#: `--db` of the commands that read and edit the history (report, history, export, plan, rate).
+HISTORY_HELP = "History database (default: $TABLETOP_DB or the user data directory)."
+
+
+def history_option(command: F) -> F:
+    """`--db PATH`: the history database the command reads (default: `history_path(None)`)."""
+    return click.option("--db", "db", metavar="PATH", help=HISTORY_HELP)(command)
+
+
+def history_path(db: str | None) -> Path:
+    """The history database `--db` names (`~` expanded), else the store's default."""
+    from tabletop.store import default_db_path
+
+    return Path(db).expanduser() if db else default_db_path()

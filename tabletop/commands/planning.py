@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
+from tabletop.commands.options import history_option, history_path
 from tabletop.terminal_text import echo, json_text
 
 
@@ -14,20 +14,6 @@ def _user_error(message: str) -> click.ClickException:
     from tabletop.commands.errors import UserError
 
     return UserError(message)
-
-
-def _db(db: str | None) -> Path:
-    from tabletop.store import default_db_path
-
-    return Path(db).expanduser() if db else default_db_path()
-
-
-_db_option = click.option(
-    "--db",
-    "db",
-    metavar="PATH",
-    help="History database (default: $TABLETOP_DB or the user data directory).",
-)
 
 
 @click.group("plan")
@@ -39,7 +25,7 @@ def plan_command() -> None:
 @click.option("--team", metavar="TEAM", help="Only this team's items.")
 @click.option("--status", metavar="STATUS", help="Only items with this status.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_db_option
+@history_option
 def plan_list(team: str | None, status: str | None, as_json: bool, db: str | None) -> None:
     """List improvement items, oldest first."""
     from tabletop.reports.formatting import fmt_date
@@ -48,7 +34,7 @@ def plan_list(team: str | None, status: str | None, as_json: bool, db: str | Non
 
     try:
         wanted = normal_status(status) if status else None
-        items = list_items(_db(db), team=team, status=wanted)
+        items = list_items(history_path(db), team=team, status=wanted)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--status") from None
     except StoreError as exc:
@@ -81,7 +67,7 @@ def _cut(text: str, width: int) -> str:
 @click.option("--start", metavar="YYYY-MM-DD")
 @click.option("--due", metavar="YYYY-MM-DD")
 @click.option("--status", metavar="STATUS", help="open, in progress, done or re-tested.")
-@_db_option
+@history_option
 def plan_set(
     item_id: int,
     owner: str | None,
@@ -95,11 +81,11 @@ def plan_set(
     from tabletop.store.plan import set_item
 
     try:
-        item = set_item(_db(db), item_id, owner=owner, start=start, due=due, status=status)
+        item = set_item(history_path(db), item_id, owner=owner, start=start, due=due, status=status)
     except KeyError:
         from tabletop.store.db import where
 
-        raise _user_error(f"{where(_db(db))}: no improvement item #{item_id}") from None
+        raise _user_error(f"{where(history_path(db))}: no improvement item #{item_id}") from None
     except ValueError as exc:
         raise _user_error(str(exc)) from None
     except StoreError as exc:
@@ -115,14 +101,14 @@ def plan_set(
 @click.argument("objective")
 @click.argument("rating", type=click.Choice(["P", "S", "M", "U"], case_sensitive=False))
 @click.option("--reason", required=True, metavar="TEXT", help="Why the evaluator rates it so.")
-@_db_option
+@history_option
 def rate_command(session_id: int, objective: str, rating: str, reason: str, db: str | None) -> None:
     """Rate an objective of a stored drill P, S, M or U (the report shows both ratings)."""
     from tabletop.reports.objectives import objective_ids
     from tabletop.store import StoreError, load_session
     from tabletop.store.plan import rate
 
-    path = _db(db)
+    path = history_path(db)
     try:
         stored = load_session(path, session_id)
     except KeyError:

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.commands.options import history_option, history_path
 from tabletop.drills import (
     Drill,
     DrillError,
@@ -28,7 +29,6 @@ from tabletop.reports import FORMATS, build_comparison, render
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.store import (
     StoreError,
-    default_db_path,
     export_csv,
     list_sessions,
     trends,
@@ -48,10 +48,6 @@ def _user_error(message: str) -> click.ClickException:
 
 
 # ----------------------------------------------------------------------------- sources
-
-
-def _db(db: str | None) -> Path:
-    return Path(db).expanduser() if db else default_db_path()
 
 
 def _session_id(source: str) -> int | None:
@@ -139,12 +135,6 @@ def _rows(db: Path, team: str | None, scenario: str | None, since: str | None) -
         raise _user_error(str(exc)) from None
 
 
-_db_option = click.option(
-    "--db",
-    "db",
-    metavar="PATH",
-    help="History database (default: $TABLETOP_DB or the user data directory).",
-)
 _format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o's suffix, else md."
 )
@@ -178,7 +168,7 @@ def _with_filters(fn: Any) -> Any:
     help="Scenario file of the journal (default: the file it ran from, if unchanged).",
 )
 @click.option("--no-counterfactuals", is_flag=True, help="Skip the (slower) what-if analysis.")
-@_db_option
+@history_option
 def report_command(
     source: str,
     fmt: str | None,
@@ -189,12 +179,12 @@ def report_command(
 ) -> None:
     """After-action report of one drill, from its journal or its stored session id."""
     drill = load_drill(
-        source, scenario=scenario, db=_db(db), counterfactuals=not no_counterfactuals
+        source, scenario=scenario, db=history_path(db), counterfactuals=not no_counterfactuals
     )
     _write(
         render(drill.report(), _format(fmt, output)),
         output,
-        inputs=_inputs([source], _db(db), scenario),
+        inputs=_inputs([source], history_path(db), scenario),
         what="report",
     )
 
@@ -224,7 +214,7 @@ def report_command(
     "suffix, else a text table).",
 )
 @_output_option
-@_db_option
+@history_option
 def history_command(
     team: str | None,
     scenario_id: str | None,
@@ -238,7 +228,7 @@ def history_command(
     db: str | None,
 ) -> None:
     """List stored drills (oldest first), or their trends with --trend."""
-    path = _db(db)
+    path = history_path(db)
     for journal in journals:
         _add_journal(path, Path(journal), scenario_file)
     if journals and not (trend or as_json or team or scenario_id or since):
@@ -356,7 +346,7 @@ def _print_trends(found: list[Any], path: Path, rows: list[SessionRow]) -> None:
     help="Also (or only) the improvement items as CSV (- for stdout).",
 )
 @_with_filters
-@_db_option
+@history_option
 def export_command(
     csv_path: str | None,
     plan_path: str | None,
@@ -369,19 +359,24 @@ def export_command(
     if not csv_path and not plan_path:
         raise click.UsageError("name the file: --csv PATH and/or --plan-csv PATH")
     if csv_path:
-        rows = _rows(_db(db), team, scenario_id, since)
-        _write(export_csv(rows), csv_path, inputs=_inputs([], _db(db)), what="CSV export")
+        rows = _rows(history_path(db), team, scenario_id, since)
+        _write(export_csv(rows), csv_path, inputs=_inputs([], history_path(db)), what="CSV export")
     if plan_path:
         from tabletop.store.plan import list_items
         from tabletop.store.sessions import export_plan_csv
 
         try:
-            items = list_items(_db(db), team=team)
+            items = list_items(history_path(db), team=team)
         except StoreError as exc:
             raise _user_error(str(exc)) from None
         if scenario_id:
             items = [i for i in items if i.scenario_id == scenario_id]
-        _write(export_plan_csv(items), plan_path, inputs=_inputs([], _db(db)), what="plan export")
+        _write(
+            export_plan_csv(items),
+            plan_path,
+            inputs=_inputs([], history_path(db)),
+            what="plan export",
+        )
 
 
 @click.command("compare")
@@ -390,7 +385,7 @@ def export_command(
 @_with_filters
 @_format_option
 @_output_option
-@_db_option
+@history_option
 def compare_command(
     sources: tuple[str, ...],
     team: str | None,
@@ -404,7 +399,7 @@ def compare_command(
 
     Name the drills, or select stored ones with --team / --scenario / --since.
     """
-    path = _db(db)
+    path = history_path(db)
     names = list(sources)
     if team or scenario_id or since:
         names += [str(r.id) for r in _rows(path, team, scenario_id, since)]
