@@ -147,16 +147,8 @@ def response_text(
 ) -> str:
     """The actions, injects, playbook and avoid sections of a starter scenario: `cause` fails
     at minute 0 and the action `restore` (bringing `restore_node` up) is the fix."""
-    return _RESPONSE.format(
-        reveals=reveals,
-        restore=restore,
-        restore_label=restore_label,
-        restore_minutes=restore_minutes,
-        restore_node=restore_node,
-        cause=cause,
-        inject_title=inject_title,
-        fix_title=fix_title,
-    )
+    # Every parameter is a field of the template, by the same name.
+    return _RESPONSE.format_map(locals())
 
 
 def starter_text(scenario_id: str, kind: str) -> str:
