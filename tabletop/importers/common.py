@@ -14,7 +14,7 @@ import yaml
 from tabletop.engine.propagation import DepGraph, NodeDeps
 from tabletop.engine.spof import sweep
 from tabletop.scenario.problems import InputError, Problem
-from tabletop.scenario.starter import response_text
+from tabletop.scenario.starter import StarterResponse
 from tabletop.scenario.yaml_safe import YamlDocument
 
 #: Longest id the format accepts.
@@ -315,14 +315,17 @@ def scenario_text(graph: ImportedGraph, scenario_id: str, title: str, output_nam
     for r in resolved:
         body += _node_lines(r)
     restore = f"restore-{cause.id}"[:MAX_ID].rstrip("-")
-    starter = _STARTER_NOTE.format(file=one_line(output_name)) + response_text(
-        reveals=_q(f"{cause.node.label} is down; check what depends on it."),
-        restore=_q(restore),
-        restore_label=_q(f"Restore {cause.node.label}"),
-        restore_minutes=20,
-        restore_node=_q(cause.id),
-        cause=_q(cause.id),
-        inject_title=_q(f"{cause.node.label} stops answering"),
-        fix_title=_q(f"Restore {cause.node.label}"),
+    starter = (
+        _STARTER_NOTE.format(file=one_line(output_name))
+        + StarterResponse(
+            reveals=_q(f"{cause.node.label} is down; check what depends on it."),
+            restore=_q(restore),
+            restore_label=_q(f"Restore {cause.node.label}"),
+            restore_minutes=20,
+            restore_node=_q(cause.id),
+            cause=_q(cause.id),
+            inject_title=_q(f"{cause.node.label} stops answering"),
+            fix_title=_q(f"Restore {cause.node.label}"),
+        ).text()
     )
     return "\n".join([*header, *body]) + "\n" + starter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -134,21 +134,25 @@ avoid: []                   # actions that cost points: {{action: ID, penalty: N
 """
 
 
-def response_text(
-    *,
-    reveals: str,
-    restore: str,
-    restore_label: str,
-    restore_minutes: int,
-    restore_node: str,
-    cause: str,
-    inject_title: str,
-    fix_title: str,
-) -> str:
-    """The actions, injects, playbook and avoid sections of a starter scenario: `cause` fails
-    at minute 0 and the action `restore` (bringing `restore_node` up) is the fix."""
-    # Every parameter is a field of the template, by the same name.
-    return _RESPONSE.format_map(locals())
+@dataclass(frozen=True)
+class StarterResponse:
+    """What the response half of a starter says (values are YAML scalars, quoted by the caller
+    where they need it): `cause` fails at minute 0 (`inject_title`); assessing `reveals`; the
+    fix is the action `restore` (`restore_label`, `restore_minutes` long), which brings
+    `restore_node` up, and the playbook's step `fix_title`."""
+
+    reveals: str
+    restore: str
+    restore_label: str
+    restore_minutes: int
+    restore_node: str
+    cause: str
+    inject_title: str
+    fix_title: str
+
+    def text(self) -> str:
+        """The actions, injects, playbook and avoid sections of the starter."""
+        return _RESPONSE.format_map(asdict(self))
 
 
 def starter_text(scenario_id: str, kind: str) -> str:
@@ -163,13 +167,16 @@ def starter_text(scenario_id: str, kind: str) -> str:
         cause_kind=flavour.cause_kind,
         third_party="true" if flavour.third_party else "false",
     )
-    return head + response_text(
-        reveals="The application is down for about 1,000 customers.",
-        restore="bring-up-backup",
-        restore_label="Switch to the fallback path",
-        restore_minutes=15,
-        restore_node="backup",
-        cause=flavour.cause_id,
-        inject_title=flavour.inject_title,
-        fix_title="Restore service",
+    return (
+        head
+        + StarterResponse(
+            reveals="The application is down for about 1,000 customers.",
+            restore="bring-up-backup",
+            restore_label="Switch to the fallback path",
+            restore_minutes=15,
+            restore_node="backup",
+            cause=flavour.cause_id,
+            inject_title=flavour.inject_title,
+            fix_title="Restore service",
+        ).text()
     )
