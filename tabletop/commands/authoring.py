@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tabletop.commands.checking import Failed as _Failed
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.commands.options import FILE, check_scenario_id
 from tabletop.exercise_time import duration
@@ -26,7 +26,7 @@ def _load(name: str) -> LoadedScenario:
     try:
         path = resolve_scenario(name)
     except FileNotFoundError as exc:
-        raise _Failed(str(exc)) from None
+        raise UserError(str(exc)) from None
     return load_scenario(path)
 
 
@@ -41,9 +41,9 @@ def schema_command(output: Path | None) -> None:
     try:
         write_output(text, output, what="JSON Schema", make_folder=False)
     except OutputRefused as exc:
-        raise _Failed(str(exc)) from None
+        raise UserError(str(exc)) from None
     except OSError as exc:
-        raise _Failed(f"{output}: cannot write: {exc.strerror or exc}") from None
+        raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
     echo(f"wrote {output}", err=True)
 
 
@@ -64,7 +64,7 @@ def list_command(folders: tuple[Path, ...]) -> None:
     """List the built-in scenarios and those in FOLDERS: id, kind, title, nodes, duration."""
     missing = [f for f in folders if not f.exists()]
     if missing:
-        raise _Failed(f"{missing[0]}: no such file or folder")
+        raise UserError(f"{missing[0]}: no such file or folder")
     files = scenario_files(list(folders))
     if not files:
         echo(f"no scenarios found (built-in folder: {builtin_dir()})")
@@ -108,9 +108,9 @@ def new_command(scenario_id: str, kind: str, output: Path | None) -> None:
         with path.open("x", encoding="utf-8") as fh:
             fh.write(starter_text(scenario_id, kind))
     except FileExistsError:
-        raise _Failed(f"{path}: already exists; not overwriting it") from None
+        raise UserError(f"{path}: already exists; not overwriting it") from None
     except OSError as exc:
-        raise _Failed(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     echo(f"wrote {path}; check it with: tabletop validate {path}")
 
 

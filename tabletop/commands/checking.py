@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import click
 
-from tabletop.commands.errors import Invalid, UserError
+from tabletop.commands.errors import Invalid
 from tabletop.commands.loading import check_scenario, no_cache_option
 from tabletop.scenario.catalog import resolve_scenario
 from tabletop.scenario.problems import InputError
 from tabletop.terminal_text import echo
-
-Failed = UserError
 
 
 def _check_one(name: str) -> bool:

@@ -6,14 +6,9 @@ import json
 
 import click
 
+from tabletop.commands.errors import UserError
 from tabletop.commands.options import history_option, history_path
 from tabletop.terminal_text import echo, json_text
-
-
-def _user_error(message: str) -> click.ClickException:
-    from tabletop.commands.errors import UserError
-
-    return UserError(message)
 
 
 @click.group("plan")
@@ -38,7 +33,7 @@ def plan_list(team: str | None, status: str | None, as_json: bool, db: str | Non
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--status") from None
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     if as_json:
         echo(json_text(json.dumps([i.to_json() for i in items], indent=2, ensure_ascii=False)))
         return
@@ -85,11 +80,11 @@ def plan_set(
     except KeyError:
         from tabletop.store.db import where
 
-        raise _user_error(f"{where(history_path(db))}: no improvement item #{item_id}") from None
+        raise UserError(f"{where(history_path(db))}: no improvement item #{item_id}") from None
     except ValueError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     echo(
         f"item #{item.id}: {item.status}, owner {item.owner or '—'}, "
         f"start {item.start or '—'}, due {item.due or '—'}"
@@ -114,19 +109,19 @@ def rate_command(session_id: int, objective: str, rating: str, reason: str, db: 
     except KeyError:
         from tabletop.store.db import where
 
-        raise _user_error(f"{where(path)}: no stored session #{session_id}") from None
+        raise UserError(f"{where(path)}: no stored session #{session_id}") from None
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     known = objective_ids(stored.loaded.scenario)
     if objective not in known:
-        raise _user_error(
+        raise UserError(
             f"session #{session_id} has no objective {objective!r}; its objectives: "
             + ", ".join(known)
         )
     if not reason.strip():
-        raise _user_error("--reason must say why")
+        raise UserError("--reason must say why")
     try:
         rate(path, session_id, objective, rating, reason.strip())
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     echo(f"session #{session_id}: {objective} rated {rating.upper()}")
