@@ -241,3 +241,16 @@ def test_the_drill_screen_journals_when_its_drill_began(
     assert before <= began <= after
     assert app.journal_path is not None
     assert read_journal(app.journal_path).start.data["started_at"] == began
+
+
+def test_play_and_host_journal_when_their_drill_began(tmp_path: Path) -> None:
+    from tabletop.commands.starting import start_session
+
+    before = iso_utc(datetime.now(UTC))
+    _, session, writer = start_session(
+        str(SCENARIO), "Blue", "training", tmp_path / "j.jsonl", "tabletop resume"
+    )
+    writer.close()
+    began = read_journal(tmp_path / "j.jsonl").start.data["started_at"]
+    assert before <= began <= iso_utc(datetime.now(UTC))
+    assert session.feed[0].data["started_at"] == began
