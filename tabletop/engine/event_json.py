@@ -72,23 +72,32 @@ def _texts(v: object) -> tuple[str, ...]:
 
 
 def _changes(v: object) -> tuple[Change, ...]:
-    if not isinstance(v, list) or not all(
-        isinstance(c, list) and len(c) == 3 and all(isinstance(x, str) for x in c) for c in v
-    ):
+    # A loop, not all(): an event may list 20 changes and a journal holds thousands of events.
+    if not isinstance(v, list):
         raise _Wrong("a list of [node, old, new]")
-    return tuple(Change(*c) for c in v)
+    out = []
+    for c in v:
+        if type(c) is not list or len(c) != 3:
+            raise _Wrong("a list of [node, old, new]")
+        node, old, new = c
+        if type(node) is not str or type(old) is not str or type(new) is not str:
+            raise _Wrong("a list of [node, old, new]")
+        out.append(Change(node, old, new))
+    return tuple(out)
 
 
 def _effects(v: object) -> tuple[SetStatus, ...]:
-    if not isinstance(v, list) or not all(
-        isinstance(e, dict)
-        and set(e) == {"node", "status"}
-        and isinstance(e["node"], str)
-        and isinstance(e["status"], str)
-        for e in v
-    ):
+    if not isinstance(v, list):
         raise _Wrong("a list of {node, status}")
-    return tuple(SetStatus(e["node"], e["status"]) for e in v)
+    out = []
+    for e in v:
+        if type(e) is not dict or len(e) != 2:
+            raise _Wrong("a list of {node, status}")
+        node, status = e.get("node"), e.get("status")
+        if type(node) is not str or type(status) is not str:
+            raise _Wrong("a list of {node, status}")
+        out.append(SetStatus(node, status))
+    return tuple(out)
 
 
 def _text_map(v: object) -> dict[str, str]:
@@ -110,11 +119,15 @@ _TYPES: dict[object, tuple[Callable[[object], object], Callable[[Any], object]]]
     int: (_whole, _same),
     tuple[str, ...]: (_texts, list),
     tuple[Change, ...]: (_changes, lambda cs: [list(c) for c in cs]),
-    tuple[SetStatus, ...]: (_effects, lambda es: [e._asdict() for e in es]),
+    tuple[SetStatus, ...]: (
+        _effects,
+        lambda es: [{"node": e.node, "status": e.status} for e in es],
+    ),
     dict[str, str]: (_text_map, dict),
 }
 
 _CODECS: dict[type, tuple[_Codec, ...]] = {}
+_KNOWN: dict[type, frozenset[str]] = {}
 _DUMPERS: dict[type, tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
 
 
@@ -158,6 +171,9 @@ def read_fields(
         value = obj.get(c.name)
         if value is None and not c.required:  # absent, or null: null counts as absent
             continue
+        if type(value) is str and c.load is _text:  # the most common field, checked inline
+            values[c.name] = value
+            continue
         try:
             values[c.name] = c.load(value)
         except _Wrong as wrong:
@@ -167,7 +183,9 @@ def read_fields(
                 if c.required
                 else f"{c.name!r} of {a_what} must be {wrong}, got {got}"
             ) from None
-    known = {c.name for c in _codec(cls)} | {"seq", "t", "kind"}
+    known = _KNOWN.get(cls)
+    if known is None:
+        known = _KNOWN[cls] = frozenset({c.name for c in _codec(cls)} | {"seq", "t", "kind"})
     return values, {k: v for k, v in obj.items() if k not in known}
 
 

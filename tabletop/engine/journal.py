@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, get_args
 
-from tabletop.engine.events import INPUT_KINDS, Event, EventKind, PayloadError, parse_event
+from tabletop.engine.events import INPUT_KINDS, Event, EventKind, PayloadError
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -245,10 +245,12 @@ def decode_event(line: bytes | str, limits: JournalLimits = DEFAULT_JOURNAL_LIMI
     if problem is not None:
         raise EventError(problem)
     _check_values(obj, limits, numbers=True)
+    event = Event.from_json(obj)
     try:
-        return parse_event(obj)  # the fields typed by kind, as every other reader sees them
+        event.payload  # noqa: B018  # the fields typed by kind (kept), as every reader sees them
     except PayloadError as exc:
         raise EventError(str(exc)) from None
+    return event
 
 
 def _check_values(obj: object, limits: JournalLimits, *, numbers: bool) -> None:

@@ -546,14 +546,14 @@ def _audience(inj: Inject) -> str | None:
 
 
 def _effects(effects: Iterable[Effect]) -> tuple[SetStatus, ...]:
-    return tuple(SetStatus(e.node, str(e.status)) for e in effects)
+    return tuple([SetStatus(e.node, e.status) for e in effects])
 
 
 def _changes_listed(changes: Sequence[Changes]) -> tuple[tuple[Change, ...], int]:
     """The first changes (at most 20, in order) and how many there were in all."""
     listed: list[Change] = []
     for c in changes:
-        listed.extend(Change(*x) for x in c[: _MAX_CHANGES_LISTED - len(listed)])
+        listed.extend([Change._make(x) for x in c[: _MAX_CHANGES_LISTED - len(listed)]])
     return tuple(listed), sum(len(c) for c in changes)
 
 
