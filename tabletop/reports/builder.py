@@ -270,13 +270,9 @@ def _opt_str(v: object) -> str | None:
 
 
 def _journal_date(feed: list[Event]) -> str | None:
-    # The engine may record the wall-clock start in the start event; use it when present.
-    for e in feed[:1]:
-        for key in ("started_at", "wall", "wall_time", "date"):
-            v = e.data.get(key)
-            if isinstance(v, str) and v:
-                return v
-    return None
+    # Live drills journal their wall-clock start (`started_at`); a headless run does not.
+    value = feed[0].data.get("started_at") if feed else None
+    return value if isinstance(value, str) and value else None
 
 
 def timeline_row(e: TimelineEntry) -> TimelineRow:

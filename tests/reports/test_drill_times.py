@@ -254,3 +254,16 @@ def test_play_and_host_journal_when_their_drill_began(tmp_path: Path) -> None:
     began = read_journal(tmp_path / "j.jsonl").start.data["started_at"]
     assert before <= began <= iso_utc(datetime.now(UTC))
     assert session.feed[0].data["started_at"] == began
+
+
+def test_a_report_is_dated_by_the_journalled_start(loaded: LoadedScenario, tmp_path: Path) -> None:
+    from tabletop.reports import build_report
+
+    dated = _played(loaded, tmp_path / "dated.jsonl", started_at=BEGAN)
+    undated = _played(loaded, tmp_path / "undated.jsonl", started_at=None)
+    for session, date in ((dated, BEGAN), (undated, None)):
+        result = score(loaded.scenario, session, team="talk-first", counterfactuals=False)
+        report = build_report(loaded, session, result)
+        assert report.summary.date == date
+        given = build_report(loaded, session, result, date="2026-12-01")
+        assert given.summary.date == "2026-12-01"
