@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
 from tabletop.commands.options import history_option, history_path
 from tabletop.drills import (
@@ -41,12 +42,6 @@ from tabletop.terminal_text import clean_block, echo, json_text
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
-def _user_error(message: str) -> click.ClickException:
-    from tabletop.commands.errors import UserError
-
-    return UserError(message)
-
-
 # ----------------------------------------------------------------------------- sources
 
 
@@ -63,14 +58,14 @@ def load_drill(
     if path.is_file():
         return _drill_from_journal(path, scenario, counterfactuals)
     if path.is_dir():
-        raise _user_error(f"{source}: is a folder, not a journal file")
+        raise UserError(f"{source}: is a folder, not a journal file")
     sid = _session_id(source)
     if sid is None:
-        raise _user_error(f"{source}: no such journal file, and not a stored session id")
+        raise UserError(f"{source}: no such journal file, and not a stored session id")
     try:
         return stored_drill(db, sid)
     except DrillError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
 
 
 def _drill_from_journal(
@@ -80,11 +75,11 @@ def _drill_from_journal(
     try:
         scenario_path = resolve_scenario(scenario) if scenario else None
     except FileNotFoundError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     try:
         opened = open_journal(path, load_scenario, scenario=scenario_path, option=option)
     except DrillError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     for warning in opened.warnings:
         echo(f"tabletop: warning: {warning}", err=True)
     return drill_from_journal(opened, counterfactuals=counterfactuals)
@@ -112,9 +107,9 @@ def _write(text: str, output: str | None, *, inputs: list[Path], what: str) -> N
     try:
         write_output(text, target, inputs=inputs, what=what)
     except OutputRefused as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     except OSError as exc:
-        raise _user_error(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise UserError(f"{target}: cannot write ({exc.strerror or exc})") from None
     echo(f"wrote {target}", err=True)
 
 
@@ -132,7 +127,7 @@ def _rows(db: Path, team: str | None, scenario: str | None, since: str | None) -
     try:
         return list_sessions(db, team=team, scenario=scenario, since=since_iso)
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
 
 
 _format_option = click.option(
@@ -243,7 +238,7 @@ def history_command(
         try:
             drills = stored_drills(path, [r.id for r in rows])
         except StoreError as exc:
-            raise _user_error(str(exc)) from None
+            raise UserError(str(exc)) from None
         _write(
             render(build_trend(drills), _format(fmt, output)),
             output,
@@ -282,7 +277,7 @@ def history_command(
 def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
     if not journal.is_file():
         what = "is a folder, not a journal file" if journal.is_dir() else "no such journal file"
-        raise _user_error(f"{journal}: {what}")
+        raise UserError(f"{journal}: {what}")
     drill = _drill_from_journal(journal, scenario, counterfactuals=True, option="--scenario-file")
     # The drill ended when its journal was last written: the best wall-clock time it has.
     ended = datetime.fromtimestamp(journal.stat().st_mtime, UTC)
@@ -290,7 +285,7 @@ def _add_journal(db: Path, journal: Path, scenario: str | None) -> None:
         # Adding the same drill twice would count it twice in --trend and compare.
         saved = save_drill(db, drill, ended_at=ended, once=True)
     except StoreError as exc:
-        raise _user_error(str(exc)) from None
+        raise UserError(str(exc)) from None
     if saved.already_stored:
         echo(f"{journal} is already stored as session #{saved.session_id}", err=True)
         return
@@ -368,7 +363,7 @@ def export_command(
         try:
             items = list_items(history_path(db), team=team)
         except StoreError as exc:
-            raise _user_error(str(exc)) from None
+            raise UserError(str(exc)) from None
         if scenario_id:
             items = [i for i in items if i.scenario_id == scenario_id]
         _write(
@@ -407,7 +402,7 @@ def compare_command(
         raise click.UsageError("name at least two drills, or select them with --team/--scenario")
     names = list(dict.fromkeys(names))
     if len(names) < 2:
-        raise _user_error(f"compare needs at least two drills; found {len(names)}")
+        raise UserError(f"compare needs at least two drills; found {len(names)}")
     reports = [load_drill(n, scenario=None, db=path).report() for n in names]
     _write(
         render(build_comparison(reports), _format(fmt, output)),

@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
+from tabletop.commands.errors import UserError
 from tabletop.commands.loading import load_scenario, no_cache_option
+from tabletop.commands.options import db_option
 from tabletop.drills import Drill, DrillError, finished, run_log, save_drill
 from tabletop.engine.headless import format_clock, format_entry, impact_figures, timeline
 from tabletop.engine.session import Session
@@ -28,23 +30,17 @@ from tabletop.store import StoreError, default_db_path
 from tabletop.terminal_text import echo, json_text, one_line
 
 
-def _fail(message: str) -> click.ClickException:
-    from tabletop.commands.errors import UserError
-
-    return UserError(message)
-
-
 def load_run_inputs(scenario: str, decisions: Path) -> tuple[LoadedScenario, DecisionLog]:
     """The scenario (a path or a built-in id) and the decision log checked against it."""
     try:
         path = resolve_scenario(scenario)
     except FileNotFoundError as exc:
-        raise _fail(str(exc)) from None
+        raise UserError(str(exc)) from None
     loaded = load_scenario(path)
     if decisions.is_dir():
-        raise _fail(f"{decisions}: is a folder, not a decision log")
+        raise UserError(f"{decisions}: is a folder, not a decision log")
     if not decisions.is_file():
-        raise _fail(f"{decisions}: no such decision log")
+        raise UserError(f"{decisions}: no such decision log")
     return loaded, load_decision_log(decisions, loaded.scenario)
 
 
@@ -115,12 +111,7 @@ def render_text(payload: dict[str, Any], title: str) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--team", default=None, help="Name of the team (over the log's `team`).")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="History database the finished run is stored in (default: TABLETOP_DB or XDG data).",
-)
+@db_option("History database the finished run is stored in (default: TABLETOP_DB or XDG data).")
 @click.option(
     "--no-history", is_flag=True, help="Do not store the run in the history (trying out a log)."
 )
@@ -148,7 +139,7 @@ def run_command(
             loaded, log, journal=journal, source=scenario_source(scenario, loaded.path)
         )
     except DrillError as exc:
-        raise _fail(str(exc)) from None
+        raise UserError(str(exc)) from None
     drill = finished(loaded, session)
     result = drill.score
     payload = merge_run_payload(run_payload(loaded, log, session), result)
@@ -173,7 +164,7 @@ def store_run(db: Path, drill: Drill, journal: Path | None, began: datetime | No
             if journal is not None
             else "rerun with --journal PATH to keep it"
         )
-        raise _fail(f"history not saved: {exc}; {keep}") from None
+        raise UserError(f"history not saved: {exc}; {keep}") from None
     from tabletop.store.db import where
 
     echo(f"saved to history as session #{sid} ({where(db)})", err=True)
