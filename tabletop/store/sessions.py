@@ -47,7 +47,6 @@ __all__ = [
     "list_sessions",
     "load_session",
     "parse_since",
-    "recurring_findings",
     "replay_events",
     "save_session",
     "score_document",
@@ -221,28 +220,6 @@ def score_from_json(doc: dict[str, Any]) -> Score:
     values["counterfactuals"] = [Counterfactual(**c) for c in doc.get("counterfactuals", [])]
     values["timeline"] = [TimelineEntry(**e) for e in doc.get("timeline", [])]
     return Score(**values)
-
-
-def recurring_findings(db_path: Path | str, ids: Sequence[int]) -> list[tuple[str, str, int]]:
-    """(component, text, drills) of improvement findings found in more than one of `ids`."""
-    conn = _open_for_reading(db_path)
-    if conn is None or not ids:
-        return []
-    try:
-        return [
-            (str(c), str(t), int(n))
-            for c, t, n in conn.execute(
-                "SELECT component, text, COUNT(DISTINCT session_id) AS n FROM findings "
-                f"WHERE kind = 'improvement' AND session_id IN ({','.join('?' * len(ids))}) "
-                "GROUP BY component, text HAVING COUNT(DISTINCT session_id) > 1 "
-                "ORDER BY n DESC, component, text",
-                list(ids),
-            )
-        ]
-    except (sqlite3.Error, TypeError, ValueError) as exc:  # UnicodeError is a ValueError
-        raise StoreError(f"{_shown(db_path)}: cannot read the history database ({exc})") from None
-    finally:
-        conn.close()
 
 
 def stored_drills(db_path: Path | str, ids: list[int]) -> list[Any]:

@@ -23,7 +23,7 @@ from tabletop.scenario.loader import LoadedScenario, parse_scenario
 from tabletop.scenario.problems import InputError
 from tabletop.scoring import score
 from tabletop.store import StoreError, export_csv, list_sessions, load_session
-from tabletop.store.sessions import recurring_findings
+from tabletop.store.sessions import stored_drills
 from tabletop.store.trend import trends
 from tabletop.terminal_text import one_line
 
@@ -217,7 +217,7 @@ def test_fuzz_history_store(harness: Any, history: bytes, work: Path) -> None:
             lambda: export_csv(list_sessions(db, team="t")),
             lambda: load_session(db, 1),
             lambda: load_session(db, 2),
-            lambda: recurring_findings(db, [1, 2]),
+            lambda: stored_drills(db, [1, 2]),
         ):
             try:
                 read()
