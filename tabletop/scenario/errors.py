@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from tabletop import exercise_time
 from tabletop.scenario.yaml_safe import Anchor, Loc, Located
 
 #: A context table: location pattern ("*" for any list index) → (what to call it, its model).
@@ -111,6 +112,9 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
     if kind == "missing":
         where, _ = _context(contexts, loc[:-1])
         return f"missing required key {loc[-1]!r} in {where}", "parent"
+    clock = _clock_time_message(loc, value) if kind in ("float_type", "int_type") else None
+    if clock is not None:
+        return clock, "value"
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
         if not loc:
@@ -151,6 +155,46 @@ def _one(error: ErrorDetails, loc: Loc, contexts: Contexts, root_name: str) -> t
     if kind == "dependency_shape":
         return f"{_subject(loc)}: {error['msg']}, got {describe(value)}", "value"
     return f"{_subject(loc)}: {error['msg']}", "value"
+
+
+#: Keys whose value is a number of exercise minutes, in a scenario or a decision log.
+MINUTE_KEYS = frozenset({"at", "by", "minutes", "duration", "end"})
+
+#: `H:MM:SS` or `M:SS`, as the tool writes exercise time after `T+`, or a wall clock's `H:MM`.
+_CLOCK = re.compile(r"^\+?(\d{1,6}):([0-5]\d)(?::([0-5]\d))?$")
+
+
+def _clock_time_message(loc: Loc, value: Any) -> str | None:
+    """What to write instead of a clock time where minutes belong (`at: 1:30:00`), or None.
+
+    The YAML loader keeps such a value as text (never base 60), so it reaches here as a
+    string; a clock time anywhere else (a title, a message) is simply that text.
+    """
+    if not (loc and loc[-1] in MINUTE_KEYS and isinstance(value, str)):
+        return None
+    text = value.strip()
+    match = _CLOCK.match(text.removeprefix("T+"))
+    if match is None:
+        return None
+    first, second, third = match.groups()
+    subject = f"{_subject(loc)} should be a number of minutes, not the clock time {value!r}"
+    if third is not None:  # H:MM:SS, as the tool writes from one hour on
+        total = int(first) * 60 + int(second) + int(third) / 60
+        return f"{subject} (write {_minutes(total)} for {exercise_time.instant(total)})"
+    # M:SS as the tool writes below an hour, or a wall clock's H:MM: say both, unless the
+    # `T+` or a zero says which.
+    as_tool = int(first) + int(second) / 60
+    hours, mins = int(first), int(second)
+    tool_reading = f"write {_minutes(as_tool)} for {exercise_time.instant(as_tool)}"
+    if text.startswith("T+") or hours * 60 + mins == as_tool:
+        return f"{subject} ({tool_reading})"
+    as_hours = f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{subject} ({tool_reading}, or {_minutes(hours * 60 + mins)} for {as_hours})"
+
+
+def _minutes(value: float) -> str:
+    """Minutes as an author would type them: 90, 10.5, 1.3333."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _limit(limit: Any) -> str:

@@ -405,6 +405,7 @@ LOG_MISTAKES: list[tuple[str, str, str]] = [
     ("out-of-order-log", "{at: 35, action: restart-database", "{at: 5, action: restart-database"),
     ("late-log", "{at: 45, action: check-orders", "{at: 200, action: check-orders"),
     ("no-at-log", "{at: 45, action: check-orders", "{action: check-orders"),
+    ("clock-time-log", "{at: 45, action: check-orders", "{at: 0:45:00, action: check-orders"),
     ("unknown-key-log", "check-orders, by: Sam}", "check-orders, who: Sam}"),
 ]
 
