@@ -140,3 +140,40 @@ async def test_the_hold_ends_once_the_widgets_have_reported_or_at_the_backstop()
         short.hold()  # nothing to wait for but never released: the backstop ends it
         await pilot.pause(0.1)
         assert not short.settling and not repaints_held(app)
+
+
+async def test_a_phase_with_no_action_empties_the_list_in_one_frame_and_all_brings_it_back(
+    mini: LoadedScenario, new_session: Callable[..., Session]
+) -> None:
+    session = new_session(mini)  # no workaround or prevent action
+    app = TabletopApp(session, loaded=mini)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        screen = app.screen
+        listing = screen.query_one(ActionList)
+        used = {a.phase for a in session.scenario.actions}
+        empty = next(p for p in PhaseFilter.PHASES[1:] if p not in used)
+        listing.highlighted = 2
+        await pilot.pause(0.1)
+        steps = PhaseFilter.PHASES.index(empty)
+        for _ in range(steps - 1):
+            await pilot.press("p")
+        await pilot.pause(0.1)
+        assert await _frames(pilot, "p") == 1  # to the phase no action has
+        assert screen.query_one(PhaseFilter).phase == empty
+        assert listing.option_count == 0 and listing.virtual_size.height == 0
+        detail = str(screen.query_one("#action-detail").render())
+        assert "no action matches the filter" in detail
+        for _ in range(len(PhaseFilter.PHASES) - steps - 1):  # to the last phase
+            await pilot.press("p")
+        await pilot.pause()
+        kept = listing.highlighted_option
+        assert kept is not None
+        await pilot.press("p")  # round to "all" again: the chosen action stays chosen
+        await pilot.pause()
+        assert listing.option_count == len(session.scenario.actions)
+        assert listing.highlighted_option is not None
+        assert listing.highlighted_option.id == kept.id
+        assert session.scenario.action_index[str(kept.id)].label in str(
+            screen.query_one("#action-detail").render()
+        )

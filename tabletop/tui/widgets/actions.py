@@ -231,7 +231,12 @@ class ActionsPanel(Vertical):
             self._update_detail()
             return
         current = ol.highlighted_option.id if ol.highlighted_option else None
-        ol.set_options([Option(action_prompt(v), id=v.id) for v in visible])
+        if visible:
+            ol.set_options([Option(action_prompt(v), id=v.id) for v in visible])
+        else:
+            # `set_options([])` leaves the list's size to be found while painting, which
+            # then repaints it a frame later (17-33 ms): a phase with no action did that.
+            ol.clear_options()
         if ids:
             ol.highlighted = ids.index(current) if current in ids else 0
         self._update_detail()
