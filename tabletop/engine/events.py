@@ -235,7 +235,7 @@ class Approve(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ProposalClosed(Command):
-    """A proposal's outcome: `approved` or `refused`."""
+    """A proposal's outcome: `approved`, `refused`, or `expired` (open when the drill ended)."""
 
     command: str = "proposal-closed"
     proposal: str

@@ -8,7 +8,8 @@ re-applies them as they are):
   so the same id comes back after a resume.
 - `approve` (`proposal`, `approver`): written just before the decision (or refusal) the
   approval takes, which is therefore the very next event of the journal.
-- `proposal-closed` (`proposal`, `outcome`: approved or refused): written after that decision.
+- `proposal-closed` (`proposal`, `outcome`: approved or refused): written after that decision;
+  `expired` for a proposal still open when the drill ended (no one can approve it then).
 
 The names are `proposer`/`approver`, not `by`: the report counts the `by` of facilitator events
 as the facilitator's, and a responder who proposes is not the facilitator.
@@ -23,6 +24,8 @@ from typing import Any
 from tabletop.engine.events import Event
 
 PROPOSE, APPROVE, CLOSED = "propose", "approve", "proposal-closed"
+#: The outcome of a proposal the drill's end left unanswered.
+EXPIRED = "expired"
 
 
 def proposal_frame(

@@ -29,7 +29,14 @@ from tabletop.hub.frames import (
     text,
     welcome_frames,
 )
-from tabletop.hub.proposals import APPROVE, CLOSED, PROPOSE, proposal_frame, rebuild
+from tabletop.hub.proposals import (
+    APPROVE,
+    CLOSED,
+    EXPIRED,
+    PROPOSE,
+    proposal_frame,
+    rebuild,
+)
 from tabletop.hub.protocol import (
     FrameError,
     facilitator_only,
@@ -354,6 +361,7 @@ class Hub:
         """Once the drill has ended: score it, store it in the history, tell the seats."""
         if self.score is not None or not self.session.ended:
             return
+        self._expire_open_proposals()
         from tabletop.drills import counterfactuals_of, finished
 
         drill = finished(self.loaded, self.session, counterfactuals=False)
@@ -365,6 +373,15 @@ class Hub:
         if self.store:
             self._store(drill.with_counterfactuals(counterfactuals_of(drill)))
         self.log(f"report: tabletop report {self.writer.path}")
+
+    def _expire_open_proposals(self) -> None:
+        """A proposal still open when the drill ends can no longer be approved: it is closed
+        (`expired`) in the journal and every seat is told, so no one waits on it."""
+        for proposal in self.proposals.values():
+            if proposal["status"] == "open":
+                proposal["status"] = EXPIRED
+                self.session.facilitator(CLOSED, proposal=proposal["id"], outcome=EXPIRED)
+                self.broadcast(proposal)
 
     def _store(self, drill: Drill) -> None:
         """Keep the ended drill in the history, once: a hub killed after storing it and

@@ -91,6 +91,7 @@ async def test_an_open_proposal_survives_a_sigkill_and_is_approved_once(
     assert [(e["proposal"], e["outcome"]) for e in closed] == [
         ("P1", "approved"),
         ("P2", "approved"),
+        ("P3", "expired"),  # still open when the facilitator ended the drill
     ]
 
     # The single-seat report and history read the room journal, proposals and all; a
@@ -192,3 +193,31 @@ def test_the_seat_feed_shows_a_proposal_once_and_not_its_bookkeeping() -> None:
     # The approval shows as the decision it takes; the closing as the proposal list's update.
     assert event_line({**base, "command": "approve", "approver": "Ana (commander)"}, LABELS) is None
     assert event_line({**base, "command": "proposal-closed", "outcome": "approved"}, LABELS) is None
+
+
+async def test_a_proposal_open_at_the_end_is_closed_as_expired_for_every_seat(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    hub = HubProcess(tmp_path, zygote=zygote)
+    try:
+        async with aiohttp.ClientSession() as http:
+            rui, _ = await join(http, hub.url, hub.codes["responder"], "Rui")
+            fay, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
+            await rui.send({"type": "propose", "action": "call-isp"})
+            await fay.until(_is_proposal("open", "P1"))
+            await fay.send({"type": "end"})
+            # The proposer hears its proposal will not be answered, before the score.
+            await rui.until(_is_proposal("expired", "P1"), timeout=30)
+            await rui.until(lambda f: f["type"] == "clock" and "score" in f, timeout=30)
+            await fay.send({"type": "approve", "proposal": "P1"})
+            refused = await fay.until(lambda f: f["type"] == "refused")
+            assert refused["reason"] == "the drill has ended"
+            hub.kill()
+
+            hub = HubProcess(tmp_path, resume=True, port=hub.port, zygote=zygote)
+            _, welcome = await join(http, hub.url, hub.codes["commander"], "Ana")
+            assert welcome["proposals"] == []
+    finally:
+        hub.stop()
+    closed = _commands(hub.journal_events(), "proposal-closed")
+    assert [(e["proposal"], e["outcome"]) for e in closed] == [("P1", "expired")]
