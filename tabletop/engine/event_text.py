@@ -111,7 +111,7 @@ def for_facilitator_only(
 def action_name(p: DecisionTaken | Refusal | ActionDone, labels: Mapping[str, str]) -> str:
     """The action as people read it: the label the event carries, else the scenario's
     (`labels`: action id → label), else the id."""
-    label = getattr(p, "label", None)
+    label = None if isinstance(p, Refusal) else p.label
     return label if label is not None else labels.get(p.action, p.action)
 
 
