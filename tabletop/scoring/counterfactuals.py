@@ -4,9 +4,10 @@ For each playbook step the team did late (after its `by` target) or never, the t
 decisions are re-run (refused ones included: with the step taken earlier they may now be
 accepted) with that step's first `any_of` action started so that it is done by the step's
 `by` target (a target means "done by", as in timeliness), or, for a step without a target,
-started when the reference run started it. Prerequisites (`requires`) the team had not done
-by then are taken just before it, one after another, so that the action can start on time
-(or as soon as they allow, when they take longer than the target leaves).
+started when the reference run started it. Prerequisites the team had not done by then are
+taken just before it, one after another, so that the action can start on time (or as soon as
+they allow, when they take longer than the target leaves): its `requires`, and the action
+that brings up a node it `needs` when that node is down then in the team's drill.
 
 The saving is measured against the team's decisions re-run the same way over the same
 horizon, so only the moved step makes the difference. Only positive savings are reported,
@@ -21,10 +22,11 @@ benchmarks/bench_counterfactuals.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from tabletop.engine.events import Decision
 from tabletop.engine.session import Session
+from tabletop.engine.status_codes import DOWN
 from tabletop.scenario.models import PlaybookStep, Scenario
 from tabletop.scoring import wording
 from tabletop.scoring.components import step_times
@@ -76,7 +78,8 @@ def counterfactuals(
         team_at = times.started.get(step.id)
         if team_at is not None and team_at <= start:
             continue  # started in time but slow to finish: taking it later cannot help
-        moved = _moved_chain(scenario, step.any_of[0], session.done, start, providers)
+        down = _DownAt(scenario, team, start)
+        moved = _moved_chain(scenario, step.any_of[0], session.done, start, providers, down)
         if not moved or not any(m.action in relevant for m in moved):
             continue  # nothing moved can change the impact: saves exactly 0, skip the run
         if base is None:
@@ -155,12 +158,15 @@ def _moved_chain(
     team_done: Mapping[str, float],
     target: float,
     providers: Mapping[str, str],
+    down: Callable[[str], bool] = lambda _node: True,
 ) -> list[Decision]:
     """The action and its missing prerequisites, timed so that the action starts at `target`.
 
-    Prerequisites are its `requires` and, for each node in its `needs`, the action that
-    brings that node up (see `_providers`): without them the moved action would only be
-    refused. One is missing when the team had not done it by `target`. They run one after
+    Prerequisites are its `requires` and, for each node in its `needs` that is `down` at
+    `target` in the team's drill, the action that brings that node up (see `_providers`):
+    without them the moved action would only be refused. A needed node that is up needs
+    nothing: advising its fix would put a useless step in the what-if. One is missing when
+    the team had not done it by `target`. They run one after
     another, ending when the action starts; if that would start before minute 0, the whole
     chain starts at 0 and the action as soon as its prerequisites are done.
     """
@@ -171,7 +177,7 @@ def _moved_chain(
         if aid in chain or aid in path or aid not in actions:
             return
         act = actions[aid]
-        needed = [providers[n] for n in act.needs if n in providers]
+        needed = [providers[n] for n in act.needs if n in providers and down(n)]
         for req in dict.fromkeys([*act.requires, *needed]):
             if team_done.get(req, float("inf")) > target:
                 add(req, path | {aid})
@@ -187,6 +193,27 @@ def _moved_chain(
         out.append(Decision(at, aid))
         at += actions[aid].minutes
     return out
+
+
+class _DownAt:
+    """Whether a node is down at minute `t` of the team's own drill: the team's decisions
+    before `t` re-run up to `t` (once, and only when a moved action needs a node)."""
+
+    def __init__(self, scenario: Scenario, team: list[Decision], t: float) -> None:
+        self._scenario, self._team, self._t = scenario, team, t
+        self._effective: Mapping[str, str] | None = None
+
+    def __call__(self, node: str) -> bool:
+        if self._effective is None:
+            session = Session(self._scenario, record_feed=False)
+            for d in sorted(self._team, key=lambda d: d.at):
+                if d.at >= self._t:
+                    break
+                session.advance(d.at)
+                session.take(d.action, by=d.by, note=d.note, message=d.message)
+            session.advance(self._t)
+            self._effective = session.status.effective
+        return self._effective[node] == DOWN
 
 
 def _providers(scenario: Scenario) -> dict[str, str]:

@@ -295,3 +295,43 @@ def test_a_sentence_names_every_prerequisite_moved() -> None:
         f"{t(30)} target, 7,000 customer-minutes fewer (with what it needs first: “p1” at "
         f"{t(5)}, “p2” at {t(15)})."
     ]
+
+
+def _needs_db() -> Scenario:
+    # svc (100 users) is cut at 0 and only `reroute` (10 min) brings it back; reroute needs
+    # the db node. The db is up unless the team itself breaks it (`wipe`); `restore` (20 min)
+    # brings it back. The step: reroute done by 30.
+    return make_scenario(
+        nodes=[{"id": "svc", "users": 100}, {"id": "db"}],
+        actions=[
+            {"id": "reroute", "minutes": 10, "needs": ["db"],
+             "effects": [{"node": "svc", "status": "up"}]},
+            {"id": "restore", "minutes": 20, "effects": [{"node": "db", "status": "up"}]},
+            {"id": "wipe", "minutes": 5, "effects": [{"node": "db", "status": "down"}]},
+        ],
+        injects=[{"id": "cut", "at": 0, "effects": [{"node": "svc", "status": "down"}]}],
+        playbook=[{"id": "s", "phase": "fix", "title": "s", "any_of": ["reroute"], "by": 30}],
+    )  # fmt: skip
+
+
+def test_a_needed_node_that_is_up_needs_no_fix_in_the_what_if() -> None:
+    t = wording.t
+    sc = _needs_db()
+    # The db is up all along: reroute alone at 20 (done 30), svc back 70 minutes early.
+    assert [cf.text for cf in counterfactuals(sc, simulate(sc, []))] == [
+        f"Had you started “reroute” at {t(20)} instead of never, so that it was done by its "
+        f"{t(30)} target, 7,000 customer-minutes fewer."
+    ]
+
+
+def test_a_needed_node_the_team_broke_is_restored_first_in_the_what_if() -> None:
+    t = wording.t
+    sc = _needs_db()
+    # The team wiped the db (0-5): at 20 it is down, so restore must run first. 10 + 20 > 30:
+    # restore at 0 (done 20), reroute 20-30, svc back at 30: 7,000 again, with the restore.
+    s = simulate(sc, [D(0, "wipe")])
+    assert [cf.text for cf in counterfactuals(sc, s)] == [
+        f"Had you started “reroute” at {t(20)} instead of never, so that it was done by its "
+        f"{t(30)} target, 7,000 customer-minutes fewer (with what it needs first: “restore” "
+        f"at {t(0)})."
+    ]
