@@ -19,8 +19,9 @@ BASELINE_CEILING = 15.0
 def solve(scenario: Scenario) -> SolveResult:
     """Score the reference decisions and the empty decision list over the whole drill.
 
-    Warnings: the reference scores below 90, doing nothing scores above 15, or the engine
-    refused a reference decision (the model answer cannot be played as written).
+    Warnings: the engine refused a reference decision (the model answer cannot be played as
+    written), the reference avoids no customer impact (see `outcome_warning`), the reference
+    scores below 90, doing nothing scores above 15.
     """
     decisions = reference_decisions(scenario)
     ref = simulate(scenario, decisions, record_feed=False)
@@ -42,6 +43,9 @@ def solve(scenario: Scenario) -> SolveResult:
         f"reference decision {r.action} at {wording.t(r.t)} was refused: {r.reason}"
         for r in refused
     ]
+    outcome = outcome_warning(scenario, ref.customer_minutes, nothing.customer_minutes)
+    if outcome is not None:
+        warnings.append(outcome)
     if round(ref_score.total, 2) < REFERENCE_FLOOR:  # as shown, so float noise passes
         warnings.append(
             f"the reference scores {ref_score.total:.2f}, below {REFERENCE_FLOOR:g}: "
@@ -60,4 +64,33 @@ def solve(scenario: Scenario) -> SolveResult:
         baseline=base_score,
         refused=refused,
         warnings=warnings,
+    )
+
+
+def outcome_warning(scenario: Scenario, reference_cim: float, nothing_cim: float) -> str | None:
+    """Why the outcome component gives every team its full points, or None when it does not.
+
+    Outcome is (nothing - team) / (nothing - reference), and 1 for everyone when the
+    reference avoids nothing (reference >= doing nothing, both zero included): then a team
+    that does nothing gets the outcome points as a perfect one does, and `solve` would still
+    say OK whenever the other components keep doing nothing under 15. No warning when the
+    scenario gives outcome no weight: the component then counts for nothing anyway.
+    """
+    weight = scenario.scoring.outcome
+    if weight <= 0 or nothing_cim - reference_cim > 0:
+        return None
+    free = f"the outcome component cannot tell teams apart (every team gets its {weight:g} points)"
+    if reference_cim <= 0:  # and so doing nothing costs nothing too
+        return (
+            f"neither the reference nor doing nothing costs any customer-minutes: {free}; "
+            "give the customer-facing nodes their `users`, or set `scoring.outcome` to 0"
+        )
+    cm = wording.customer_minutes
+    ref, nothing = cm(reference_cim), cm(nothing_cim)
+    than = "as much as" if ref == nothing else "more than"
+    return (
+        f"the reference run costs {ref} customer-minutes, {than} doing nothing ({nothing}): "
+        f"{free}; the reference must restore service: check that its effects bring the failed "
+        "nodes back up (the right node, a standby node set up) and that no workaround leaves "
+        "a node degraded after the fix"
     )

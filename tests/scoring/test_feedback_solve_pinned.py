@@ -91,9 +91,18 @@ def test_feedback_on_a_record_not_in_the_session_uses_the_times(mini: Scenario) 
     assert fb.avoid is not None and not fb.avoid.already_penalised
 
 
+def _no_impact(outcome: float) -> str:
+    """The warning every `_solve_scenario` gets: with no users, outcome is free for all."""
+    return (
+        "neither the reference nor doing nothing costs any customer-minutes: the outcome "
+        f"component cannot tell teams apart (every team gets its {outcome:g} points); give the "
+        "customer-facing nodes their `users`, or set `scoring.outcome` to 0"
+    )
+
+
 def _solve_scenario(outcome: float, disclosure: float, reference: list[dict[str, Any]]) -> Scenario:
     # One step, no users: the reference run scores 100 less its disclosure penalty, and doing
-    # nothing earns only the outcome weight (nothing was avoidable).
+    # nothing earns only the outcome weight (nothing was avoidable, which solve warns about).
     return make_scenario(
         nodes=[{"id": "a"}],
         actions=[
@@ -112,6 +121,7 @@ def test_solve_warns_below_90_and_above_15_as_printed() -> None:
     assert (result.reference.team, result.baseline.team) == ("reference", "doing nothing")
     assert (round(result.reference.total, 2), round(result.baseline.total, 2)) == (89.6, 15.2)
     assert result.warnings == [
+        _no_impact(15.2),
         "the reference scores 89.60, below 90: the scenario may not be winnable as written",
         "doing nothing scores 15.20, above 15: the scenario rewards inaction",
     ]
@@ -122,7 +132,7 @@ def test_solve_at_exactly_90_and_15_is_fine() -> None:
     sc = _solve_scenario(15, 10, [{"at": 0, "action": "post", "message": "On v2.4.1"}])
     result = solve(sc)
     assert (result.reference.total, result.baseline.total) == (90, 15)
-    assert result.warnings == []
+    assert result.warnings == [_no_impact(15)]
     # Judged as printed, to two decimals: 89.9951 shows as 90.00 and 15.0049 as 15.00.
     shown = solve(
         _solve_scenario(15.0049, 10.0049, [{"at": 0, "action": "post", "message": "v2.4.1"}])
@@ -131,7 +141,7 @@ def test_solve_at_exactly_90_and_15_is_fine() -> None:
         pytest.approx(89.9951),
         pytest.approx(15.0049),
     )
-    assert shown.warnings == []
+    assert shown.warnings == [_no_impact(15.0049)]
 
 
 def test_solve_reports_a_refused_reference_decision() -> None:
@@ -139,7 +149,8 @@ def test_solve_reports_a_refused_reference_decision() -> None:
     result = solve(sc)
     assert [(r.t, r.action) for r in result.refused] == [(0, "gated")]
     assert result.warnings == [
-        f"reference decision gated at {wording.t(0)} was refused: first needs done: post"
+        f"reference decision gated at {wording.t(0)} was refused: first needs done: post",
+        _no_impact(15),
     ]
 
 
