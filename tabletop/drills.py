@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tabletop.engine.events import Event
+from tabletop.engine.events import Event, Start
 from tabletop.engine.headless import run_decisions
 from tabletop.engine.journal import read_journal, replay
 from tabletop.engine.session import Session
@@ -199,13 +199,9 @@ def replay_journal(opened: OpenedJournal) -> Session:
 def drill_from_journal(opened: OpenedJournal, *, counterfactuals: bool = True) -> Drill:
     """A journal as a scored drill; its date is the wall-clock start the journal recorded."""
     session = replay_journal(opened)
-    date = opened.start.data.get("started_at")
-    return finished(
-        opened.loaded,
-        session,
-        counterfactuals=counterfactuals,
-        date=str(date) if date else None,
-    )
+    start = opened.start.payload
+    date = start.started_at if isinstance(start, Start) else None
+    return finished(opened.loaded, session, counterfactuals=counterfactuals, date=date or None)
 
 
 # ----------------------------------------------------------------------------- history

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from tabletop.engine.events import Pace
 from tabletop.engine.session import Session
 
 #: Real seconds between clock ticks while the clock runs.
@@ -36,8 +37,6 @@ class Clock:
 def journalled_pace(session: Session, default: float) -> float:
     """The pace last set in the journal (a resumed hub keeps it), else `default`."""
     for ev in reversed(session.feed):
-        if ev.kind == "facilitator" and ev.data.get("command") == "pace":
-            value = ev.data.get("seconds_per_minute")
-            if isinstance(value, int | float) and value > 0:
-                return float(value)
+        if isinstance(p := ev.payload, Pace) and p.seconds_per_minute > 0:
+            return float(p.seconds_per_minute)
     return default

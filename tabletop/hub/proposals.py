@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tabletop.engine.events import Event
+from tabletop.engine.events import DecisionTaken, Event, Refusal
 
 PROPOSE, APPROVE, CLOSED = "propose", "approve", "proposal-closed"
 #: The outcome of a proposal the drill's end left unanswered.
@@ -81,11 +81,8 @@ def _approved(out: Rebuilt, pid: str, after: Event | None) -> None:
     """An approval's outcome is the next event: the decision or refusal it took. With no such
     event the hub died before taking it, no seat heard of it, and the proposal stays open."""
     proposal = out.proposals[pid]
-    if (
-        after is not None
-        and after.kind in ("decision", "refusal")
-        and after.data.get("action") == proposal["action"]
-    ):
-        outcome = "approved" if after.kind == "decision" else "refused"
+    taken = after.payload if after is not None else None
+    if isinstance(taken, DecisionTaken | Refusal) and taken.action == proposal["action"]:
+        outcome = "approved" if isinstance(taken, DecisionTaken) else "refused"
         proposal["status"] = outcome
         out.unclosed[pid] = outcome

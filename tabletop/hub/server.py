@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tabletop.engine.events import DecisionRecord, Event
+from tabletop.engine.events import ActionDone, DecisionRecord, Event, InjectFired
 from tabletop.engine.journal import JournalWriter
 from tabletop.engine.session import Session
 from tabletop.exercise_time import instant
@@ -115,7 +115,7 @@ class Hub:
             self.on_durable(event.seq)
         obj = event.to_json()
         frame: dict[str, Any] = {"type": "event", "event": obj}
-        if event.data.get("changed"):
+        if isinstance(p := event.payload, InjectFired | ActionDone) and p.changed:
             frame.update(map_state(self.session))
         self.seats.broadcast(
             text(frame), facilitators_only=facilitator_only(obj, self.facilitator_ids)

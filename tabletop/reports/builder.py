@@ -12,7 +12,17 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from tabletop.engine.events import Event, ImpactPoint
+from tabletop.engine.event_text import inject_title
+from tabletop.engine.events import (
+    DecisionTaken,
+    Event,
+    ImpactPoint,
+    InjectFired,
+    InjectSkipped,
+    Note,
+    Refusal,
+    Start,
+)
 from tabletop.engine.session import Session
 from tabletop.reports.acts import Act, acts_of, who_acted
 from tabletop.reports.executive_summary import executive_summary
@@ -88,11 +98,7 @@ def build_report(
     objectives = objective_ratings(scenario, score.timeline, ratings)
     strengths = _strengths(score, timeline, components, acts, scenario)
     runs = comparison_runs(scenario)
-    notes = [
-        NoteRow(e.t, str(e.data.get("text", "")), _opt_str(e.data.get("by")))
-        for e in session.feed
-        if e.kind == "note"
-    ]
+    notes = [NoteRow(e.t, p.text, p.by) for e in session.feed if isinstance(p := e.payload, Note)]
     return Report(
         version=REPORT_VERSION,
         summary=summary,
@@ -119,9 +125,9 @@ def build_report(
         decisions=decisions,
         notes=notes,
         injects=[
-            InjectRow(e.t, str(e.data.get("inject", "")), str(e.data.get("title", "")), fired)
+            InjectRow(e.t, p.inject, p.title or "", isinstance(p, InjectFired))
             for e in session.feed
-            if (fired := e.kind == "inject") or e.kind == "inject-skipped"
+            if isinstance(p := e.payload, InjectFired | InjectSkipped)
         ],
         findings=list(score.findings),
         counterfactuals=_counterfactual_rows(scenario, score.counterfactuals, labels),
@@ -212,23 +218,20 @@ def _chronology(session: Session, labels: dict[str, str]) -> list[ChronoRow]:
     """Decisions, refusals, injects and notes in the order they happened."""
     rows: list[ChronoRow] = []
     for e in session.feed:
-        by = _opt_str(e.data.get("by"))
-        if e.kind == "decision":
-            action = str(e.data.get("action", ""))
-            detail = _opt_str(e.data.get("message")) or _opt_str(e.data.get("note"))
-            rows.append(ChronoRow(e.t, "decision", labels.get(action, action), by, detail))
-        elif e.kind == "refusal":
-            action = str(e.data.get("action", ""))
-            reason = e.data.get("reason")
-            text = f"{labels.get(action, action)} (refused: {reason})"
-            rows.append(ChronoRow(e.t, "refusal", text, by))
-        elif e.kind in ("inject", "inject-skipped"):
-            title = str(e.data.get("title", e.data.get("inject", "")))
-            if e.kind == "inject-skipped":
-                title += " (skipped: its condition did not hold)"
+        p = e.payload
+        if isinstance(p, DecisionTaken):
+            label = labels.get(p.action, p.action)
+            rows.append(ChronoRow(e.t, "decision", label, p.by, p.message or p.note))
+        elif isinstance(p, Refusal):
+            text = f"{labels.get(p.action, p.action)} (refused: {p.reason})"
+            rows.append(ChronoRow(e.t, "refusal", text, p.by))
+        elif isinstance(p, InjectFired):
+            rows.append(ChronoRow(e.t, e.kind, inject_title(p), None))
+        elif isinstance(p, InjectSkipped):
+            title = f"{inject_title(p)} (skipped: its condition did not hold)"
             rows.append(ChronoRow(e.t, e.kind, title, None))
-        elif e.kind == "note":
-            rows.append(ChronoRow(e.t, "note", str(e.data.get("text", "")), by))
+        elif isinstance(p, Note):
+            rows.append(ChronoRow(e.t, "note", p.text, p.by))
     return rows
 
 
@@ -271,8 +274,8 @@ def _opt_str(v: object) -> str | None:
 
 def _journal_date(feed: list[Event]) -> str | None:
     # Live drills journal their wall-clock start (`started_at`); a headless run does not.
-    value = feed[0].data.get("started_at") if feed else None
-    return value if isinstance(value, str) and value else None
+    start = feed[0].payload if feed else None
+    return start.started_at or None if isinstance(start, Start) else None
 
 
 def timeline_row(e: TimelineEntry) -> TimelineRow:
@@ -343,8 +346,8 @@ def _markers(session: Session, labels: dict[str, str]) -> list[Marker]:
             k += 1
             markers.append(Marker(d.t, "decision", labels.get(d.action, d.action), k))
     for e in session.feed:
-        if e.kind == "inject":
-            markers.append(Marker(e.t, "inject", str(e.data.get("title", "")), 0))
+        if isinstance(p := e.payload, InjectFired):
+            markers.append(Marker(e.t, "inject", p.title or "", 0))
     return markers
 
 

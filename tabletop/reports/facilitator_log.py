@@ -8,8 +8,8 @@ same), so a facilitator reads the same sentence in the report as on the screen.
 
 from __future__ import annotations
 
-from tabletop.engine.events import Event
-from tabletop.engine.headless import timeline_entry
+from tabletop.engine.event_text import summary
+from tabletop.engine.events import Command, End, Event, InjectFired, InjectSkipped
 from tabletop.reports.model import FacilitatorRow
 
 #: Facilitator events that are the room's bookkeeping, not something the facilitator did: the
@@ -20,22 +20,19 @@ BOOKKEEPING: frozenset[str] = frozenset({"clock", "join", "propose", "proposal-c
 
 def facilitator_log(feed: list[Event]) -> list[FacilitatorRow]:
     """The lines of the facilitator's log, in the order the journal has them."""
-    return [
-        FacilitatorRow(e.t, e.kind, _command(e), str(timeline_entry(e)["summary"]))
-        for e in feed
-        if _in_log(e)
-    ]
+    return [FacilitatorRow(e.t, e.kind, _command(e), summary(e)) for e in feed if _in_log(e)]
 
 
 def _command(e: Event) -> str | None:
-    command = e.data.get("command") if e.kind == "facilitator" else None
-    return command if isinstance(command, str) else None
+    p = e.payload
+    return p.command if isinstance(p, Command) else None
 
 
 def _in_log(e: Event) -> bool:
-    if e.kind in ("inject", "inject-skipped"):
-        return e.data.get("audience") == "facilitator"
-    if e.kind == "facilitator":
-        return _command(e) not in BOOKKEEPING
+    p = e.payload
+    if isinstance(p, InjectFired | InjectSkipped):
+        return p.audience == "facilitator"
+    if isinstance(p, Command):
+        return p.command not in BOOKKEEPING
     # The end is the facilitator's act only when they ended the drill early.
-    return e.kind == "end" and e.data.get("reason") == "facilitator"
+    return isinstance(p, End) and p.reason == "facilitator"

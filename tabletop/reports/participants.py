@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tabletop.engine.events import Event
+from tabletop.engine.events import Event, Join
 from tabletop.reports.acts import Act
 from tabletop.reports.model import Participant
 
@@ -65,8 +65,6 @@ def room_seats(feed: list[Event]) -> list[tuple[int, str, str]]:
     """The drill room's seats, from its facilitator `join` events (empty in single-seat play)."""
     out = []
     for e in feed:
-        if e.kind == "facilitator" and e.data.get("command") == "join":
-            seat, name, role = e.data.get("seat"), e.data.get("name"), e.data.get("role")
-            if isinstance(seat, int) and isinstance(name, str) and isinstance(role, str):
-                out.append((seat, name, role))
+        if isinstance(p := e.payload, Join):
+            out.append((p.seat, p.name, p.role))
     return out

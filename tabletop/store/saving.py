@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tabletop.engine.events import Event
+from tabletop.engine.events import Event, Start
 from tabletop.engine.journal import iso_utc
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
@@ -145,14 +145,14 @@ def _weighted(score: Score, name: str) -> tuple[float, float, float]:
 def _journal_start(session: Session) -> str | None:
     """When the drill began on the wall clock, as its start event recorded it (live drills
     write `started_at`; a headless run does not), normalised; None when absent or unreadable."""
-    for e in session.feed[:1]:
-        value = e.data.get("started_at")
-        if isinstance(value, str) and value:
-            try:
-                return iso_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-            except ValueError:
-                return None
-    return None
+    start = session.feed[0].payload if session.feed else None
+    value = start.started_at if isinstance(start, Start) else None
+    if not value:
+        return None
+    try:
+        return iso_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
 
 
 def _events_of(session: Session) -> list[Event]:
