@@ -27,7 +27,12 @@ def register(group: click.Group) -> None:
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option(
-    "--strict", is_flag=True, help="Exit 1 when there is a warning (reference < 90, nothing > 15)."
+    "--strict",
+    is_flag=True,
+    help=(
+        "Exit 1 when there is a warning (reference < 90, nothing > 15, a reference that "
+        "avoids no impact, ...)."
+    ),
 )
 def solve_command(scenario: str, as_json: bool, strict: bool) -> None:
     """Play the reference decisions and doing nothing, and score both.
