@@ -240,11 +240,12 @@ def decode_event(line: bytes | str, limits: JournalLimits = DEFAULT_JOURNAL_LIMI
         raise EventError(f"damaged journal line: {str(exc).split(';')[0]}") from None
     # Shape first (a message must not recurse into a deep value), then the event's own
     # fields with their messages, then every other number.
-    _check_values(obj, limits, numbers=False)
+    number_problem = _check_values(obj, limits)
     problem = event_problem(obj, limits)
     if problem is not None:
         raise EventError(problem)
-    _check_values(obj, limits, numbers=True)
+    if number_problem is not None:
+        raise EventError(number_problem)
     event = Event.from_json(obj)
     try:
         event.payload  # noqa: B018  # the fields typed by kind (kept), as every reader sees them
@@ -253,23 +254,25 @@ def decode_event(line: bytes | str, limits: JournalLimits = DEFAULT_JOURNAL_LIMI
     return event
 
 
-def _check_values(obj: object, limits: JournalLimits, *, numbers: bool) -> None:
+def _check_values(obj: object, limits: JournalLimits) -> str | None:
     """Refuse nesting beyond the limit and lone surrogates (text that cannot be written back
-    as UTF-8), or with `numbers`, numbers that are not finite or beyond `max_number`.
-    Iterative: depth is what is being checked."""
+    as UTF-8); return (not raise: the event's own field messages come first) the problem of
+    the first number that is not finite or beyond `max_number`, if any. One iterative walk:
+    depth is what is being checked."""
     stack: list[tuple[object, int]] = [(obj, 1)]
+    number_problem: str | None = None
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
-            if not numbers and not value.isascii() and _SURROGATE.search(value):
+            if not value.isascii() and _SURROGATE.search(value):
                 raise EventError(
                     "damaged journal line: text with an unpaired surrogate (\\ud800-\\udfff)"
                 )
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int | float):
-            if numbers and not abs(value) <= limits.max_number:
-                raise EventError(f"damaged journal line: a number beyond {limits.max_number:g}")
+            if number_problem is None and not abs(value) <= limits.max_number:
+                number_problem = f"damaged journal line: a number beyond {limits.max_number:g}"
         elif depth > limits.max_depth:
             raise EventError(f"damaged journal line: nested deeper than {limits.max_depth}")
         elif isinstance(value, dict):
@@ -277,6 +280,7 @@ def _check_values(obj: object, limits: JournalLimits, *, numbers: bool) -> None:
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
+    return number_problem
 
 
 def read_journal(path: str | Path, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) -> JournalRead:
