@@ -1,12 +1,17 @@
 """UI responsiveness: key press → screen updated (p50/p95), measured with Textual's Pilot.
 
-Each key is pressed many times through `pilot.press`. Two figures per key:
+Each key is pressed many times through `pilot.press`. Figures per key:
 - `key→paint`: from sending the key to the end of the last screen repaint it caused (the
   compositor refresh is timed by `tabletop.tui.compat.paint_times`): what a user feels;
+- `p95/base`: that p95 over the baseline's Pilot round trip (below), so that runs on slower
+  or busier machines compare;
+- `cpu`: this process's CPU time per press, the work a key costs whatever the load;
+- `2+fr`: presses that painted more than one frame (each extra frame is 17-33 ms later);
 - `pilot`: the whole `pilot.press` round trip, which adds Pilot's own idle waits.
 A key the drill screen does not bind (`x`) is the baseline measured in the same run; the
 ratio against it is the cost of our code. Two scenarios: the largest built-in and a generated
-one with 1,000 nodes. Target: key→paint p95 ≤ 50 ms.
+one with 1,000 nodes. Target: key→paint p95 ≤ 50 ms, also on a machine whose baseline is
+63-65 ms (p95/base ≤ 0.78).
 
 Recorded 2026-11-27 on the 2-core shared machine, key→paint p50 / p95 in ms
 (largest built-in = cert-expiry-cascade, 29 nodes; generated = 1,000 nodes):
@@ -69,6 +74,14 @@ size other than their own, so `ScrollView` repainted their scrollbars a frame la
 frames 30-40 ms apart. The box now lies over the list in a layer and is moved out of the
 panel while closed (it never changes size: no rewrap), and those panels skip the scrollbar
 repaint when their size did not change (`noreflow.SteadyScrollbars`): one frame again.
+
+Third round (2026-12-02; figures in the README's Performance section): the focus-change
+hold ends when every widget the change touched has reported (`widgets/settle.py`), not
+after a fixed 5 ms that a busy machine outran (then two frames); `Screen.focused` is a plain
+`var` and the focus moves at once (`Screen.set_focus`), all public Textual API; the
+collector's full passes (~10 ms, one key in eight on 1k nodes) wait for a pause in the keys;
+a phase with no action empties the list with `clear_options` (`set_options([])` repainted
+the list a frame later).
 """
 
 from __future__ import annotations
