@@ -24,6 +24,62 @@ RECONNECT_FIRST = 0.2
 RECONNECT_LAST = 1.0
 #: Largest frame a seat reads (the hub's frames stay far below; a welcome may be long).
 MAX_INCOMING = 8 * 1024 * 1024
+#: Feedback frames a seat keeps (the oldest go first): more than a drill's decisions.
+FEEDBACK_KEPT = 200
+#: How far back a feedback frame looks for the decision it comments on (the hub sends it
+#: right after the decision's events: a handful at most).
+FEEDBACK_LOOKBACK = 64
+
+
+@dataclass(frozen=True)
+class SeatNode:
+    """One node of the welcome's `nodes_list`: what the seat's map and node detail show.
+
+    `hard`, `soft` and `any_of` are its dependencies by kind (ids), as the scenario file
+    writes them."""
+
+    id: str
+    label: str
+    layer: int = 0
+    kind: str = ""
+    users: int = 0
+    third_party: bool = False
+    hard: tuple[str, ...] = ()
+    soft: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every id it depends on, once: hard, then soft, then the groups' members (the order
+        the single-seat drill screen lists them in)."""
+        members = (m for group in self.any_of for m in group)
+        return tuple(dict.fromkeys((*self.hard, *self.soft, *members)))
+
+
+def seat_node(entry: dict[str, Any]) -> SeatNode:
+    """A `nodes_list` entry as the seat keeps it; a dependency of a shape it does not know
+    (a later hub's) is left out."""
+    hard: list[str] = []
+    soft: list[str] = []
+    groups: list[tuple[str, ...]] = []
+    for dep in entry.get("depends_on") or ():
+        if isinstance(dep, str):
+            hard.append(dep)
+        elif isinstance(dep, dict) and isinstance(dep.get("soft"), str):
+            soft.append(dep["soft"])
+        elif isinstance(dep, dict) and isinstance(dep.get("any_of"), list):
+            groups.append(tuple(m for m in dep["any_of"] if isinstance(m, str)))
+    return SeatNode(
+        id=str(entry["id"]),
+        label=str(entry.get("label", entry["id"])),
+        layer=int(entry.get("layer", 0)),
+        kind=str(entry.get("kind", "")),
+        users=int(entry.get("users", 0)),
+        third_party=bool(entry.get("third_party", False)),
+        hard=tuple(hard),
+        soft=tuple(soft),
+        any_of=tuple(groups),
+    )
 
 
 @dataclass
@@ -46,6 +102,10 @@ class RoomState:
     node_labels: dict[str, str] = field(default_factory=dict)
     #: Node id → layer of the dependency map (0: the sources), from the welcome.
     node_layers: dict[str, int] = field(default_factory=dict)
+    #: The welcome's nodes in map order (layer by layer), with their dependencies.
+    map_nodes: dict[str, SeatNode] = field(default_factory=dict)
+    #: Node id → the nodes that depend on it in any way, in map order.
+    dependents: dict[str, list[str]] = field(default_factory=dict)
     nodes: dict[str, str] = field(default_factory=dict)
     injects: list[dict[str, Any]] = field(default_factory=list)
     affected: float = 0.0
@@ -56,11 +116,11 @@ class RoomState:
     running: dict[str, float] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
     score: dict[str, Any] | None = None
-    #: The last training-mode feedback on this seat's own decision (the hub's `feedback`
-    #: frame: `action` and `lines` of `kind` and `text`), and the seq of the last event
-    #: heard before it (the feed shows it after that event).
-    feedback: dict[str, Any] | None = None
-    feedback_after: int = 0
+    #: Training-mode feedback on this seat's own decisions (the hub's `feedback` frames:
+    #: `action` and `lines` of `kind` and `text`), by the seq of the decision event each
+    #: comments on, oldest first: the last `FEEDBACK_KEPT`. The feed shows each under its
+    #: decision. Keyed by decision, a frame heard twice for one decision is kept once.
+    feedback: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: How many feedback frames arrived (a new one repaints the feed).
     feedback_count: int = 0
     #: The last refusal or error the hub sent this seat.
@@ -99,19 +159,18 @@ class RoomState:
         elif kind == "proposal":
             self.proposals[str(frame["id"])] = frame
         elif kind == "feedback":
-            self.feedback, self.feedback_after = frame, self.last_seq
-            self.feedback_count += 1
+            self._feedback(frame)
         elif kind in ("refused", "error"):
             self.notice = str(frame.get("reason", ""))
 
     def _welcome(self, frame: dict[str, Any]) -> None:
+        self.notice = ""  # what the hub said before this (re)join is over
         self.seat, self.role, self.name = frame["seat"], frame["role"], frame.get("name", "")
         self.scenario = frame.get("scenario", {})
         self.team, self.mode = frame.get("team", ""), frame.get("mode", "")
         self.duration = float(frame.get("duration", 0.0))
         self.actions = frame.get("actions", [])
-        self.node_labels = {n["id"]: n["label"] for n in frame.get("nodes_list", [])}
-        self.node_layers = {n["id"]: int(n.get("layer", 0)) for n in frame.get("nodes_list", [])}
+        self._nodes_list(frame.get("nodes_list", []))
         self.injects = frame.get("injects", [])
         self.proposals = {str(p["id"]): p for p in frame.get("proposals", [])}
         for event in frame.get("events", []):
@@ -119,6 +178,31 @@ class RoomState:
         self._status(frame)
         if "clock" in frame:
             self._clock({"type": "clock", **frame["clock"]})
+
+    def _nodes_list(self, entries: list[dict[str, Any]]) -> None:
+        nodes = [seat_node(n) for n in entries]
+        self.map_nodes = {n.id: n for n in nodes}
+        self.node_labels = {n.id: n.label for n in nodes}
+        self.node_layers = {n.id: n.layer for n in nodes}
+        dependents: dict[str, list[str]] = {n.id: [] for n in nodes}
+        for node in nodes:
+            for dep in node.needs:
+                dependents.setdefault(dep, []).append(node.id)
+        self.dependents = dependents
+
+    def _feedback(self, frame: dict[str, Any]) -> None:
+        """Keep a feedback frame under the decision it comments on: the latest decision
+        event of its action (the hub sends it right after that decision's events)."""
+        action = frame.get("action")
+        anchor = self.last_seq
+        for event in reversed(self.events[-FEEDBACK_LOOKBACK:]):
+            if event["kind"] == "decision" and event.get("action") == action:
+                anchor = int(event["seq"])
+                break
+        self.feedback[anchor] = frame  # heard again for the same decision: kept once
+        while len(self.feedback) > FEEDBACK_KEPT:
+            del self.feedback[next(iter(self.feedback))]
+        self.feedback_count += 1
 
     def _event(self, event: object) -> None:
         if not isinstance(event, dict):

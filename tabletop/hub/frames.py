@@ -13,7 +13,13 @@ from tabletop.engine.status_codes import display_status
 from tabletop.hub.protocol import facilitator_only, may_decide
 from tabletop.hub.seats import Seat
 from tabletop.scenario.graph_render import layers
-from tabletop.scenario.models import Scenario
+from tabletop.scenario.models import (
+    AnyOfDependency,
+    Dependency,
+    Node,
+    Scenario,
+    SoftDependency,
+)
 from tabletop.scoring.feedback import decision_feedback, feedback_text
 
 #: Nodes up to which event frames carry the whole effective status map (for the seat's map).
@@ -115,9 +121,31 @@ def welcome_frames(
 
 def node_entries(scenario: Scenario) -> list[dict[str, Any]]:
     """The welcome's nodes, layer by layer as the drill screen's map draws them (layer 0:
-    the sources), each with its layer index so the seat draws the same layered map."""
+    the sources), each with its layer index so the seat draws the same layered map, and what
+    the map's node detail shows: kind, users, third party, and `depends_on` written as in the
+    scenario file (an id, `{"any_of": [ids]}` or `{"soft": id}`)."""
     return [
-        {"id": i, "label": scenario.node(i).label, "layer": depth}
+        _node_entry(scenario.node(i), depth)
         for depth, layer in enumerate(layers(scenario))
         for i in layer
     ]
+
+
+def _node_entry(node: Node, depth: int) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "label": node.label,
+        "layer": depth,
+        "kind": node.kind,
+        "users": node.users,
+        "third_party": node.third_party,
+        "depends_on": [_dependency(d) for d in node.depends_on],
+    }
+
+
+def _dependency(dep: Dependency) -> str | dict[str, Any]:
+    if isinstance(dep, AnyOfDependency):
+        return {"any_of": list(dep.any_of)}
+    if isinstance(dep, SoftDependency):
+        return {"soft": dep.soft}
+    return dep

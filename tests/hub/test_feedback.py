@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from tabletop.scenario.graph_render import layers
 from tabletop.scenario.loader import load_scenario
@@ -93,10 +93,11 @@ async def test_seat_ui_shows_feedback_and_the_layered_map(tmp_path: Path, zygote
     by_layer = layers(scenario)
     app = SeatApp(hub.url, hub.codes["comms"], "Rui")
     try:
-        async with app.run_test(size=(160, 50)) as pilot:
+        # Tall enough for one column of nodes: every label shown whole.
+        async with app.run_test(size=(160, 70)) as pilot:
             await _until(pilot, lambda: app.state.connected and bool(app.state.actions))
             await pilot.pause(0.3)
-            shown = str(app.query_one("#seat-map", Static).render())
+            shown = app.map_text() + "\n"
             # The drill screen's headings, in order, with each layer's node count.
             headings = [f"─ sources · {len(by_layer[0])}"] + [
                 f"─ layer {k} · {len(nodes)}" for k, nodes in enumerate(by_layer) if k

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tabletop.hub.client import RoomState
+from tabletop.hub.client import FEEDBACK_KEPT, RoomState
 from tabletop.tui.seat.view import event_line, feed_lines
 
 LABELS = {"call-isp": "Call the ISP", "fix": "Fix it"}
@@ -88,3 +88,66 @@ def test_room_state_keeps_the_seq_of_a_malformed_event_and_feeds_the_rest() -> N
     assert state.last_seq == 4 and len(state.events) == 4 and not state.ended
     state.apply({"type": "event", "event": {"seq": 5, "t": 9, "kind": "end", "reason": "x"}})
     assert state.ended and feed_lines(state)[-1].plain == "T+9:00 ■ drill ended (x)"
+
+
+def _decision(seq: int, action: str, t: float = 0) -> dict[str, Any]:
+    return {"seq": seq, "t": t, "kind": "decision", "action": action, "by": "Ana (commander)"}
+
+
+def _fb(action: str, *texts: str) -> dict[str, Any]:
+    lines = [{"kind": "bad" if t.startswith("late") else "good", "text": t} for t in texts]
+    return {"type": "feedback", "action": action, "lines": lines}
+
+
+def test_every_feedback_is_kept_under_the_decision_it_comments_on() -> None:
+    state = RoomState()
+    state.actions = [{"id": "fix", "label": "Fix it"}, {"id": "call-isp", "label": "Call the ISP"}]
+    state.apply({"type": "event", "event": {"seq": 1, "t": 0, "kind": "start", "scenario": "s"}})
+    state.apply({"type": "event", "event": _decision(2, "fix")})
+    # Another event of the same decision comes before its feedback: the feedback still goes
+    # right under the decision, not after the last event heard.
+    state.apply({"type": "event", "event": {"seq": 3, "t": 0, "kind": "note", "text": "hm"}})
+    state.apply(_fb("fix", "in order", "on time"))
+    state.apply({"type": "event", "event": _decision(4, "call-isp", 2)})
+    state.apply(_fb("call-isp", "late by 5:00"))
+    state.apply({"type": "event", "event": {"seq": 5, "t": 3, "kind": "note", "text": "ok"}})
+    assert sorted(state.feedback) == [2, 4] and state.feedback_count == 2
+    expected = [  # the start is no news in the feed
+        "T+0:00 → Ana (commander) took Fix it",
+        "  ✓ in order",
+        "  ✓ on time",
+        "T+0:00 ✎ note: hm",
+        "T+2:00 → Ana (commander) took Call the ISP",
+        "  ! late by 5:00",
+        "T+3:00 ✎ note: ok",
+    ]
+    assert [t.plain for t in feed_lines(state)] == expected
+    # The same frame heard again (a seat must never show feedback twice): kept once.
+    state.apply(_fb("call-isp", "late by 5:00"))
+    assert [t.plain for t in feed_lines(state)] == expected
+    assert sorted(state.feedback) == [2, 4]
+
+
+def test_the_feed_keeps_the_last_feedback_frames_only() -> None:
+    state = RoomState()
+    state.actions = [{"id": "fix", "label": "Fix it"}]
+    for seq in range(1, FEEDBACK_KEPT + 11):
+        state.apply({"type": "event", "event": _decision(seq, "fix")})
+        state.apply(_fb("fix", f"number {seq}"))
+    assert len(state.feedback) == FEEDBACK_KEPT
+    assert min(state.feedback) == 11 and max(state.feedback) == FEEDBACK_KEPT + 10
+    lines = [t.plain for t in feed_lines(state)]
+    assert "  ✓ number 10" not in lines
+    at = lines.index("  ✓ number 11")
+    assert lines[at - 1] == "T+0:00 → Ana (commander) took Fix it" and lines[at + 1] == (
+        "T+0:00 → Ana (commander) took Fix it"
+    )
+
+
+def test_feedback_without_its_decision_in_the_feed_follows_the_last_event() -> None:
+    state = RoomState()
+    state.actions = [{"id": "fix", "label": "Fix it"}]
+    state.apply({"type": "event", "event": {"seq": 1, "t": 0, "kind": "note", "text": "a"}})
+    state.apply(_fb("fix", "on time"))  # no decision heard: after the last event
+    assert list(state.feedback) == [1]
+    assert [t.plain for t in feed_lines(state)] == ["T+0:00 ✎ note: a", "  ✓ on time"]

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tabletop.hub.client import RoomState, SeatClient
+from tabletop.hub.client import RoomState, SeatClient, SeatNode
 from tabletop.hub.protocol import may_send
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.tui.screens.modals import ChooseOne, Confirm, TextPrompt
@@ -30,11 +30,15 @@ from tabletop.tui.seat.view import (
     connection_line,
     feed_lines,
     identity_line,
-    map_text,
+    impact_text,
+    map_layers,
+    node_view,
     proposals_text,
     room_text,
 )
 from tabletop.tui.view import PACE_LEVELS, nearest_pace_index
+from tabletop.tui.widgets.depmap import DependencyMap, MapNode
+from tabletop.tui.widgets.nodeinfo import NodeDetail
 
 #: Real seconds between repaints (the clock counts on locally; frames mark the state dirty).
 REPAINT_SECONDS = 0.2
@@ -65,7 +69,10 @@ class SeatApp(App[None]):
     #seat-powers { height: 1; color: $text-muted; }
     #seat-body { height: 1fr; }
     #seat-left { width: 30%; }
-    #seat-map-box { height: 2fr; border: round $primary; }
+    #seat-map-box { height: 3fr; border: round $primary; }
+    #seat-impact { height: auto; }
+    #seat-map { height: 1fr; }
+    #seat-node { height: 7; border-top: solid $primary-darken-2; padding: 0 1; }
     #seat-room-box { height: 1fr; border: round $primary; }
     #seat-feed-box { width: 1fr; border: round $primary; }
     #seat-right { width: 38%; }
@@ -85,6 +92,7 @@ class SeatApp(App[None]):
         Binding("i", "fire_inject", "Fire inject"),
         Binding("ctrl+e", "end_drill", "End drill"),
         Binding("w", "wall", "Wall display"),
+        Binding("m", "focus_map", "Map"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -105,6 +113,7 @@ class SeatApp(App[None]):
         self._shown_feed: tuple[int, int] = (0, 0)
         self._actions_key: tuple[Any, ...] = ()
         self._role = ""
+        self._map_nodes: dict[str, SeatNode] | None = None
         self._asked = False
 
     # ----------------------------------------------------------------- layout
@@ -115,8 +124,10 @@ class SeatApp(App[None]):
         yield Static(id="seat-connection")
         with Horizontal(id="seat-body"):
             with Vertical(id="seat-left"):
-                with VerticalScroll(id="seat-map-box"):
-                    yield Static(id="seat-map")
+                with Vertical(id="seat-map-box"):
+                    yield Static(id="seat-impact")
+                    yield DependencyMap([], self._show_node, id="seat-map")
+                    yield NodeDetail("", id="seat-node")
                 with VerticalScroll(id="seat-room-box"):
                     yield Static(id="seat-room")
             with VerticalScroll(id="seat-feed-box"):
@@ -129,7 +140,7 @@ class SeatApp(App[None]):
 
     def on_mount(self) -> None:
         titles = {
-            "#seat-map-box": "Map · impact",
+            "#seat-map-box": "Map · impact (m, arrows: a node)",
             "#seat-room-box": "Room",
             "#seat-feed-box": "Feed",
             "#seat-actions": "Actions · Enter takes (or proposes)",
@@ -214,11 +225,43 @@ class SeatApp(App[None]):
             return
         self._dirty = False
         self.query_one("#seat-powers", Static).update(can_do(state.role) if state.role else "")
-        self.query_one("#seat-map", Static).update(map_text(state))
+        self.query_one("#seat-impact", Static).update(impact_text(state))
+        self._paint_map(state)
         self.query_one("#seat-room", Static).update(room_text(state))
         self.query_one("#seat-proposal-list", Static).update(proposals_text(state))
         self._paint_feed(state)
         self._paint_actions(state)
+
+    def _paint_map(self, state: RoomState) -> None:
+        dep_map = self.query_one("#seat-map", DependencyMap)
+        if state.map_nodes is not self._map_nodes:  # a welcome: the nodes, once per join
+            self._map_nodes = state.map_nodes
+            dep_map.set_layers(
+                [[MapNode(i, label) for i, label in layer] for layer in map_layers(state)]
+            )
+        dep_map.set_statuses(state.nodes)  # repaints only when a status changed
+        self._show_node(dep_map.selected)
+
+    def _show_node(self, node_id: str | None) -> None:
+        """Show the selected node's status, why, needs and dependents, with their statuses."""
+        state = self.state
+        if node_id is None or node_id not in state.map_nodes or not self.is_running:
+            return
+        self.query_one("#seat-node", NodeDetail).show(
+            node_view(state, node_id),
+            lambda n: state.nodes.get(n, "up"),
+            lambda n: state.node_labels.get(n, n),
+        )
+
+    def map_text(self) -> str:
+        """The map's visible lines as plain text (what the seat reads)."""
+        dep_map = self.query_one("#seat-map", DependencyMap)
+        lines = (dep_map.render_line(y).text for y in range(dep_map.size.height))
+        return "\n".join(line.rstrip() for line in lines)
+
+    def node_text(self) -> str:
+        """The selected node's detail as plain text (what the seat reads)."""
+        return str(self.query_one("#seat-node", NodeDetail).render())
 
     def _paint_feed(self, state: RoomState) -> None:
         shown = (len(state.events), state.feedback_count)
@@ -295,6 +338,10 @@ class SeatApp(App[None]):
             )
             return
         self._send({"type": kind, "action": action["id"]})
+
+    def action_focus_map(self) -> None:
+        """Focus the map: arrows (or a click) pick a node, whose detail shows under it."""
+        self.query_one("#seat-map", DependencyMap).focus()
 
     def action_wall(self) -> None:
         """Switch the projector display (map, impact and feed, no action list) on or off."""

@@ -8,12 +8,12 @@ from typing import Any
 from rich.text import Text
 
 from tabletop.engine.event_text import NodeNames
-from tabletop.engine.events import Event, InjectSkipped, PayloadError, parse_event
+from tabletop.engine.events import Event, InjectSkipped, NodeView, PayloadError, parse_event
 from tabletop.exercise_time import duration
 from tabletop.hub.client import RoomState
 from tabletop.hub.protocol import FRAME_ROLES, may_send
 from tabletop.tui.event_lines import styled_line
-from tabletop.tui.view import STATUS_STYLE, STATUS_SYMBOL, format_clock, format_pace
+from tabletop.tui.view import format_clock, format_pace
 
 
 def event_line(event: Mapping[str, Any] | Event, labels: Mapping[str, str]) -> Text | None:
@@ -59,24 +59,73 @@ def connection_line(state: RoomState, fatal: str | None) -> Text:
     return Text(state.notice, style="yellow") if state.notice else Text("")
 
 
-def map_text(state: RoomState) -> Text:
-    """The impact, then the dependency map as the drill screen draws it: nodes by layer
-    (`sources`, then `layer 1`, … by dependency depth), each with its status symbol and
-    colour, so it reads without colour too."""
-    t = Text()
-    t.append(f"users affected now: {state.affected:,.0f}\n", style="bold")
-    by_layer: dict[int, list[str]] = {}
-    for node_id in state.node_labels:
-        by_layer.setdefault(state.node_layers.get(node_id, 0), []).append(node_id)
-    for depth in sorted(by_layer):
-        ids = by_layer[depth]
-        title = "sources" if depth == 0 else f"layer {depth}"
-        t.append(f"─ {title} · {len(ids)}\n", style="bold")
-        for node_id in ids:
-            status = state.nodes.get(node_id, "up")
-            t.append(f"  {STATUS_SYMBOL.get(status, '?')} ", style=STATUS_STYLE.get(status, ""))
-            t.append(f"{state.node_labels[node_id]}\n", style=STATUS_STYLE.get(status, ""))
+def impact_text(state: RoomState) -> Text:
+    """The impact line over the map; when the hub sent no map (a scenario over its node
+    limit), says so."""
+    t = Text(f"users affected now: {state.affected:,.0f}", style="bold")
+    if not state.map_nodes and state.seat:
+        t.append("\n(no map: the scenario is too large to send one)", style="dim")
     return t
+
+
+def map_layers(state: RoomState) -> list[list[tuple[str, str]]]:
+    """The nodes as the drill screen's map groups them: (id, label) layer by layer (layer 0:
+    the sources), in the welcome's order."""
+    by_layer: dict[int, list[tuple[str, str]]] = {}
+    for node in state.map_nodes.values():
+        by_layer.setdefault(node.layer, []).append((node.id, node.label))
+    return [by_layer[depth] for depth in sorted(by_layer)]
+
+
+def _is_down(status: str) -> bool:
+    return status in ("down", "standby")  # a standby node not started is down
+
+
+def node_why(state: RoomState, node_id: str) -> str | None:
+    """Why a node is down or degraded, in the drill screen's words, from what the seat knows:
+    the statuses shown and the dependencies. A node down (or degraded) that no dependency
+    explains is so itself; one that is both is explained by its dependency here."""
+    node = state.map_nodes[node_id]
+    status = state.nodes.get(node_id, "up")
+    if status == "standby":
+        return "on standby: not started"
+    if status == "down":
+        for dep in node.hard:
+            if _is_down(state.nodes.get(dep, "up")):
+                return f"depends on {dep}, which is down"
+        for group in node.any_of:
+            if group and all(_is_down(state.nodes.get(m, "up")) for m in group):
+                return f"every one of {', '.join(group)} is down"
+        return "down itself"
+    if status == "degraded":
+        for dep in (*node.hard, *node.soft):
+            shown = state.nodes.get(dep, "up")
+            if shown in ("down", "standby", "degraded"):
+                return f"depends on {dep}, which is {'down' if _is_down(shown) else shown}"
+        return "degraded itself"
+    return None
+
+
+def node_view(state: RoomState, node_id: str) -> NodeView:
+    """The selected node as the drill screen's node detail shows it, from the room state:
+    its status, why, what it needs and what depends on it."""
+    node = state.map_nodes[node_id]
+    shown = state.nodes.get(node_id, "up")
+    # The detail shows display_status(own, effective): standby is a standby node still down.
+    own, effective = ("standby", "down") if shown == "standby" else (shown, shown)
+    return NodeView(
+        id=node.id,
+        label=node.label,
+        kind=node.kind,
+        own=own,
+        effective=effective,
+        why=node_why(state, node_id),
+        users=node.users,
+        third_party=node.third_party,
+        sensitive=False,
+        depends_on=node.needs,
+        dependents=tuple(state.dependents.get(node_id, ())),
+    )
 
 
 def feedback_text(frame: dict[str, Any]) -> list[Text]:
@@ -91,20 +140,24 @@ def feedback_text(frame: dict[str, Any]) -> list[Text]:
 
 
 def feed_lines(state: RoomState) -> list[Text]:
-    """The feed: one line per journal event worth showing, and the last feedback on this
-    seat's own decision right after the event it followed."""
+    """The feed: one line per journal event worth showing, and the feedback on each of this
+    seat's own decisions right under that decision (as the drill screen writes it)."""
     lines: list[Text] = []
-    pending = feedback_text(state.feedback) if state.feedback else []
+    pending = sorted(state.feedback.items())  # by the seq of the decision each follows
+    k = 0
     labels = {str(a["id"]): str(a["label"]) for a in state.actions}
     nodes = NodeNames(state.node_labels, {})
     for event in state.feed:
         line = _seat_line(event, labels, nodes)
         if line is not None:
             lines.append(line)
-        if pending and event.seq >= state.feedback_after:
-            lines += pending
-            pending = []
-    return lines + pending
+        while k < len(pending) and pending[k][0] <= event.seq:
+            lines += feedback_text(pending[k][1])
+            k += 1
+    # Feedback whose decision is not in the feed (an event this version could not read).
+    for _, frame in pending[k:]:
+        lines += feedback_text(frame)
+    return lines
 
 
 def _seat_line(event: Event, labels: Mapping[str, str], nodes: NodeNames | None) -> Text | None:

@@ -89,6 +89,21 @@ class DependencyMap(SteadyScrollbars, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
+    def set_layers(self, layer_nodes: list[list[MapNode]]) -> None:
+        """Show these nodes instead (a drill-room seat hears of them after it is built); the
+        selection stays on the same node when it is still there, else the first."""
+        selected = self.selected
+        self._layers = layer_nodes
+        self._flat = [n for layer in layer_nodes for n in layer]
+        self._index = {n.id: i for i, n in enumerate(self._flat)}
+        self._shown_width = -1  # labels fitted again
+        if self.is_mounted:
+            self._relayout(max(self.scrollable_content_region.width, _MIN_CELL))
+        index = self._index.get(selected, 0) if selected is not None else 0
+        # Announce the node even when the index stays the same (a new list behind it).
+        self.set_reactive(DependencyMap.cursor, index)
+        self.watch_cursor(index, index)
+
     def set_statuses(self, statuses: dict[str, str]) -> None:
         """Show these displayed statuses (node id → up/degraded/down/compromised/standby)."""
         if statuses != self._status:
