@@ -102,7 +102,7 @@ class DrillScreen(Screen[None]):
             [MapNode(i, self._labels[i]) for i in layer] for layer in layers(scenario)
         ]
         self._timer: Timer | None = None
-        self._gc_threshold = gc.get_threshold()
+        self._gc_threshold: tuple[int, int, int] | None = None  # to put back, if set here
         self._last_key = time.monotonic()
         self._ended_posted = False
         self._feed_len = -1
@@ -159,8 +159,10 @@ class DrillScreen(Screen[None]):
         gc.freeze()
         # What stays is what the keys themselves leave (render caches): a full pass over it
         # still took ~10 ms, one key in eight. It waits for a pause in the keys instead.
-        self._gc_threshold = gc.get_threshold()
-        gc.set_threshold(*self._gc_threshold[:2], GC_DEFERRED)
+        threshold = gc.get_threshold()
+        if threshold[2] != GC_DEFERRED:  # else deferred already (by an earlier drill screen)
+            self._gc_threshold = threshold
+            gc.set_threshold(*threshold[:2], GC_DEFERRED)
         self.set_interval(GC_PAUSE, self.collect_if_idle)
         self.sync()
         self.query_one(ActionsPanel).option_list.focus()
@@ -171,7 +173,8 @@ class DrillScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._settle.end()
-        gc.set_threshold(*self._gc_threshold)
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
         gc.unfreeze()
         # Leaving a drill that has not ended (quit, closed terminal): journal where the clock
         # stood, so that `tabletop resume` reopens it at this time.
