@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from textual.widgets import OptionList, Static
@@ -122,3 +123,131 @@ async def test_a_seat_without_a_code_asks_for_it_and_marks_what_it_may_not_do(
         await pilot.press("w")
         await pilot.pause(0.1)
         assert not right.display and app.query_one("#seat-feed-box").display
+
+
+def _feedback_under(feed: list[str], took: str, frame: dict[str, Any]) -> None:
+    """The feed shows the decision once, and right under it (after its message, if any)
+    this feedback frame's lines, once."""
+    rows = [k for k, line in enumerate(feed) if took in line]
+    assert len(rows) == 1, (took, feed)
+    at = rows[0] + 1
+    while feed[at].startswith("  message: "):
+        at += 1
+    marks = {"bad": "!", "good": "✓", "info": "✓"}
+    want = [f"  {marks[line['kind']]} {line['text']}" for line in frame["lines"]]
+    assert want and feed[at : at + len(want)] == want
+    assert all(feed.count(line) == 1 for line in want)
+
+
+async def _take(pilot: Any, app: SeatApp, action_id: str, message: str = "") -> None:
+    ids = [a["id"] for a in app.state.actions]
+    actions = app.query_one("#seat-actions", OptionList)
+    await _until(pilot, lambda: actions.option_count == len(ids))  # painted
+    actions.focus()
+    actions.highlighted = ids.index(action_id)
+    await pilot.press("enter")
+    if action_id in MESSAGE_ACTIONS:
+        await pilot.pause(0.2)
+        await pilot.press(*message, "enter")
+
+
+#: office-isp-loss's actions that ask for a message (communicate and follow-up).
+MESSAGE_ACTIONS = {"notify-customers"}
+#: The commander assesses first, at T+0:00: in order, done at T+10:00, target T+10:00
+#: (scenarios/office-isp-loss.yaml; the same lines as tests/hub/test_feedback.py).
+ASSESS = "“Establish what failed and what the site has lost”"
+ASSESS_FEEDBACK = {
+    "lines": [
+        {"kind": "good", "text": f"In order: {ASSESS}."},
+        {"kind": "good", "text": "On time: done by T+10:00, target T+10:00."},
+    ]
+}
+
+
+async def test_every_feedback_stays_under_its_decision_across_a_reconnect(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    hub = HubProcess(tmp_path, "--mode", "training", zygote=zygote)
+    app = SeatApp(hub.url, hub.codes["commander"], "Ana")
+    labels: dict[str, str] = {}
+    try:
+        async with app.run_test(size=(160, 48)) as pilot, aiohttp.ClientSession() as http:
+            await _until(pilot, lambda: app.state.connected and bool(app.state.actions))
+            labels = {a["id"]: a["label"] for a in app.state.actions}
+            await _take(pilot, app, "assess-site-link")
+            await _until(pilot, lambda: app.state.feedback_count == 1)
+            await _take(pilot, app, "notify-customers", "We are on it.")
+            await _until(pilot, lambda: app.state.feedback_count == 2)
+            await _until(pilot, lambda: app.feed_text().count("  ✓ ") >= 3)
+            frames = list(app.state.feedback.values())
+            assert [f["action"] for f in frames] == ["assess-site-link", "notify-customers"]
+            assert frames[0]["lines"] == ASSESS_FEEDBACK["lines"]
+            before = app.feed_text().splitlines()
+            _feedback_under(before, f"took {labels['assess-site-link']}", ASSESS_FEEDBACK)
+            _feedback_under(before, f"took {labels['notify-customers']}", frames[1])
+
+            # The hub dies and comes back: the seat reconnects with last_seq, hears what it
+            # missed, and shows each feedback once, still under its decision.
+            await asyncio.to_thread(hub.kill)
+            await _until(pilot, lambda: not app.state.connected)
+            hub = await asyncio.to_thread(
+                HubProcess, tmp_path, resume=True, port=hub.port, zygote=zygote
+            )
+            await _until(pilot, lambda: app.state.connected, timeout=20)
+            fac, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
+            await fac.send({"type": "note", "text": "after the reconnect"})
+            await _until(pilot, lambda: "after the reconnect" in app.feed_text())
+            await _take(pilot, app, "call-isp")
+            await _until(pilot, lambda: app.state.feedback_count == 3)
+            await _until(pilot, lambda: app.feed_text().count("took ") == 3)
+            after = app.feed_text().splitlines()
+            frames = list(app.state.feedback.values())
+            assert len(frames) == 3 and frames[2]["action"] == "call-isp"
+            _feedback_under(after, f"took {labels['assess-site-link']}", ASSESS_FEEDBACK)
+            _feedback_under(after, f"took {labels['notify-customers']}", frames[1])
+            _feedback_under(after, f"took {labels['call-isp']}", frames[2])
+            assert after[: len(before)] == before  # nothing before the reconnect moved
+            app.save_screenshot(str(tmp_path / "seat-feedback.svg"))
+    finally:
+        hub.stop()
+
+
+async def test_the_seat_map_selects_a_node_and_shows_its_needs_and_dependents(
+    hub: HubProcess,
+) -> None:
+    app = SeatApp(hub.url, hub.codes["observer"], "Olu")
+    async with app.run_test(size=(160, 48)) as pilot, aiohttp.ClientSession() as http:
+        await _until(pilot, lambda: app.state.connected and bool(app.state.map_nodes))
+        order = list(app.state.map_nodes)
+        await pilot.press("m")
+        # With the keys: right steps through the map's nodes in order.
+        await pilot.press(*["right"] * order.index("backup-lte"))
+        await _until(pilot, lambda: "4G backup router" in app.node_text())
+        detail = app.node_text()
+        assert detail.startswith("○ standby 4G backup router  (backup-lte, network)")
+        assert "why: on standby: not started" in detail
+        assert "needs: ● Backup 4G SIM data plan" in detail
+        assert "used by: ✖ Site internet access" in detail
+        # The facilitator fires the SIM's data cap: the detail follows at once.
+        fac, _ = await join(http, hub.url, hub.codes["facilitator"], "Fay")
+        await fac.send({"type": "fire", "inject": "sim-cap-reached"})
+        await _until(pilot, lambda: "needs: ✖ Backup 4G SIM data plan" in app.node_text())
+        assert "✖ Backup 4G SIM data" in app.map_text()  # the label cut to its cell
+        # Site internet access: one hard need, one soft, a redundancy group both down.
+        await pilot.press(*["right"] * (order.index("wan") - order.index("backup-lte")))
+        await _until(pilot, lambda: "Site internet access" in app.node_text().split("\n")[0])
+        detail = app.node_text()
+        assert "why: every one of isp-fibre, backup-lte is down" in detail
+        assert (
+            "needs: ● Site firewall and SD-WAN edge, ● Site bandwidth, "
+            "✖ Primary ISP fibre circuit, ○ 4G backup router" in detail
+        )
+        used_by = detail.split("used by: ")[1]
+        for label in ("Contact-centre agents at Northgate", "Warehouse handheld scanners"):
+            assert f"✖ {label}" in used_by
+        # The other way: the SIM's own detail names the router as what uses it.
+        await pilot.press(*["left"] * (order.index("wan") - order.index("backup-sim")))
+        await _until(pilot, lambda: "Backup 4G SIM" in app.node_text().split("\n")[0])
+        assert "used by: ○ 4G backup router" in app.node_text()
+        assert app.node_text().startswith("✖ down Backup 4G SIM data plan")
+        app.save_screenshot(str(Path(hub.folder) / "seat-map.svg"))
