@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tabletop.engine.events import Pace
 from tabletop.engine.session import Session
 from tabletop.scenario.graph_render import layers
 from tabletop.scenario.models import MESSAGE_PHASES
@@ -537,6 +538,6 @@ class DrillScreen(Screen[None]):
 def _journalled_pace(session: Session, default: int) -> int:
     """The pace last set in this session's journal (on resume), else `default`."""
     for ev in reversed(session.feed):
-        if ev.kind == "facilitator" and ev.data.get("command") == "pace":
-            return nearest_pace_index(float(ev.data.get("seconds_per_minute", 5)))
+        if isinstance(p := ev.payload, Pace):
+            return nearest_pace_index(p.seconds_per_minute)
     return default
