@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, get_args
 
-from tabletop.engine.events import INPUT_KINDS, Event, EventKind, PayloadError
+from tabletop.engine.events import INPUT_KINDS, Event, EventKind, Jump, PayloadError
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -499,6 +499,10 @@ def apply_input(session: Session, event: Event) -> None:
             session.fire_inject(str(d["inject"]))
         else:
             session.facilitator(str(d["command"]), **data)
+        if isinstance(p := event.payload, Jump):
+            # The jump is journalled before the clock moves; when nothing happens on the way,
+            # no later event says where the clock went, and a resume would reopen too early.
+            session.advance(p.to)
     elif event.kind == "end":
         session.end(str(d.get("reason", "facilitator")))
 

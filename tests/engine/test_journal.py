@@ -202,6 +202,31 @@ def test_resume_continues_the_same_journal(loaded: LoadedScenario, tmp_path: Pat
     assert replay(loaded.scenario, events, sha256=loaded.sha256).feed == events
 
 
+def test_a_jump_with_nothing_on_the_way_resumes_where_the_clock_went(
+    loaded: LoadedScenario, tmp_path: Path
+) -> None:
+    # The drill room's facilitator jumps from T+5 to T+26 while paused: the jump is the last
+    # event (no inject, decision or checkpoint between), and only it says where the clock is.
+    journal = tmp_path / "j.jsonl"
+    s = Session(loaded.scenario, sha256=loaded.sha256, sink=JournalWriter(journal))
+    s.advance(5)
+    s.take("assess")
+    s.advance(9)  # the ETA inject, 3 minutes after assess is done at 6
+    s.facilitator("jump", to=26)
+    s.advance(26)
+    assert lines(journal)[-1] == {
+        "seq": 6,  # start, the cut, assess taken and done, the ETA, the jump
+        "t": 9,
+        "kind": "facilitator",
+        "command": "jump",
+        "to": 26,
+    }
+    again = resume(loaded, journal)
+    assert again.now == 26
+    again.take("start-gen", by="after the jump")
+    assert lines(journal)[-1]["t"] == 26
+
+
 def test_headless_simulate_journal_replays(loaded: LoadedScenario, tmp_path: Path) -> None:
     journal = tmp_path / "j.jsonl"
     with JournalWriter(journal) as writer:
