@@ -89,7 +89,9 @@ class GuardedServer(Server):
         self.public_url = f"http://{request.headers.get('Host', f'{self.host}:{self.port}')}"
         return await super().handle_index(request)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    # The refusal beyond `max_clients` is a plain HTTP 503, not a WebSocket: a wider return
+    # type than textual-serve's own handler declares.
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         """One drill per WebSocket, up to `max_clients` at once; beyond, 503 and a reason."""
         if self.clients >= self.max_clients:
             return web.Response(

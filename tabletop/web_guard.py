@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -105,9 +106,7 @@ SECURITY_HEADERS = {
 }
 
 
-def guard_middleware(
-    policy: Policy,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def guard_middleware(policy: Policy) -> Middleware:
     """aiohttp middleware: refuse a foreign Host (421) or a foreign Origin (403), and put the
     security headers on every response, errors included."""
 

@@ -125,7 +125,7 @@ def build_app(
         return await handle(hub, request)
 
     policy = Policy(policy_hosts, getattr(extra_routes, "script_hashes", ()))
-    app = web.Application(middlewares=[guard_middleware(policy)])  # type: ignore[list-item]
+    app = web.Application(middlewares=[guard_middleware(policy)])
     app.add_routes([web.get("/hub", seat_socket)])
     if extra_routes is not None:
         extra_routes(app)

@@ -22,14 +22,14 @@ def participants(
     In a drill room the journal's `by` reads "NAME (role)": it is the seat NAME, listed once."""
     seat_by = {f"{name} ({role})": name for _, name, role in seats or []}
 
-    def who(by: str | None) -> str | None:
-        return seat_by.get(by, by) if by else by
+    def who(by: str) -> str:
+        return seat_by.get(by, by)
 
     decisions = Counter(who(a.by) for a in acts if a.by)
     phases: dict[str, list[str]] = {}
     for a in acts:
-        by = who(a.by)
-        if by and a.accepted:
+        if a.by and a.accepted:
+            by = who(a.by)
             phases.setdefault(by, [])
             if a.phase and a.phase not in phases[by]:
                 phases[by].append(a.phase)

@@ -138,7 +138,7 @@ class PgConnection:
         rows = [[_param(v) for v in row] for row in seq]
         try:
             with self._conn.cursor() as cur:
-                cur.executemany(text, rows)  # type: ignore[arg-type]
+                cur.executemany(text, rows)
         except self._error as exc:
             raise _wrap(exc) from None
 
@@ -157,7 +157,7 @@ class PgConnection:
         if word.startswith("PRAGMA"):
             return PgCursor([], None)  # SQLite's settings; the server has its own
         text, returning = translate(sql)
-        cur = self._conn.execute(text, [_param(v) for v in params])  # type: ignore[arg-type]
+        cur = self._conn.execute(text, [_param(v) for v in params])
         rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
         return PgCursor(rows, int(rows[0][0]) if returning and rows else None)
 
