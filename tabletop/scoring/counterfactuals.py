@@ -206,11 +206,13 @@ class _DownAt:
     def __call__(self, node: str) -> bool:
         if self._effective is None:
             session = Session(self._scenario, record_feed=False)
-            for d in sorted(self._team, key=lambda d: d.at):
+            # The team's decisions are in the order taken. One at `t` itself comes after the
+            # moved action in the re-run (see `_rewrite`), so it cannot break what it needs.
+            for d in self._team:
                 if d.at >= self._t:
                     break
                 session.advance(d.at)
-                session.take(d.action, by=d.by, note=d.note, message=d.message)
+                session.take(d.action)
             session.advance(self._t)
             self._effective = session.status.effective
         return self._effective[node] == DOWN

@@ -335,3 +335,22 @@ def test_a_needed_node_the_team_broke_is_restored_first_in_the_what_if() -> None
         f"{t(30)} target, 7,000 customer-minutes fewer (with what it needs first: “restore” "
         f"at {t(0)})."
     ]
+
+
+def test_a_node_broken_at_the_very_minute_the_moved_action_starts_needs_no_fix() -> None:
+    t = wording.t
+    sc = _needs_db()
+    instant_wipe = sc.model_copy(
+        update={
+            "actions": [
+                a.model_copy(update={"minutes": 0}) if a.id == "wipe" else a for a in sc.actions
+            ]
+        }
+    )
+    # The team wipes the db at 20, the minute reroute would start: in the re-run the moved
+    # reroute is taken first (the db still up), so it needs no restore.
+    s = simulate(instant_wipe, [D(20, "wipe")])
+    assert [cf.text for cf in counterfactuals(instant_wipe, s)] == [
+        f"Had you started “reroute” at {t(20)} instead of never, so that it was done by its "
+        f"{t(30)} target, 7,000 customer-minutes fewer."
+    ]
