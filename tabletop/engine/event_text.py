@@ -14,6 +14,7 @@ from typing import Literal
 
 from tabletop.engine.events import (
     ActionDone,
+    Approve,
     Change,
     Command,
     DecisionTaken,
@@ -27,6 +28,7 @@ from tabletop.engine.events import (
     Note,
     Pace,
     Payload,
+    ProposalClosed,
     Propose,
     Refusal,
     Start,
@@ -217,9 +219,29 @@ def summary(event: Event) -> str:
         early = early_end_words(p)
         return f"{said} so far; {early}" if early else said
     if isinstance(p, Command):
-        details = ", ".join(f"{k} {v}" for k, v in command_details(p))
-        return f"{p.command}{': ' + details if details else ''}"
+        return _command_summary(p)
     return ", ".join(f"{k}={v}" for k, v in p.to_json().items())  # the start
+
+
+def _command_summary(p: Command) -> str:
+    """A facilitator command in words for the timeline and the report's facilitator log;
+    a command this version has no words for is shown with its fields."""
+    if isinstance(p, Pace):
+        return f"pace set to {pace_words(p.seconds_per_minute)}"
+    if isinstance(p, Jump):
+        return f"clock moved on to {instant(p.to)}"
+    if isinstance(p, FireInject):
+        return f"inject {p.inject} fired by hand"
+    if isinstance(p, Join):
+        return f"{p.name} joined as {p.role} (seat {p.seat})"
+    if isinstance(p, Propose):
+        return f"{p.proposer} proposed {p.action} ({p.proposal})"
+    if isinstance(p, Approve):
+        return f"{p.approver} approved {p.proposal}"
+    if isinstance(p, ProposalClosed):
+        return f"proposal {p.proposal} closed: {p.outcome}"
+    details = ", ".join(f"{k} {v}" for k, v in command_details(p))
+    return f"{p.command}{': ' + details if details else ''}"
 
 
 def _audience(p: InjectFired | InjectSkipped) -> str:

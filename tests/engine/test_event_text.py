@@ -132,23 +132,23 @@ EXAMPLES: list[tuple[Event, str, str | None]] = [
     ),
     (
         ev(13, "facilitator", command="fire-inject", inject="x"),
-        "fire-inject: inject x",
+        "inject x fired by hand",
         "T+13:00 facilitator fired an inject",
     ),
     (
         ev(5, "facilitator", command="pace", seconds_per_minute=2.0),
-        "pace: seconds_per_minute 2.0",
+        "pace set to 1 min / 2 s",
         "T+5:00 facilitator: pace 1 min / 2 s",
     ),
     (
         ev(5, "facilitator", command="jump", to=30),
-        "jump: to 30",
+        "clock moved on to T+30:00",
         "T+5:00 facilitator: jump to T+30:00",
     ),
     (ev(5, "facilitator", command="pause"), "pause", "T+5:00 facilitator: pause"),
     (
         ev(0, "facilitator", command="join", seat=1, name="Fay", role="facilitator"),
-        "join: seat 1, name Fay, role facilitator",
+        "Fay joined as facilitator (seat 1)",
         "T+0:00 Fay joined as facilitator",
     ),
     (
@@ -160,18 +160,18 @@ EXAMPLES: list[tuple[Event, str, str | None]] = [
             proposer="Rui (responder)",
             action="fix",
         ),
-        "propose: proposal P1, proposer Rui (responder), action fix",
+        "Rui (responder) proposed fix (P1)",
         "T+3:00 Rui (responder) proposes Start the generator",
     ),
     # Bookkeeping: in the timeline, never news in a feed.
     (
         ev(4, "facilitator", command="approve", proposal="P1", approver="Ana (commander)"),
-        "approve: proposal P1, approver Ana (commander)",
+        "Ana (commander) approved P1",
         None,
     ),
     (
         ev(4, "facilitator", command="proposal-closed", proposal="P1", outcome="approved"),
-        "proposal-closed: proposal P1, outcome approved",
+        "proposal P1 closed: approved",
         None,
     ),
     (ev(4, "facilitator", command="clock"), "clock", None),

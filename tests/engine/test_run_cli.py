@@ -149,7 +149,7 @@ def test_timeline_entries_keep_the_event_fields_beside_their_summary() -> None:
     note = timeline_entry(Event(3, 12.5, "note", {"text": "calm", "by": "obs"}))
     assert (note["summary"], note["text"], note["clock"]) == ("calm by obs", "calm", "T+12:30")
     fire = timeline_entry(Event(4, 13, "facilitator", {"command": "fire-inject", "inject": "x"}))
-    assert format_entry(fire) == "   T+13:00  facilitator fire-inject: inject x"
+    assert format_entry(fire) == "   T+13:00  facilitator inject x fired by hand"
     assert format_clock(240) == "T+4:00:00"
 
 
