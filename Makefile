@@ -36,6 +36,7 @@ bench: $(STAMP)  ## every benchmark, each printing its figures
 # mutants/, so a second run only checks what changed. Fails below a 90 % kill rate.
 MUTATION_WORKERS ?= 2
 mutation: $(STAMP)  ## mutation testing, then the kill rate per file and the survivors
+	$(BIN)/python tools/mutation_report.py --recheck
 	$(BIN)/mutmut run --max-children $(MUTATION_WORKERS)
 	$(BIN)/python tools/mutation_report.py --min 90
 

@@ -12,6 +12,10 @@ is killed / (killed + survived + no tests + suspicious): a mutant that no test r
 gap in the tests, not a mutant to leave out. Mutants not checked yet (an interrupted run)
 and those mutmut skipped are left out of both counts and reported.
 
+`--recheck` (run before `mutmut run`, as `make mutation` does) marks the mutants not killed
+as not checked and drops mutmut's map of which tests reach which function, so that tests
+added since the last run are credited.
+
 Exit status: 0, or 1 when `--min` is given and the overall rate is below it.
 """
 
@@ -62,6 +66,26 @@ def read_results(mutants: Path) -> list[FileResult]:
     return results
 
 
+def recheck(mutants: Path) -> int:
+    """Mark every mutant not killed as not checked, and forget which tests cover which
+    function, so that the next `mutmut run` checks them against today's tests.
+
+    mutmut reruns a mutant only when its function changed: a test added since (or a test
+    that now reaches the function) would otherwise never be credited, and its survivors would
+    stay survivors. Returns how many mutants will be checked again."""
+    reset = 0
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data.get("exit_code_by_key", {})
+        for name, code in codes.items():
+            if code is not None and status_by_exit_code[code] not in KILLED | NOT_COUNTED:
+                codes[name] = None
+                reset += 1
+        meta.write_text(json.dumps(data), encoding="utf-8")
+    (mutants / "mutmut-stats.json").unlink(missing_ok=True)
+    return reset
+
+
 def rate(killed: int, total: int) -> float:
     """Kill rate in percent; 100 when there is nothing to kill."""
     return 100.0 * killed / total if total else 100.0
@@ -95,7 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"))
     parser.add_argument("--min", type=float, default=None, help="fail below this rate (%%)")
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="before a run: mark survivors not checked and forget the test map (no report)",
+    )
     args = parser.parse_args(argv)
+    if args.recheck:
+        count = recheck(args.mutants) if args.mutants.is_dir() else 0
+        print(f"{count} mutant(s) not killed so far will be checked again.")
+        return 0
     results = read_results(args.mutants)
     if not results:
         print(f"No mutmut results under {args.mutants}/: run `mutmut run` first.")

@@ -75,3 +75,20 @@ def test_min_gate_and_missing_results(
 def test_nothing_to_kill_is_full_marks(report: ModuleType) -> None:
     assert report.rate(0, 0) == 100.0
     assert report.rate(9, 10) == pytest.approx(90.0)
+
+
+def test_recheck_marks_every_mutant_not_killed_as_not_checked(
+    report: ModuleType, results: Path
+) -> None:
+    (results / "mutmut-stats.json").write_text("{}", encoding="utf-8")
+    # The survivor (0) and the one without tests (33) are checked again; killed, timed-out,
+    # skipped and not-yet-checked ones keep their state.
+    assert report.main(["--mutants", str(results), "--recheck"]) == 0
+    codes = json.loads((results / "pkg/a.py.meta").read_text(encoding="utf-8"))
+    assert codes["exit_code_by_key"] == {
+        "pkg.a.x_f__mutmut_1": 1, "pkg.a.x_f__mutmut_2": 3, "pkg.a.x_f__mutmut_3": 36,
+        "pkg.a.x_f__mutmut_4": None, "pkg.a.x_g__mutmut_1": None, "pkg.a.x_g__mutmut_2": None,
+        "pkg.a.x_g__mutmut_3": 34,
+    }  # fmt: skip
+    assert not (results / "mutmut-stats.json").exists()
+    assert report.recheck(results) == 0, "nothing left to reset"
