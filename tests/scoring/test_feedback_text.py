@@ -4,9 +4,12 @@ takes 10 minutes; the `assess` step's target is minute 15)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tabletop.engine.session import Session
 from tabletop.scenario.models import Scenario
 from tabletop.scoring.feedback import FeedbackLine, decision_feedback, feedback_text
+from tests.scoring.conftest import make
 
 
 def _say(mini: Scenario, s: Session, at: float, action: str) -> list[FeedbackLine]:
@@ -92,4 +95,12 @@ def test_a_message_that_discloses_is_bad_news_first_naming_each_hit(mini: Scenar
         ),
         FeedbackLine("good", "In order: “Tell customers”."),
         FeedbackLine("good", "On time: done by T+16:00, target T+30:00."),
+    ]
+
+
+def test_an_action_outside_the_playbook_is_information(mini_data: dict[str, Any]) -> None:
+    mini_data["actions"].append({"id": "order-pizza", "label": "Order pizza", "phase": "assess"})
+    scenario = make(mini_data)
+    assert _say(scenario, Session(scenario), 0, "order-pizza") == [
+        FeedbackLine("info", "Not a playbook step: fine if it helps, but stay calm.")
     ]
