@@ -85,3 +85,24 @@ def test_solve_prints_warnings_on_stderr(cli, write: Write, base_text: str) -> N
 def test_built_in_scenarios_have_no_warnings() -> None:
     for path in sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml")):
         assert load_scenario(path).warnings == (), path.name
+
+
+def test_a_standby_node_nothing_brings_up_is_a_warning_at_its_standby(
+    write: Write, base_text: str
+) -> None:
+    # The generator (`standby: true` on line 13, its value at column 14) is started only by
+    # start-gen's effect: without it, nothing can ever bring it up.
+    text = base_text.replace(
+        "    effects:\n      - {node: generator, status: up}\n", "    effects: []\n"
+    )
+    assert _messages(write("standby.yaml", text)) == [
+        "13:14: warning: standby node 'generator' never comes up: no action or inject has an "
+        "effect setting it up, degraded or compromised"
+    ]
+
+
+def test_a_standby_node_brought_up_degraded_needs_no_warning(base_text: str) -> None:
+    text = base_text.replace(
+        "      - {node: generator, status: up}\n", "      - {node: generator, status: degraded}\n"
+    )
+    assert scenario_warnings(parse_scenario(text)) == []
