@@ -421,3 +421,16 @@ def test_a_journal_to_a_device_or_pipe_is_written_without_fsync(loaded: LoadedSc
         s.advance(20)
     assert writer.events_written == len(s.feed) > 2
     assert not Path(os.devnull).is_file()
+
+
+def test_the_start_event_carries_where_the_scenario_is_and_when_a_live_drill_began(
+    loaded: LoadedScenario,
+) -> None:
+    source = {"path": "journal-test.yaml", "absolute": "/tmp/journal-test.yaml"}
+    live = Session(loaded.scenario, source=source, started_at="2026-12-02T09:15:00Z")
+    start = live.feed[0].to_json()
+    assert (start["source"], start["started_at"]) == (source, "2026-12-02T09:15:00Z")
+    # A headless run gives neither: its journal is the same bytes on every run.
+    bare = Session(loaded.scenario).feed[0].to_json()
+    assert "source" not in bare and "started_at" not in bare
+    assert live.end_reason is None and not live.ended
