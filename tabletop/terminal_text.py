@@ -18,8 +18,10 @@ _LAYOUT = frozenset("\n\t")
 #: An error or status line longer than this is shortened (the location at its start is kept).
 MAX_LINE = 400
 
-#: A run of characters without a space longer than this is shortened in the middle.
-_MAX_WORD = 80
+#: A run of characters without a space longer than this is shortened in the middle. Long
+#: enough for a deep file path (a location a user must read whole), short enough that a
+#: hostile token cannot fill the line.
+_MAX_WORD = 255
 _LONG_WORD = re.compile(rf"\S{{{_MAX_WORD + 1},}}")
 
 

@@ -125,6 +125,18 @@ def test_problem_lines_are_one_line_whatever_the_message() -> None:
     text = str(problem)
     assert "\n" not in text and "\x1b" not in text and "\x9b" not in text
     assert text.startswith("f [2J.yaml:3:4: bad FORGED 9:9: line  31m yyy")
-    assert text.endswith("y" * 39) and "y…y" in text and len(text) <= 400
+    assert text.endswith("y" * 127) and "y…y" in text and len(text) <= 400
     spaced = str(Problem("f.yaml", 1, 1, "word " * 1000))
     assert spaced.endswith("…") and len(spaced) == 400
+
+
+def test_a_deep_file_path_stays_whole_in_its_problem_line(tmp_path: Path, capsys) -> None:
+    # 200 characters of folders: the location a user must find the file by is not cut.
+    deep = tmp_path.joinpath(*(["drills-of-the-regional-operations-team"] * 5))
+    deep.mkdir(parents=True)
+    path = deep / "s.yaml"
+    path.write_text(BASE.replace("kind: power", "kind: [power]", 1), encoding="utf-8")
+    assert len(str(path)) > 200
+    assert main(["validate", str(path)]) == 1
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{path}:4:7: ")
