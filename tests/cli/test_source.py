@@ -4,9 +4,6 @@ the file themselves when it is unchanged, and say exactly what to pass when it i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
@@ -19,24 +16,13 @@ from tabletop.engine.session import Session, simulate
 from tabletop.scenario.decision_log import load_decision_log
 from tabletop.scenario.loader import load_scenario
 from tabletop.scenario.source import file_sha256, find_journal_scenario, scenario_source
+from tests.cli_process import tabletop_in as tabletop
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BUILTIN = REPO / "scenarios" / "dc-power-loss.yaml"
 LOG = REPO / "tests" / "library" / "logs" / "dc-power-loss-talk-first.yaml"
 TITLE = "Power loss at the primary data centre"
 MINE = "Power loss at our own data centre"
-
-
-def tabletop(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it, in `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "tabletop.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 @pytest.fixture

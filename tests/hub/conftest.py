@@ -18,6 +18,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.cli_process import tabletop_in
+
 SCENARIO = "office-isp-loss"
 
 
@@ -247,3 +249,9 @@ def is_event(kind: str, **data: Any) -> Any:
         return ev["kind"] == kind and all(ev.get(k) == v for k, v in data.items())
 
     return pred
+
+
+def tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI in `cwd`, with its history and user data there too."""
+    env = {"TABLETOP_DB": str(cwd / "h.sqlite3"), "XDG_DATA_HOME": str(cwd)}
+    return tabletop_in(cwd, *args, env=env, timeout=60)

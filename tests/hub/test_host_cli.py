@@ -6,41 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import stat
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import aiohttp
 
-from tests.hub.conftest import HubProcess, Zygote, is_event, join
-
-
-def _tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TABLETOP_DB": str(cwd / "h.sqlite3"), "XDG_DATA_HOME": str(cwd)}
-    return subprocess.run(
-        [sys.executable, "-m", "tabletop.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
+from tests.hub.conftest import HubProcess, Zygote, is_event, join, tabletop
 
 
 def test_usage_and_input_errors_are_one_line(tmp_path: Path) -> None:
-    no_scenario = _tabletop("host", cwd=tmp_path)
+    no_scenario = tabletop("host", cwd=tmp_path)
     assert no_scenario.returncode == 2
     assert "give a SCENARIO" in no_scenario.stderr and "Traceback" not in no_scenario.stderr
-    unknown = _tabletop("host", "no-such-scenario", cwd=tmp_path)
+    unknown = tabletop("host", "no-such-scenario", cwd=tmp_path)
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
-    missing = _tabletop("host", "--resume", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
+    missing = tabletop("host", "--resume", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"tabletop: {tmp_path / 'nope.jsonl'}: no such journal file"
-    bad_url = _tabletop("join", "http://127.0.0.1:1/hub", "--code", "x", cwd=tmp_path)
+    bad_url = tabletop("join", "http://127.0.0.1:1/hub", "--code", "x", cwd=tmp_path)
     assert bad_url.returncode == 2 and "ws://" in bad_url.stderr
 
 
@@ -99,9 +85,9 @@ async def test_an_ended_room_is_scored_stored_and_reported(hub: HubProcess) -> N
     assert 0 <= clock["score"]["total"] <= 100 and clock["score"]["grade"] in "ABCDF"
     assert "stored in the history as drill 1" in hub.output()
     folder = hub.folder
-    history = _tabletop("history", "--db", str(folder / "history.sqlite3"), cwd=folder)
+    history = tabletop("history", "--db", str(folder / "history.sqlite3"), cwd=folder)
     assert history.returncode == 0 and "office-isp-loss" in history.stdout
-    report = _tabletop("report", str(hub.journal), cwd=folder)
+    report = tabletop("report", str(hub.journal), cwd=folder)
     assert report.returncode == 0, report.stderr
     assert "The ISP was called at once. — Obi (observer)" in report.stdout
     assert "Fay (facilitator)" in report.stdout
@@ -150,7 +136,7 @@ async def test_with_a_certificate_the_hub_speaks_tls_and_a_seat_trusting_it_join
 
 
 def test_a_journal_a_hub_is_still_writing_cannot_be_resumed_by_another(hub: HubProcess) -> None:
-    other = _tabletop(
+    other = tabletop(
         "host", "--resume", str(hub.journal), "--port", str(hub.port + 1), cwd=hub.folder
     )
     assert other.returncode == 1

@@ -4,9 +4,6 @@ the single-seat report and history read a room journal that holds them."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,25 +11,13 @@ import aiohttp
 
 from tabletop.engine.events import Event
 from tabletop.hub.proposals import rebuild
-from tests.hub.conftest import HubProcess, Zygote, is_event, join
+from tests.hub.conftest import HubProcess, Zygote, is_event, join, tabletop
 
 LABELS = {"call-isp": "Call the ISP", "notify-customers": "Notify customers"}
 
 
 def _is_proposal(status: str, pid: str | None = None) -> Any:
     return lambda f: f["type"] == "proposal" and f["status"] == status and pid in (None, f["id"])
-
-
-def _tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TABLETOP_DB": str(cwd / "h.sqlite3"), "XDG_DATA_HOME": str(cwd)}
-    return subprocess.run(
-        [sys.executable, "-m", "tabletop.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
 
 
 def _commands(journal: list[dict[str, Any]], command: str) -> list[dict[str, Any]]:
@@ -96,11 +81,11 @@ async def test_an_open_proposal_survives_a_sigkill_and_is_approved_once(
 
     # The single-seat report and history read the room journal, proposals and all; a
     # responder who only proposed is not taken for the facilitator.
-    report = _tabletop("report", str(hub.journal), cwd=tmp_path)
+    report = tabletop("report", str(hub.journal), cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     rows = [line for line in report.stdout.splitlines() if line.startswith("| Rui")]
     assert rows == ["| Rui | responder | 0 | 0 |  |"]
-    added = _tabletop("history", "--add", str(hub.journal), "--db", "x.sqlite3", cwd=tmp_path)
+    added = tabletop("history", "--add", str(hub.journal), "--db", "x.sqlite3", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     assert "as session #1" in added.stderr
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +21,7 @@ from tabletop.scenario.loader import LoadedScenario, load_scenario
 from tabletop.scenario.source import scenario_source
 from tabletop.scoring import score
 from tabletop.store import list_sessions, save_session
+from tests.cli_process import tabletop_in as tabletop
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO = REPO / "scenarios" / "dc-power-loss.yaml"
@@ -30,18 +29,6 @@ LOG = REPO / "tests" / "library" / "logs" / "dc-power-loss-talk-first.yaml"
 BEGAN = "2026-11-30T09:15:00Z"
 #: When the last event was written (the journal's modification time): 47 min 7 s later.
 LAST_WRITE = datetime(2026, 11, 30, 10, 2, 7, tzinfo=UTC)
-
-
-def tabletop(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tabletop.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 @pytest.fixture(scope="module")
