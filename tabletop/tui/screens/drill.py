@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import time
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -23,6 +21,7 @@ from textual.widgets import Input, Static
 
 from tabletop.engine.events import Pace
 from tabletop.engine.session import Session
+from tabletop.gc_pause import IdleCollections
 from tabletop.scenario.graph_render import layers
 from tabletop.scenario.models import MESSAGE_PHASES
 from tabletop.scoring.feedback import decision_feedback
@@ -103,8 +102,7 @@ class DrillScreen(Screen[None]):
             [MapNode(i, self._labels[i]) for i in layer] for layer in layers(scenario)
         ]
         self._timer: Timer | None = None
-        self._gc_threshold: tuple[int, int, int] | None = None  # to put back, if set here
-        self._last_key = time.monotonic()
+        self._collections = IdleCollections(GC_PAUSE, GC_DEFERRED)
         self._ended_posted = False
         self._feed_len = -1
         self._clock_text = Text()
@@ -153,17 +151,9 @@ class DrillScreen(Screen[None]):
         for sel, title in titles.items():
             self.query_one(sel).border_title = title
         self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
-        # The scenario, the session and the widgets live as long as the drill: keep them out
-        # of the cyclic collector's full passes, which took 70 ms on a 1k-node scenario and
-        # landed on a random key press. Undone when the drill screen goes.
-        gc.collect()
-        gc.freeze()
-        # What stays is what the keys themselves leave (render caches): a full pass over it
-        # still took ~10 ms, one key in eight. It waits for a pause in the keys instead.
-        threshold = gc.get_threshold()
-        if threshold[2] != GC_DEFERRED:  # else deferred already (by an earlier drill screen)
-            self._gc_threshold = threshold
-            gc.set_threshold(*threshold[:2], GC_DEFERRED)
+        # Full collections wait for pauses in the keys while the drill is up (undone when the
+        # drill screen goes): see `IdleCollections`.
+        self._collections.start()
         self.set_interval(GC_PAUSE, self.collect_if_idle)
         self.sync()
         self.query_one(ActionsPanel).option_list.focus()
@@ -174,9 +164,7 @@ class DrillScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._settle.end()
-        if self._gc_threshold is not None:
-            gc.set_threshold(*self._gc_threshold)
-        gc.unfreeze()
+        self._collections.stop()
         # Leaving a drill that has not ended (quit, closed terminal): journal where the clock
         # stood, so that `tabletop resume` reopens it at this time.
         if not self.session.ended:
@@ -232,18 +220,12 @@ class DrillScreen(Screen[None]):
         return changed
 
     def on_key(self) -> None:
-        self._last_key = time.monotonic()  # passed on: bindings and widgets still get it
+        self._collections.key()  # passed on: bindings and widgets still get it
 
     def collect_if_idle(self) -> bool:
-        """Run the collector's deferred full pass if no key came for `GC_PAUSE` seconds.
-
-        True if it ran. Only when the young generations have been through passes since the
-        last full one (the count the collector itself would go by).
-        """
-        if time.monotonic() - self._last_key < GC_PAUSE or not gc.get_count()[2]:
-            return False
-        gc.collect()
-        return True
+        """Run the deferred full collection if no key came for `GC_PAUSE` seconds; True if
+        it ran."""
+        return self._collections.collect_if_idle()
 
     # ------------------------------------------------------------------- sync
 
