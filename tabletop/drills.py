@@ -29,10 +29,10 @@ from tabletop.scenario.decision_log import DecisionLog
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
 from tabletop.scoring.model import Counterfactual, Score
-from tabletop.store import StoreError, find_stored, load_session, save_session
 
 if TYPE_CHECKING:
-    # Imported where used: `tabletop run` needs no report machinery (templates) to start.
+    # The history and the reports are imported where used: the drill UI and `tabletop run`
+    # start without them (the store pulls in the report templates).
     from tabletop.reports.model import Report, StoredItem
 
 #: Loads a scenario file (the commands pass their cached loader).
@@ -209,6 +209,7 @@ def drill_from_journal(opened: OpenedJournal, *, counterfactuals: bool = True) -
 
 def stored_drill(db: Path, session_id: int) -> Drill:
     """A drill from the history, with its evaluator ratings and improvement items."""
+    from tabletop.store import StoreError, load_session
     from tabletop.store.db import where
     from tabletop.store.plan import ratings_for, stored_items
 
@@ -246,6 +247,8 @@ def save_drill(
     the same scenario file: a hub resumed after it stored the drill, a journal added twice)
     is not stored again. `started_at`/`ended_at` are the wall-clock times of the drill
     (default: the start its journal recorded, and now). Raises `StoreError` (one line)."""
+    from tabletop.store import find_stored, save_session
+
     if once:
         known = find_stored(db, drill.loaded, drill.session)
         if known is not None:
