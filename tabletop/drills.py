@@ -17,14 +17,14 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tabletop.engine.events import Event, Start
 from tabletop.engine.headless import run_decisions
-from tabletop.engine.journal import read_journal, replay
-from tabletop.engine.session import Session
+from tabletop.engine.journal import iso_utc, read_journal, replay
+from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.decision_log import DecisionLog
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
@@ -116,6 +116,28 @@ def run_log(
         raise DrillError(str(exc)) from None
     except OSError as exc:
         raise DrillError(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
+
+
+def live_session(
+    loaded: LoadedScenario,
+    *,
+    team: str,
+    mode: str,
+    sink: EventSink | None,
+    source: dict[str, str] | None,
+) -> Session:
+    """A new drill played live (`play`, `serve`, `host`): journalled to `sink`, with its
+    wall-clock start in the start event — the history stores it, and a resumed drill keeps it.
+    (A headless run has none, so its journal is the same bytes every time.)"""
+    return Session(
+        loaded.scenario,
+        sha256=loaded.sha256,
+        team=team,
+        mode=mode,
+        sink=sink,
+        source=source,
+        started_at=iso_utc(datetime.now(UTC)),
+    )
 
 
 def score_drill(loaded: LoadedScenario, session: Session, *, counterfactuals: bool = True) -> Score:

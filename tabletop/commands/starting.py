@@ -49,10 +49,8 @@ def start_session(
     """A new drill of `scenario_arg` (a built-in id or a file) journalled to `journal` (default:
     a new file in `default_journal_dir`); `resume_command` is how an existing journal would be
     continued, named in the error."""
-    from datetime import UTC, datetime
-
-    from tabletop.engine.journal import JournalWriter, create_journal, iso_utc
-    from tabletop.engine.session import Session
+    from tabletop.drills import live_session
+    from tabletop.engine.journal import JournalWriter, create_journal
     from tabletop.scenario.catalog import resolve_scenario
     from tabletop.scenario.source import scenario_source
 
@@ -72,14 +70,11 @@ def start_session(
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"{journal}: cannot write journal: {exc.strerror or exc}") from None
-    session = Session(
-        loaded.scenario,
-        sha256=loaded.sha256,
+    session = live_session(
+        loaded,
         team=team or "team",
         mode=mode,
         sink=writer,
         source=scenario_source(scenario_arg, loaded.path),
-        # The wall-clock start, journalled: the history stores it, a resumed drill keeps it.
-        started_at=iso_utc(datetime.now(UTC)),
     )
     return loaded, session, writer

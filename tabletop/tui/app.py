@@ -7,15 +7,15 @@ With a session it opens straight on the drill screen (`play SCENARIO`, `resume`,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
 
+from tabletop.drills import live_session
 from tabletop.engine.events import Event
-from tabletop.engine.journal import JournalWriter, create_journal, iso_utc
+from tabletop.engine.journal import JournalWriter, create_journal
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import scenario_source
@@ -127,17 +127,8 @@ class TabletopApp(App[None]):
         self.journal_path = path
         if sink is not None:
             self._sinks.append(sink)
-        return Session(
-            loaded.scenario,
-            sha256=loaded.sha256,
-            team=team,
-            mode=mode,
-            sink=sink,
-            source=scenario_source(loaded.path, loaded.path),
-            # The wall-clock start, journalled: the history stores it with the drill, and a
-            # resumed drill keeps it.
-            started_at=iso_utc(datetime.now(UTC)),
-        )
+        source = scenario_source(loaded.path, loaded.path)
+        return live_session(loaded, team=team, mode=mode, sink=sink, source=source)
 
     def on_drill_screen_ended(self, event: DrillScreen.Ended) -> None:
         self.switch_screen(
