@@ -18,6 +18,11 @@ _LAYOUT = frozenset("\n\t")
 #: An error or status line longer than this is shortened (the location at its start is kept).
 MAX_LINE = 400
 
+#: A problem's message (after its file:line:column) is shortened to this many characters,
+#: whatever the length of the path in front: the same file gives the same message wherever
+#: it lies (a checkout in a deep directory included).
+MAX_MESSAGE = 400
+
 #: A run of characters without a space longer than this is shortened in the middle. Long
 #: enough for a deep file path (a location a user must read whole), short enough that a
 #: hostile token cannot fill the line.

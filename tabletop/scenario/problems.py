@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tabletop.terminal_text import MAX_LINE, capped, one_line
+from tabletop.terminal_text import MAX_MESSAGE, capped, one_line
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +18,10 @@ class Problem:
 
     def __str__(self) -> str:
         # One line, whatever the file holds: control characters shown as spaces (the message
-        # may quote the file), a long value shortened; the location is always kept whole.
+        # may quote the file), a long value shortened; the location is always kept whole, and
+        # never takes from the message's room, so a message does not depend on the path.
         where = one_line(f"{self.file}:{self.line}:{self.column}: ")
-        return where + capped(one_line(self.message), max(MAX_LINE - len(where), 120))
+        return where + capped(one_line(self.message), MAX_MESSAGE)
 
 
 class InputError(Exception):

@@ -203,7 +203,8 @@ def assert_one_line_problems(problems: list[Any]) -> None:
     for problem in problems:
         line = str(problem)
         assert line.isprintable(), line
-        assert len(line) <= 400 or len(line) - len(problem.file) <= 400, line
+        where = f"{problem.file}:{problem.line}:{problem.column}: "
+        assert line.startswith(where) and len(line) - len(where) <= 400, line
         assert problem.line >= 1 and problem.column >= 1, line
 
 
