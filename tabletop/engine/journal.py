@@ -19,7 +19,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, get_args
 
-from tabletop.engine.events import INPUT_KINDS, Event, EventKind, Jump, PayloadError
+from tabletop.engine.event_json import short
+from tabletop.engine.events import (
+    INPUT_KINDS,
+    Command,
+    DecisionTaken,
+    End,
+    Event,
+    EventKind,
+    FireInject,
+    Jump,
+    Note,
+    PayloadError,
+    Refusal,
+)
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.models import Scenario
@@ -241,16 +254,9 @@ def decode_event(line: bytes | str, limits: JournalLimits = DEFAULT_JOURNAL_LIMI
     # Shape first (a message must not recurse into a deep value), then the event's own
     # fields with their messages, then every other number.
     number_problem = _check_values(obj, limits)
-    problem = event_problem(obj, limits)
-    if problem is not None:
-        raise EventError(problem)
+    event = _event_of(obj, limits)
     if number_problem is not None:
         raise EventError(number_problem)
-    event = Event.from_json(obj)
-    try:
-        event.payload  # noqa: B018  # the fields typed by kind (kept), as every reader sees them
-    except PayloadError as exc:
-        raise EventError(str(exc)) from None
     return event
 
 
@@ -323,57 +329,43 @@ def read_journal(path: str | Path, limits: JournalLimits = DEFAULT_JOURNAL_LIMIT
 
 
 _KINDS: frozenset[str] = frozenset(get_args(EventKind))
-#: Text fields an event must carry so that a replay can re-apply it (or check it).
-_REQUIRED_TEXT: dict[str, tuple[str, ...]] = {
-    "start": ("scenario",),
-    "decision": ("action",),
-    "refusal": ("action",),
-    "note": ("text",),
-    "facilitator": ("command",),
-}
-#: Text fields that, when present, must be text (null counts as absent).
-_OPTIONAL_TEXT = ("by", "note", "message", "team", "mode", "sha256", "reason")
 
 
-def event_problem(obj: object, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) -> str | None:
-    """Why `obj` (one parsed journal line) is not a well-formed event, or None when it is.
+def _event_of(obj: object, limits: JournalLimits) -> Event:
+    """`obj` (one parsed journal line) as an `Event` with its typed payload, or `EventError`
+    saying why it is not a well-formed event.
 
     A journal is input like any other file: a hand-edited or damaged line must be one clear
     problem, not a crash deep inside the replay. (`decode_event` also checks the values.)"""
     if not isinstance(obj, dict):
-        return "not a journal event (a JSON object with seq, t and kind)"
+        raise EventError("not a journal event (a JSON object with seq, t and kind)")
     missing = [k for k in ("seq", "t", "kind") if k not in obj]
     if missing:
-        return f"not a journal event: no {', '.join(repr(k) for k in missing)}"
+        raise EventError(f"not a journal event: no {', '.join(repr(k) for k in missing)}")
     seq, t, kind = obj["seq"], obj["t"], obj["kind"]
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= limits.max_number:
-        return f"'seq' must be a whole number, got {_short(seq)}"
+        raise EventError(f"'seq' must be a whole number, got {short(seq)}")
     if (
         isinstance(t, bool)
         or not isinstance(t, int | float)
         or (isinstance(t, float) and not math.isfinite(t))  # no isfinite on a huge int
         or t < 0
     ):
-        return f"'t' must be an exercise minute (a number >= 0), got {_short(t)}"
+        raise EventError(f"'t' must be an exercise minute (a number >= 0), got {short(t)}")
     if t > limits.max_number:
-        return f"'t' is beyond any drill (more than {limits.max_number:g} minutes), got {_short(t)}"
+        beyond = f"more than {limits.max_number:g} minutes"
+        raise EventError(f"'t' is beyond any drill ({beyond}), got {short(t)}")
     if not isinstance(kind, str) or kind not in _KINDS:
-        return f"unknown event kind {_short(kind)} (expected one of {', '.join(sorted(_KINDS))})"
-    for key in _REQUIRED_TEXT.get(kind, ()):
-        if not isinstance(obj.get(key), str):
-            return f"a {kind} event needs {key!r} as text, got {_short(obj.get(key))}"
-    for key in _OPTIONAL_TEXT:
-        if obj.get(key) is not None and not isinstance(obj[key], str):
-            return f"{key!r} of a {kind} event must be text, got {_short(obj[key])}"
-    if obj.get("command") == "fire-inject" and not isinstance(obj.get("inject"), str):
-        return f"a fire-inject command needs 'inject' as text, got {_short(obj.get('inject'))}"
-    return None
-
-
-def _short(value: object) -> str:
-    """A value for a message: its repr, shortened (a line may be a megabyte)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+        expected = ", ".join(sorted(_KINDS))
+        raise EventError(f"unknown event kind {short(kind)} (expected one of {expected})")
+    event = Event.from_json(obj)
+    try:
+        # The fields of its kind (a decision's action, a note's text ...), typed once and kept
+        # as every reader sees them; their parse says what is wrong.
+        event.payload  # noqa: B018
+    except PayloadError as exc:
+        raise EventError(str(exc)) from None
+    return event
 
 
 def _whole_event(line: bytes, limits: JournalLimits) -> Event | None:
@@ -488,23 +480,22 @@ def _text(value: object) -> str | None:
 
 def apply_input(session: Session, event: Event) -> None:
     """Re-apply one input event (decision, refusal, note, facilitator, end) now."""
-    d = event.data
-    if event.kind in ("decision", "refusal"):
-        session.take(str(d["action"]), by=d.get("by"), note=d.get("note"), message=d.get("message"))
-    elif event.kind == "note":
-        session.add_note(str(d["text"]), by=d.get("by"))
-    elif event.kind == "facilitator":
-        data = {k: v for k, v in d.items() if k != "command"}
-        if d.get("command") == "fire-inject":
-            session.fire_inject(str(d["inject"]))
-        else:
-            session.facilitator(str(d["command"]), **data)
-        if isinstance(p := event.payload, Jump):
+    p = event.payload
+    if isinstance(p, DecisionTaken | Refusal):
+        session.take(p.action, by=p.by, note=p.note, message=p.message)
+    elif isinstance(p, Note):
+        session.add_note(p.text, by=p.by)
+    elif isinstance(p, FireInject):
+        session.fire_inject(p.inject)
+    elif isinstance(p, Command):
+        # Journalled as it came (its JSON form), so the replay writes the same line back.
+        session.facilitator(p.command, **{k: v for k, v in event.data.items() if k != "command"})
+        if isinstance(p, Jump):
             # The jump is journalled before the clock moves; when nothing happens on the way,
             # no later event says where the clock went, and a resume would reopen too early.
             session.advance(p.to)
-    elif event.kind == "end":
-        session.end(str(d.get("reason", "facilitator")))
+    elif isinstance(p, End):
+        session.end(p.reason if p.reason is not None else "facilitator")
 
 
 def _tolerate_older_wording(kind: str, got: dict[str, Any], want: dict[str, Any]) -> None:
