@@ -8,6 +8,7 @@ is the field's name; a field that is None is not written.
 from __future__ import annotations
 
 import math
+import sys
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -54,9 +55,18 @@ def _text(v: object) -> str:
 
 
 def _number(v: object) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+    if isinstance(v, bool) or not isinstance(v, int | float) or not finite(v):
         raise _Wrong("a number")
     return v  # kept as read (an int stays an int): the JSON form is unchanged
+
+
+def finite(v: float) -> bool:
+    """A finite number a float can hold: `math.isfinite` raises OverflowError on an int beyond
+    a float's range (a journal line may hold 10**400), which every reader would then meet."""
+    return math.isfinite(v) if isinstance(v, float) else abs(v) <= _FLOAT_MAX
+
+
+_FLOAT_MAX = int(sys.float_info.max)
 
 
 def _whole(v: object) -> int:

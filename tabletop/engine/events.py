@@ -10,7 +10,6 @@ the hub's seats), `to_json` writes them back, unchanged.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +18,7 @@ from typing import Any, ClassVar, Literal, TypeAlias, get_args
 from tabletop.engine.event_json import Change as Change
 from tabletop.engine.event_json import PayloadError as PayloadError
 from tabletop.engine.event_json import SetStatus as SetStatus
-from tabletop.engine.event_json import dumpers, read_fields, short
+from tabletop.engine.event_json import dumpers, finite, read_fields, short
 from tabletop.scenario.decisions import Decision as Decision  # the engine API takes it
 
 EventKind = Literal[
@@ -314,7 +313,7 @@ def parse_event(obj: object) -> Event:
     seq, t, kind = obj.get("seq"), obj.get("t"), obj.get("kind")
     if isinstance(seq, bool) or not isinstance(seq, int):
         raise PayloadError(f"'seq' must be a whole number, got {short(seq)}")
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+    if isinstance(t, bool) or not isinstance(t, int | float) or not finite(t) or t < 0:
         raise PayloadError(f"'t' must be an exercise minute (a number >= 0), got {short(t)}")
     if not isinstance(kind, str) or kind not in _KINDS:
         raise PayloadError(f"unknown event kind {short(kind)}")

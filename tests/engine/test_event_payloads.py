@@ -204,6 +204,10 @@ def test_optional_fields_are_absent_not_null() -> None:
         ),
         ({"kind": "facilitator"}, "a facilitator event needs 'command' as text, got None"),
         (
+            {"kind": "start", "scenario": "s", "duration": 10**400},
+            "'duration' of a start event must be a number, got " + "1" + "0" * 56 + "...",
+        ),
+        (
             {"kind": "action-done", "action": "a", "effects": [{"node": "n"}]},
             "'effects' of an action-done event must be a list of {node, status}, "
             "got [{'node': 'n'}]",
@@ -226,6 +230,12 @@ def test_parse_event_refuses_what_is_not_an_event() -> None:
         ({"t": 0, "kind": "note", "text": "x"}, "'seq' must be a whole number, got None"),
         ({"seq": 1, "t": -1, "kind": "note", "text": "x"}, "'t' must be an exercise minute"),
         ({"seq": 1, "t": 0, "kind": "nap"}, "unknown event kind 'nap'"),
+        # Beyond a float: math.isfinite raised OverflowError on these (found by `make fuzz`).
+        ({"seq": 1, "t": 10**400, "kind": "note", "text": "x"}, "'t' must be an exercise minute"),
+        (
+            {"seq": 1, "t": 0, "kind": "end", "customer_minutes": 10**400},
+            "'customer_minutes' of an end event must be a number, got 1000",
+        ),
     ]:
         with pytest.raises(PayloadError, match=reason.replace("[", r"\[")):
             parse_event(obj)
