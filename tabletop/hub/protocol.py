@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hmac
 import json
-import math
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tabletop.engine.event_json import finite
 from tabletop.engine.event_text import for_facilitator_only
 from tabletop.engine.events import Join, PayloadError, payload_of
 
@@ -129,7 +129,8 @@ def parse_frame(text: str | bytes) -> dict[str, Any]:
             continue
         problem = validate(obj[key])
         if problem:
-            raise FrameError(f"{key!r} of a {kind} frame {problem}")
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise FrameError(f"{key!r} of {article} {kind} frame {problem}")
     return obj
 
 
@@ -148,7 +149,7 @@ def _text(limit: int, *, empty: bool = False) -> Any:
 
 def _number(low: float, *, above: bool = False) -> Any:
     def check(v: object) -> str | None:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not finite(v):
             return "must be a number"
         if v < low or (above and v == low) or v > 1e9:
             return f"must be {'above' if above else 'at least'} {low:g}"

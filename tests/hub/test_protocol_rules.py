@@ -32,6 +32,22 @@ JSON = st.recursive(
 )
 
 
+def test_a_number_beyond_a_float_is_one_frame_error() -> None:
+    # math.isfinite raised OverflowError on 10**400: a seat could break its own connection
+    # with a frame instead of hearing what was wrong with it.
+    huge = "1" + "0" * 400
+    for text, reason in [
+        ('{"type": "advance", "to": ' + huge + "}", "'to' of an advance frame must be a number"),
+        ('{"type": "advance", "to": -1}', "'to' of an advance frame must be at least 0"),
+    ]:
+        try:
+            parse_frame(text)
+        except FrameError as exc:
+            assert str(exc) == reason
+        else:
+            raise AssertionError(f"accepted {text[:40]}")
+
+
 @given(st.text(max_size=200) | JSON.map(json.dumps))
 def test_any_text_is_a_frame_or_one_frame_error(text: str) -> None:
     try:
