@@ -6,6 +6,7 @@ testing of `engine/journal.py` found these only checked by `in` (a wrong line or
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -398,3 +399,45 @@ def test_typed_start_fields_refuse_other_shapes(fields: dict[str, Any], message:
     with pytest.raises(PayloadError) as err:
         payload_of("start", {"scenario": "t", **fields})
     assert str(err.value).startswith(message)
+
+
+# ------------------------------------------------------------------ typed fields
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"changes": "nope"}, "'changes' of an inject event must be a list of [node, old, new]"),
+        ({"changes": [["n", 5, "up"]]}, "'changes' of an inject event must be a list of [node"),
+        ({"changes": [["n", "up", 5]]}, "'changes' of an inject event must be a list of [node"),
+        ({"changes": [[5, "up", "down"]]}, "'changes' of an inject event must be a list of [node"),
+        ({"effects": "nope"}, "'effects' of an inject event must be a list of {node, status}"),
+        (
+            {"effects": [{"node": "n", "status": "up", "extra": 1}]},
+            "'effects' of an inject event must be a list of {node, status}",
+        ),
+        ({"effects": [{"node": "n", "status": 5}]}, "'effects' of an inject event must be a list"),
+        ({"effects": [{"node": 5, "status": "up"}]}, "'effects' of an inject event must be a list"),
+        ({"latched": "n"}, "'latched' of an inject event must be a list of texts, got 'n'"),
+        ({"latched": ["n", 5]}, "'latched' of an inject event must be a list of texts"),
+    ],
+)
+def test_an_inject_with_fields_of_the_wrong_shape_is_refused(
+    fields: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(PayloadError) as err:
+        payload_of("inject", {"inject": "i", **fields})
+    assert str(err.value).startswith(message)
+
+
+def test_unknown_keys_are_kept_in_order_and_the_line_s_own_keys_are_not() -> None:
+    p = payload_of("note", {"seq": 1, "t": 0, "kind": "note", "text": "x", "zz": 1, "aa": 2})
+    assert dict(p.extra) == {"zz": 1, "aa": 2}
+    assert list(p.to_json()) == ["text", "zz", "aa"]
+
+
+def test_the_largest_number_a_float_holds_is_a_number_and_one_more_is_not() -> None:
+    top = int(sys.float_info.max)
+    assert payload_of("end", {"customer_minutes": top}).to_json() == {"customer_minutes": top}
+    with pytest.raises(PayloadError, match="'customer_minutes' of an end event must be a number"):
+        payload_of("end", {"customer_minutes": top + 1})
