@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tabletop.engine.events import Event, PayloadError, payload_of
+from tabletop.engine.events import Event, PayloadError, parse_event, payload_of
 from tabletop.engine.journal import (
     EventError,
     JournalLimits,
@@ -441,3 +441,146 @@ def test_the_largest_number_a_float_holds_is_a_number_and_one_more_is_not() -> N
     assert payload_of("end", {"customer_minutes": top}).to_json() == {"customer_minutes": top}
     with pytest.raises(PayloadError, match="'customer_minutes' of an end event must be a number"):
         payload_of("end", {"customer_minutes": top + 1})
+
+
+@pytest.fixture
+def fresh_codecs() -> Any:
+    """The field codecs built afresh in this test: they are built once per payload class and
+    kept, so every other test reuses what the first event of the run built (and mutation
+    testing, forked from a process that has them, would never see them built)."""
+    from tabletop.engine import event_json
+
+    caches = (event_json._CODECS, event_json._KNOWN, event_json._DUMPERS)
+    saved = [dict(c) for c in caches]
+    for c in caches:
+        c.clear()
+    yield
+    for c, kept in zip(caches, saved, strict=True):
+        c.clear()
+        c.update(kept)
+
+
+@pytest.mark.usefixtures("fresh_codecs")
+def test_codecs_built_afresh_read_and_write_every_line_as_journalled() -> None:
+    rows = [
+        *LINES,
+        {"seq": 6, "t": 5.0, "kind": "note", "text": "calm", "by": "obs"},
+        {
+            "seq": 7,
+            "t": 5.0,
+            "kind": "facilitator",
+            "command": "join",
+            "seat": 2,
+            "name": "Ana",
+            "role": "comms",
+        },
+        {"seq": 8, "t": 5.0, "kind": "refusal", "action": "a", "reason": "running"},
+        {"seq": 9, "t": 6.0, "kind": "inject-skipped", "inject": "late", "reason": "no"},
+        {"seq": 10, "t": 6.0, "kind": "end", "reason": "duration", "customer_minutes": 20.0},
+        {**LINES[0], "seq": 11, "source": {"path": "t.yaml"}, "started_at": "2026-12-02T09:15:00Z"},
+    ]
+    for row in rows:
+        event = Event.from_json(row)
+        assert json.loads(encode_event(Event.of(event.seq, event.t, event.payload))) == row
+    # Required and optional fields, each with the type its class gives it.
+    for kind, obj, message in [
+        ("note", {}, "a note event needs 'text' as text, got None"),
+        (
+            "facilitator",
+            {"command": "join", "seat": 2.5, "name": "A", "role": "r"},
+            "a join command needs 'seat' as a whole number, got 2.5",
+        ),
+        (
+            "facilitator",
+            {"command": "pace", "seconds_per_minute": "2"},
+            "a pace command needs 'seconds_per_minute' as a number, got '2'",
+        ),
+        ("end", {"customer_minutes": "9"}, "'customer_minutes' of an end event must be a number"),
+        ("start", {"scenario": "t", "source": [1]}, "'source' of a start event must be a mapping"),
+        ("inject", {"inject": "i", "latched": [1]}, "'latched' of an inject event must be a list"),
+    ]:
+        with pytest.raises(PayloadError) as err:
+            payload_of(kind, obj)
+        assert str(err.value).startswith(message)
+
+
+def test_only_a_refusal_s_reason_may_differ_in_words() -> None:
+    # A refusal's reason is a sentence whose wording changed once: tolerated. Any other
+    # event's reason is a fact: an inject skipped for another reason is a difference.
+    sc = scenario_from_parts(
+        [{"id": "n", "users": 10}],
+        [{"id": "a", "minutes": 2}],
+        [{"id": "late", "at": 1, "when": {"started": ["a"]}}],
+        duration=30,
+    )
+    s = Session(sc)
+    s.advance(1)
+    s.take("a")
+    s.take("a")  # refused: still running
+    s.advance(3)
+    s.end("time-up")
+    rows = [json.loads(encode_event(e)) for e in s.feed]
+    kinds = [r["kind"] for r in rows]
+    assert kinds == ["start", "inject-skipped", "decision", "refusal", "action-done", "end"]
+    reworded = [{**r, "reason": "older words"} if r["kind"] == "refusal" else r for r in rows]
+    assert replay(sc, events(reworded)).end_reason == "time-up"
+    skipped = [{**r, "reason": "older words"} if r["kind"] == "inject-skipped" else r for r in rows]
+    [problem] = problems(lambda: replay(sc, events(skipped), journal="j"))
+    assert problem == Problem(
+        "j",
+        2,
+        1,
+        "replay differs from the journal at event 2 (inject-skipped at T+1): 'reason' is "
+        "'older words' in the journal, the replay gives 'its condition did not hold'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("obj", "message"),
+    [
+        ([1], "an event is a JSON object"),
+        (
+            {"seq": "1", "t": 0, "kind": "note", "text": "x"},
+            "'seq' must be a whole number, got '1'",
+        ),
+        (
+            {"seq": 1, "t": "0", "kind": "note", "text": "x"},
+            "'t' must be an exercise minute (a number >= 0), got '0'",
+        ),
+        (
+            {"seq": 1, "t": True, "kind": "note"},
+            "'t' must be an exercise minute (a number >= 0), got True",
+        ),
+        ({"seq": 1, "t": 0, "kind": ["note"]}, "unknown event kind ['note']"),
+        ({"seq": 1, "t": 0, "kind": "note", "text": 5}, "a note event needs 'text' as text, got 5"),
+        (
+            {"seq": 1, "t": 0, "kind": "facilitator", "command": 5},
+            "a facilitator event needs 'command' as text, got 5",
+        ),
+        (
+            {"seq": 1, "t": 0, "kind": "facilitator", "command": "pace"},
+            "a pace command needs 'seconds_per_minute' as a number, got None",
+        ),
+        ({"seq": 1, "t": 0, "kind": "facilitator", "command": "pause", "at": "x"}, None),
+    ],
+)
+def test_a_hub_frame_s_event_is_parsed_whole_or_refused_in_words(
+    obj: Any, message: str | None
+) -> None:
+    if message is None:  # a command without fields of its own: its keys are kept as they came
+        ev = parse_event(obj)
+        assert (ev.payload.command, dict(ev.payload.extra)) == ("pause", {"at": "x"})
+        return
+    with pytest.raises(PayloadError) as err:
+        parse_event(obj)
+    assert str(err.value) == message
+
+
+def test_an_event_made_from_its_payload_carries_it() -> None:
+    p = payload_of("note", {"text": "x", "by": "obs"})
+    ev = Event.of(3, 1.5, p)
+    assert ev.payload is p and ev.data == {"text": "x", "by": "obs"}
+    assert parse_event(ev.to_json()).payload == p
+    with pytest.raises(PayloadError) as err:
+        payload_of("nap", {})
+    assert str(err.value) == "unknown event kind 'nap'"
