@@ -95,19 +95,13 @@ def inject_title(p: InjectFired | InjectSkipped) -> str:
     return p.title if p.title is not None else p.inject
 
 
-def for_facilitator_only(
-    payload: Payload, facilitator_injects: Collection[str] = (), *, fired_by_hand: bool = True
-) -> bool:
+def for_facilitator_only(payload: Payload, facilitator_injects: Collection[str] = ()) -> bool:
     """Whether an event is for the facilitator alone: a facilitator inject fired or skipped
-    (`audience: facilitator`) and, with `fired_by_hand`, the facilitator firing one of
-    `facilitator_injects` by hand (that would tell the team something happened)."""
+    (`audience: facilitator`), or the facilitator firing one of `facilitator_injects` by hand
+    (that would tell the team something happened)."""
     if isinstance(payload, InjectFired | InjectSkipped):
         return payload.audience == "facilitator"
-    return (
-        fired_by_hand
-        and isinstance(payload, FireInject)
-        and (payload.inject in facilitator_injects)
-    )
+    return isinstance(payload, FireInject) and payload.inject in facilitator_injects
 
 
 def action_name(p: DecisionTaken | Refusal | ActionDone, labels: Mapping[str, str]) -> str:

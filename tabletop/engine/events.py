@@ -315,14 +315,15 @@ def parse_event(obj: object) -> Event:
         raise PayloadError(f"'seq' must be a whole number, got {short(seq)}")
     if isinstance(t, bool) or not isinstance(t, int | float) or not finite(t) or t < 0:
         raise PayloadError(f"'t' must be an exercise minute (a number >= 0), got {short(t)}")
-    if not isinstance(kind, str) or kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise PayloadError(f"unknown event kind {short(kind)}")
     ev = Event.from_json(obj)
     ev.__dict__["payload"] = payload_of(kind, ev.data)
     return ev
 
 
-_KINDS: frozenset[str] = frozenset(get_args(EventKind))
+#: Every event kind, for readers that check a line's `kind`.
+KINDS: frozenset[str] = frozenset(get_args(EventKind))
 
 
 def _parse(cls: type[_Fields], kind: str, obj: Mapping[str, Any]) -> _Fields:

@@ -17,16 +17,16 @@ import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, get_args
+from typing import IO, Any
 
 from tabletop.engine.event_json import short
 from tabletop.engine.events import (
     INPUT_KINDS,
+    KINDS,
     Command,
     DecisionTaken,
     End,
     Event,
-    EventKind,
     FireInject,
     Jump,
     Note,
@@ -328,9 +328,6 @@ def read_journal(path: str | Path, limits: JournalLimits = DEFAULT_JOURNAL_LIMIT
     return JournalRead(events, warnings, offset, p)
 
 
-_KINDS: frozenset[str] = frozenset(get_args(EventKind))
-
-
 def _event_of(obj: object, limits: JournalLimits) -> Event:
     """`obj` (one parsed journal line) as an `Event` with its typed payload, or `EventError`
     saying why it is not a well-formed event.
@@ -355,8 +352,8 @@ def _event_of(obj: object, limits: JournalLimits) -> Event:
     if t > limits.max_number:
         beyond = f"more than {limits.max_number:g} minutes"
         raise EventError(f"'t' is beyond any drill ({beyond}), got {short(t)}")
-    if not isinstance(kind, str) or kind not in _KINDS:
-        expected = ", ".join(sorted(_KINDS))
+    if not isinstance(kind, str) or kind not in KINDS:
+        expected = ", ".join(sorted(KINDS))
         raise EventError(f"unknown event kind {short(kind)} (expected one of {expected})")
     event = Event.from_json(obj)
     try:

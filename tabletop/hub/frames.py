@@ -10,7 +10,7 @@ from typing import Any
 from tabletop.engine.events import DecisionRecord
 from tabletop.engine.session import Session
 from tabletop.engine.status_codes import display_status
-from tabletop.hub.protocol import facilitator_only, may_decide
+from tabletop.hub.protocol import may_decide, visible_to
 from tabletop.hub.seats import Seat
 from tabletop.scenario.graph_render import layers
 from tabletop.scenario.models import (
@@ -72,11 +72,10 @@ def welcome_frames(
 
     `proposals`: the open ones; `clock`: the clock frame now."""
     after = last_seq or 0
-    after_seq = (ev.to_json() for ev in session.feed if ev.seq > after)
     events = [
-        obj
-        for obj in after_seq
-        if seat.role == "facilitator" or not facilitator_only(obj, facilitator_ids)
+        ev.to_json()
+        for ev in session.feed
+        if ev.seq > after and visible_to(seat.role, ev, facilitator_ids)
     ]
     carried: list[dict[str, Any]] = []
     size = 0

@@ -16,7 +16,7 @@ from typing import Any
 
 from tabletop.engine.event_json import finite
 from tabletop.engine.event_text import for_facilitator_only
-from tabletop.engine.events import Join, PayloadError, payload_of
+from tabletop.engine.events import Event, Join, PayloadError, payload_of
 
 #: Every role, in the order codes are printed.
 ROLES: tuple[str, ...] = ("facilitator", "commander", "comms", "responder", "observer")
@@ -193,21 +193,14 @@ _FIELDS: dict[str, dict[str, tuple[bool, Any]]] = {
 # ------------------------------------------------------------- who sees what
 
 
-def facilitator_only(event: Mapping[str, Any], facilitator_injects: Iterable[str] = ()) -> bool:
-    """Whether a journal event (as JSON) is for facilitator seats alone: a facilitator inject
-    fired or skipped, or the facilitator firing one by hand (that would tell the team). An
-    event whose fields do not fit its kind stays with the facilitator too (never leaked)."""
-    kind = event.get("kind")
-    if not isinstance(kind, str):
-        return True
-    try:
-        payload = payload_of(kind, event)
-    except PayloadError:
-        return True
-    return for_facilitator_only(payload, frozenset(facilitator_injects))
+def facilitator_only(event: Event, facilitator_injects: frozenset[str] = frozenset()) -> bool:
+    """Whether a journal event is for facilitator seats alone: a facilitator inject fired or
+    skipped, or the facilitator firing one by hand (that would tell the team). Read from its
+    typed payload, which the session made: nothing is parsed again per event and seat."""
+    return for_facilitator_only(event.payload, facilitator_injects)
 
 
-def visible_to(role: str, event: Mapping[str, Any], facilitator_injects: Iterable[str]) -> bool:
+def visible_to(role: str, event: Event, facilitator_injects: frozenset[str]) -> bool:
     """Whether a seat of `role` receives this journal event."""
     return role == "facilitator" or not facilitator_only(event, facilitator_injects)
 

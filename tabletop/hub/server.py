@@ -113,12 +113,11 @@ class Hub:
         self.writer(event)
         if self.on_durable is not None:
             self.on_durable(event.seq)
-        obj = event.to_json()
-        frame: dict[str, Any] = {"type": "event", "event": obj}
+        frame: dict[str, Any] = {"type": "event", "event": event.to_json()}
         if isinstance(p := event.payload, InjectFired | ActionDone) and p.changed:
             frame.update(map_state(self.session))
         self.seats.broadcast(
-            text(frame), facilitators_only=facilitator_only(obj, self.facilitator_ids)
+            text(frame), facilitators_only=facilitator_only(event, self.facilitator_ids)
         )
 
     # ------------------------------------------------------------ the clock

@@ -63,7 +63,7 @@ def facilitator_injects(scenario: Scenario) -> frozenset[str]:
 
 def facilitator_log(feed: Sequence[Event]) -> list[Event]:
     """The facilitator injects of a drill so far (fired and skipped), in time order."""
-    return [ev for ev in feed if for_facilitator_only(ev.payload, fired_by_hand=False)]
+    return [ev for ev in feed if for_facilitator_only(ev.payload)]
 
 
 ELLIPSIS = "…"

@@ -8,6 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tabletop.engine.events import Event
 from tabletop.hub.protocol import (
     MAX_FRAME_BYTES,
     ROLES,
@@ -130,16 +131,19 @@ def test_the_role_table() -> None:
 
 
 def test_facilitator_injects_are_for_facilitator_seats_only() -> None:
-    secret = {"kind": "inject", "inject": "s", "audience": "facilitator"}
-    skipped = {"kind": "inject-skipped", "inject": "s", "audience": "facilitator"}
-    fired = {"kind": "facilitator", "command": "fire-inject", "inject": "s"}
-    public = {"kind": "inject", "inject": "p"}
+    def event(**fields: object) -> Event:
+        return Event.from_json({"seq": 1, "t": 0, **fields})
+
+    secret = event(kind="inject", inject="s", audience="facilitator")
+    skipped = event(kind="inject-skipped", inject="s", audience="facilitator")
+    fired = event(kind="facilitator", command="fire-inject", inject="s")
+    public = event(kind="inject", inject="p")
     for role in ROLES:
         for ev in (secret, skipped, fired):
-            assert visible_to(role, ev, {"s"}) == (role == "facilitator")
-        assert visible_to(role, public, {"s"})
+            assert visible_to(role, ev, frozenset({"s"})) == (role == "facilitator")
+        assert visible_to(role, public, frozenset({"s"}))
         assert visible_to(
-            role, {"kind": "facilitator", "command": "fire-inject", "inject": "p"}, {"s"}
+            role, event(kind="facilitator", command="fire-inject", inject="p"), frozenset({"s"})
         )
 
 
