@@ -22,10 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tabletop.engine.events import Event, Start
-from tabletop.engine.headless import run_decisions
 from tabletop.engine.journal import iso_utc, read_journal, replay
 from tabletop.engine.session import EventSink, Session
-from tabletop.scenario.decision_log import DecisionLog
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
 from tabletop.scoring.model import Counterfactual, Score
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     # The history and the reports are imported where used: the drill UI and `tabletop run`
     # start without them (the store pulls in the report templates).
     from tabletop.reports.model import Report, StoredItem
+    from tabletop.scenario.decision_log import DecisionLog
 
 #: Loads a scenario file (the commands pass their cached loader).
 ScenarioLoader = Callable[[Path], LoadedScenario]
@@ -101,6 +100,9 @@ def run_log(
     """Run a decision log's decisions to the end of the drill (journalled to the new file
     `journal` when given); `source` (where the scenario came from) goes into the start
     event, so that `report` finds the scenario again."""
+    # Here, not at the top: the drill UI imports this module and never runs a log.
+    from tabletop.engine.headless import run_decisions
+
     if journal is not None and journal.is_dir():
         raise DrillError(f"{journal}: is a folder; --journal names the new journal file")
     try:
@@ -183,8 +185,9 @@ class OpenedJournal:
 
     @property
     def start(self) -> Event:
-        """The journal's start event."""
-        return next(e for e in self.events if e.kind == "start")
+        """The journal's start event (the reader refuses a journal that does not begin with
+        one)."""
+        return self.events[0]
 
 
 def open_journal(
@@ -200,9 +203,8 @@ def open_journal(
     # The reader refuses a file without a start event (InputError at line 1).
     read = read_journal(path)
     if scenario is None:
-        start = next(e for e in read.events if e.kind == "start")
         try:
-            scenario = find_journal_scenario(start.data, path, option)
+            scenario = find_journal_scenario(read.start.data, path, option)
         except ScenarioNotFound as exc:
             raise DrillError(str(exc)) from None
     return OpenedJournal(path, load(scenario), list(read.events), list(read.warnings))
