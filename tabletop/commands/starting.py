@@ -22,15 +22,13 @@ def default_journal_dir() -> Path:
     return Path(platformdirs.user_data_dir("tabletop")) / "journals"
 
 
-def history_db(db: Path | None) -> Path | None:
+def history_db(db: Path | None) -> Path:
     """Where finished drills are kept: --db, else the store's default (TABLETOP_DB or XDG)."""
     if db is not None:
         return db
-    try:
-        from tabletop.store import default_db_path
-    except ImportError:
-        return None
-    return Path(default_db_path())
+    from tabletop.store import default_db_path  # here: `--help` does not load the history
+
+    return default_db_path()
 
 
 def refuse_existing_journal(journal: Path | None, resume_command: str) -> None:

@@ -129,12 +129,9 @@ class DebriefScreen(Screen[None]):
         export_dir: Path | None = None,
         journal_path: Path | None = None,
         db_path: Path | None = None,
-        started_at: datetime | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
-        #: When the drill began on the wall clock (the history stores it with the end).
-        self.started_at = started_at
         self.session = session
         #: Only a drill whose scenario file is known is stored (the history keeps the file).
         self.storable = loaded is not None
@@ -194,7 +191,7 @@ class DebriefScreen(Screen[None]):
         """Keep the drill in the history database (runs in the scoring worker)."""
         assert self.db_path is not None
         try:
-            saved = save_drill(self.db_path, drill, started_at=self.started_at)
+            saved = save_drill(self.db_path, drill)
         except Exception as exc:  # the debrief still shows; the user is told why
             self.post_message(self.Failed(f"not saved to history: {exc}"))
             return
