@@ -8,8 +8,8 @@ same), so a facilitator reads the same sentence in the report as on the screen.
 
 from __future__ import annotations
 
-from tabletop.engine.event_text import summary
-from tabletop.engine.events import Command, End, Event, InjectFired, InjectSkipped
+from tabletop.engine.event_text import for_facilitator_only, summary
+from tabletop.engine.events import Command, End, Event
 from tabletop.reports.model import FacilitatorRow
 
 #: Facilitator events that are the room's bookkeeping, not something the facilitator did: the
@@ -30,8 +30,8 @@ def _command(e: Event) -> str | None:
 
 def _in_log(e: Event) -> bool:
     p = e.payload
-    if isinstance(p, InjectFired | InjectSkipped):
-        return p.audience == "facilitator"
+    if for_facilitator_only(p):  # a facilitator inject, fired or skipped
+        return True
     if isinstance(p, Command):
         return p.command not in BOOKKEEPING
     # The end is the facilitator's act only when they ended the drill early.
