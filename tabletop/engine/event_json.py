@@ -7,6 +7,7 @@ is the field's name; a field that is None is not written.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import types
@@ -136,38 +137,41 @@ _TYPES: dict[object, tuple[Callable[[object], object], Callable[[Any], object]]]
     dict[str, str]: (_text_map, dict),
 }
 
-_CODECS: dict[type, tuple[_Codec, ...]] = {}
-_KNOWN: dict[type, frozenset[str]] = {}
-_DUMPERS: dict[type, tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
+
+@dataclass(frozen=True)
+class _Layout:
+    """What reading and writing one payload class needs: built once per class, from its
+    fields' type hints, and kept (every event goes through it)."""
+
+    codecs: tuple[_Codec, ...]
+    #: The keys not kept in `extra`: the class's fields and the line's own seq, t and kind.
+    known: frozenset[str]
+    #: (field, how to write it; None: as it is) per field, in order.
+    dumpers: tuple[tuple[str, Callable[[Any], object] | None], ...]
+
+
+@functools.cache
+def _layout(cls: type) -> _Layout:
+    hints = get_type_hints(cls)
+    codecs = tuple(_codec(f.name, hints[f.name]) for f in fields(cls) if f.name != "extra")
+    return _Layout(
+        codecs,
+        frozenset({c.name for c in codecs} | {"seq", "t", "kind"}),
+        tuple((c.name, None if c.dump is _same else c.dump) for c in codecs),
+    )
+
+
+def _codec(name: str, hint: Any) -> _Codec:
+    optional = get_origin(hint) in (types.UnionType,) and type(None) in get_args(hint)
+    base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
+    load, dump = _TYPES[base]
+    return _Codec(name, not optional, load, dump)
 
 
 def dumpers(cls: type) -> tuple[tuple[str, Callable[[Any], object] | None], ...]:
     """(field, how to write it; None: as it is) per field of a payload class, in order: every
     event goes through these."""
-    found = _DUMPERS.get(cls)
-    if found is None:
-        found = _DUMPERS[cls] = tuple(
-            (c.name, None if c.dump is _same else c.dump) for c in _codec(cls)
-        )
-    return found
-
-
-def _codec(cls: type) -> tuple[_Codec, ...]:
-    """The codecs of a payload class's fields, in order (built once per class)."""
-    found = _CODECS.get(cls)
-    if found is None:
-        hints = get_type_hints(cls)
-        made = []
-        for f in fields(cls):
-            if f.name == "extra":
-                continue
-            hint = hints[f.name]
-            optional = get_origin(hint) in (types.UnionType,) and type(None) in get_args(hint)
-            base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
-            load, dump = _TYPES[base]
-            made.append(_Codec(f.name, not optional, load, dump))
-        found = _CODECS[cls] = tuple(made)
-    return found
+    return _layout(cls).dumpers
 
 
 def read_fields(
@@ -176,8 +180,9 @@ def read_fields(
     """The values of a payload class's fields read from a JSON object, and the keys it does
     not know (besides seq, t and kind), in order; `PayloadError` naming the field and `what`
     (`note event`, `join command`) when one is missing or of the wrong type."""
+    layout = _layout(cls)
     values: dict[str, object] = {}
-    for c in _codec(cls):
+    for c in layout.codecs:
         value = obj.get(c.name)
         if value is None and not c.required:  # absent, or null: null counts as absent
             continue
@@ -193,9 +198,7 @@ def read_fields(
                 if c.required
                 else f"{c.name!r} of {a_what} must be {wrong}, got {got}"
             ) from None
-    known = _KNOWN.get(cls)
-    if known is None:
-        known = _KNOWN[cls] = frozenset({c.name for c in _codec(cls)} | {"seq", "t", "kind"})
+    known = layout.known
     return values, {k: v for k, v in obj.items() if k not in known}
 
 

@@ -450,14 +450,9 @@ def fresh_codecs() -> Any:
     testing, forked from a process that has them, would never see them built)."""
     from tabletop.engine import event_json
 
-    caches = (event_json._CODECS, event_json._KNOWN, event_json._DUMPERS)
-    saved = [dict(c) for c in caches]
-    for c in caches:
-        c.clear()
+    event_json._layout.cache_clear()
     yield
-    for c, kept in zip(caches, saved, strict=True):
-        c.clear()
-        c.update(kept)
+    event_json._layout.cache_clear()
 
 
 @pytest.mark.usefixtures("fresh_codecs")
