@@ -485,8 +485,7 @@ def apply_input(session: Session, event: Event) -> None:
     elif isinstance(p, FireInject):
         session.fire_inject(p.inject)
     elif isinstance(p, Command):
-        # Journalled as it came (its JSON form), so the replay writes the same line back.
-        session.facilitator(p.command, **{k: v for k, v in event.data.items() if k != "command"})
+        session.command(p)
         if isinstance(p, Jump):
             # The jump is journalled before the clock moves; when nothing happens on the way,
             # no later event says where the clock went, and a resume would reopen too early.

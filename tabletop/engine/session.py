@@ -18,6 +18,7 @@ from tabletop.engine.events import (
     ActionState,
     ActionView,
     Change,
+    Command,
     Decision,
     DecisionRecord,
     DecisionTaken,
@@ -196,6 +197,10 @@ class Session:
         """Journal a facilitator command that does not change the state (pause, pace ...)."""
         # Typed like every event: a known command with fields that do not fit it is refused.
         return self._emit(payload_of("facilitator", {"command": command, **data}))
+
+    def command(self, payload: Command) -> Event:
+        """Journal a facilitator command already typed (a replayed journal's)."""
+        return self._emit(payload)
 
     def fire_inject(self, inject_id: str) -> bool:
         """Fire an inject now, ignoring its time and `when` (facilitator). False if unknown/used."""
