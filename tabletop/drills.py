@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tabletop.engine.events import Event, Start
-from tabletop.engine.journal import iso_utc, read_journal, replay
+from tabletop.engine.events import Event
+from tabletop.engine.journal import iso_utc, journal_started_at, read_journal, replay
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scenario.source import ScenarioNotFound, find_journal_scenario
@@ -223,9 +223,8 @@ def replay_journal(opened: OpenedJournal) -> Session:
 def drill_from_journal(opened: OpenedJournal, *, counterfactuals: bool = True) -> Drill:
     """A journal as a scored drill; its date is the wall-clock start the journal recorded."""
     session = replay_journal(opened)
-    start = opened.start.payload
-    date = start.started_at if isinstance(start, Start) else None
-    return finished(opened.loaded, session, counterfactuals=counterfactuals, date=date or None)
+    date = journal_started_at(opened.events)
+    return finished(opened.loaded, session, counterfactuals=counterfactuals, date=date)
 
 
 # ----------------------------------------------------------------------------- history

@@ -32,6 +32,7 @@ from tabletop.engine.events import (
     Note,
     PayloadError,
     Refusal,
+    Start,
 )
 from tabletop.engine.session import EventSink, Session
 from tabletop.scenario.loader import LoadedScenario
@@ -42,6 +43,13 @@ from tabletop.scenario.problems import InputError, Problem
 def encode_event(event: Event) -> bytes:
     """One journal line (UTF-8, ending in a newline). Keys keep their order: deterministic."""
     return (json.dumps(event.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def journal_started_at(feed: list[Event]) -> str | None:
+    """When a drill began on the wall clock, as its start event recorded it (live drills
+    journal `started_at`; a headless run does not), or None."""
+    start = feed[0].payload if feed else None
+    return (start.started_at or None) if isinstance(start, Start) else None
 
 
 def iso_utc(moment: datetime) -> str:

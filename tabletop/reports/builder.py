@@ -15,14 +15,13 @@ from dataclasses import asdict
 from tabletop.engine.event_text import inject_title
 from tabletop.engine.events import (
     DecisionTaken,
-    Event,
     ImpactPoint,
     InjectFired,
     InjectSkipped,
     Note,
     Refusal,
-    Start,
 )
+from tabletop.engine.journal import journal_started_at
 from tabletop.engine.session import Session
 from tabletop.reports.acts import Act, acts_of, who_acted
 from tabletop.reports.executive_summary import executive_summary
@@ -182,7 +181,7 @@ def _summary(
         ),
         team=score.team or session.team,
         mode=session.mode,
-        date=date or _journal_date(session.feed),
+        date=date or journal_started_at(session.feed),
         session_id=session_id,
         # What the team played: an ended drill has run on to the duration for the score.
         minutes_played=session.ended_at if session.ended_at is not None else session.now,
@@ -270,12 +269,6 @@ def graph_edges(scenario: Scenario) -> list[GraphEdge]:
 
 def _opt_str(v: object) -> str | None:
     return None if v is None else str(v)
-
-
-def _journal_date(feed: list[Event]) -> str | None:
-    # Live drills journal their wall-clock start (`started_at`); a headless run does not.
-    start = feed[0].payload if feed else None
-    return start.started_at or None if isinstance(start, Start) else None
 
 
 def timeline_row(e: TimelineEntry) -> TimelineRow:

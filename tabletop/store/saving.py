@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tabletop.engine.events import Event, Start
-from tabletop.engine.journal import iso_utc
+from tabletop.engine.events import Event
+from tabletop.engine.journal import iso_utc, journal_started_at
 from tabletop.engine.session import Session
 from tabletop.scenario.loader import LoadedScenario
 from tabletop.scoring.model import Score
@@ -145,8 +145,7 @@ def _weighted(score: Score, name: str) -> tuple[float, float, float]:
 def _journal_start(session: Session) -> str | None:
     """When the drill began on the wall clock, as its start event recorded it (live drills
     write `started_at`; a headless run does not), normalised; None when absent or unreadable."""
-    start = session.feed[0].payload if session.feed else None
-    value = start.started_at if isinstance(start, Start) else None
+    value = journal_started_at(session.feed)
     if not value:
         return None
     try:
